@@ -1,0 +1,22 @@
+import { createServer } from 'node:http';
+import { intFromEnv, loadSecrets, subgraphUrl, ACTIVE_SUBGRAPHS } from '../lib/config.js';
+import { logger } from '../lib/logger.js';
+import { createGateway } from './index.js';
+
+const secrets = loadSecrets();
+const gateway = createGateway({
+  secrets,
+  subgraphUrls: Object.fromEntries(ACTIVE_SUBGRAPHS.map((name) => [name, subgraphUrl(name)])),
+});
+const server = createServer(gateway);
+const port = intFromEnv('PORT', 4000);
+server.listen(port, process.env.HOST ?? '0.0.0.0', () => logger.info({ service: 'gateway', url: `http://localhost:${port}/graphql` }, 'gateway listening'));
+
+const stop = async () => {
+  server.close();
+  server.closeAllConnections();
+  await gateway.dispose();
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

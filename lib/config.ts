@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The four subgraphs: their names, Postgres schemas and default ports. */
+export const SUBGRAPHS = {
+  customer: { schema: 'customer', port: 4001 },
+  'sales-pipeline': { schema: 'sales', port: 4002 },
+  'order-fulfilment': { schema: 'fulfilment', port: 4003 },
+  finance: { schema: 'finance', port: 4004 },
+} as const;
+
+export type SubgraphName = keyof typeof SUBGRAPHS;
+
+/** The subgraphs that exist in this build (the others come with later issues). */
+export const ACTIVE_SUBGRAPHS: SubgraphName[] = ['customer'];
+
+export const isProduction = () => process.env.NODE_ENV === 'production';
+
+export const dataDir = () => path.resolve(process.env.DATA_DIR ?? '.data');
+
+/** `CUSTOMER_PORT`, `SALES_PIPELINE_PORT`... */
+export const envPrefix = (name: SubgraphName) => name.toUpperCase().replace(/-/g, '_');
+
+export function subgraphPort(name: SubgraphName): number {
+  return intFromEnv(`${envPrefix(name)}_PORT`, SUBGRAPHS[name].port);
+}
+
+export function subgraphUrl(name: SubgraphName): string {
+  return process.env[`${envPrefix(name)}_URL`] ?? `http://127.0.0.1:${subgraphPort(name)}/graphql`;
+}
+
+/** A subgraph may have its own database; otherwise all share DATABASE_URL. */
+export function subgraphDatabaseUrl(name: SubgraphName): string | undefined {
+  return process.env[`${envPrefix(name)}_DATABASE_URL`] ?? process.env.DATABASE_URL;
+}
+
+export function intFromEnv(key: string, fallback: number): number {
+  const raw = process.env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${key} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export interface Secrets {
+  /** HS256 secret for client JWTs (absent when JWKS_URL is used). */
+  jwtSecret?: string;
+  jwksUrl?: string;
+  /** Shared by the gateway and the subgraphs to sign and verify upstream requests. */
+  signingSecret: string;
+}
+
+/**
+ * Secrets come from the environment. In development a missing secret is generated once into
+ * `.data/secrets.json`, so that tokens stay valid across restarts; in production it is an error.
+ */
+export function loadSecrets(): Secrets {
+  const jwksUrl = process.env.JWKS_URL || undefined;
+  let jwtSecret = process.env.JWT_SECRET || undefined;
+  let signingSecret = process.env.GATEWAY_SIGNING_SECRET || undefined;
+  if (isProduction()) {
+    if (!jwtSecret && !jwksUrl) throw new Error('NODE_ENV=production needs JWT_SECRET or JWKS_URL');
+    if (!signingSecret) throw new Error('NODE_ENV=production needs GATEWAY_SIGNING_SECRET');
+    return { jwtSecret, jwksUrl, signingSecret };
+  }
+  if ((!jwtSecret && !jwksUrl) || !signingSecret) {
+    const dev = devSecrets();
+    if (!jwtSecret && !jwksUrl) jwtSecret = dev.jwtSecret;
+    signingSecret ??= dev.signingSecret;
+  }
+  return { jwtSecret, jwksUrl, signingSecret: signingSecret! };
+}
+
+function devSecrets(): { jwtSecret: string; signingSecret: string } {
+  const file = path.join(dataDir(), 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(dataDir(), { recursive: true });
+  const secrets = { jwtSecret: randomBytes(32).toString('base64url'), signingSecret: randomBytes(32).toString('base64url') };
+  // 'wx' fails if another process created it first; then read theirs.
+  try {
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { flag: 'wx', mode: 0o600 });
+    return secrets;
+  } catch {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  }
+}

@@ -1,0 +1,61 @@
+import { defaultFieldResolver, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { forbidden } from './errors.js';
+import type { Logger } from './logger.js';
+
+/** What every subgraph resolver can rely on: who is asking, for which tenant, with which scopes. */
+export interface BaseContext {
+  tenantId: string;
+  userId: string;
+  scopes: ReadonlySet<string>;
+  requestId: string;
+  log: Logger;
+}
+
+type ScopeRequirement = string[][];
+
+function scopesOf(node: { astNode?: any; extensionASTNodes?: readonly any[] } | undefined | null): ScopeRequirement | null {
+  const nodes = [node?.astNode, ...(node?.extensionASTNodes ?? [])].filter(Boolean);
+  for (const n of nodes) {
+    const directive = n.directives?.find((d: any) => d.name.value === 'requiresScopes');
+    const arg = directive?.arguments?.find((a: any) => a.name.value === 'scopes');
+    if (arg?.value.kind === 'ListValue') {
+      return arg.value.values.map((inner: any) => inner.values.map((v: any) => v.value as string));
+    }
+  }
+  return null;
+}
+
+const satisfies = (have: ReadonlySet<string>, required: ScopeRequirement) => required.some((all) => all.every((s) => have.has(s)));
+
+/**
+ * Defence in depth: the gateway enforces `@requiresScopes` before any subgraph is called, and each
+ * subgraph enforces the same SDL directives again on its entry points (root fields and entity
+ * references), so a request that bypassed the gateway's checks still gets FORBIDDEN.
+ */
+export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
+  const guard = (required: ScopeRequirement, resolve: GraphQLFieldResolver<any, BaseContext>, what: string) =>
+    ((source: any, args: any, context: BaseContext, info: any) => {
+      if (!satisfies(context.scopes, required)) throw forbidden(`Missing scope for ${what}: ${required.map((s) => s.join(' and ')).join(' or ')}`);
+      return resolve(source, args, context, info);
+    }) as GraphQLFieldResolver<any, BaseContext>;
+
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    for (const field of Object.values(root?.getFields() ?? {})) {
+      const required = scopesOf(field);
+      if (required) field.resolve = guard(required, field.resolve ?? defaultFieldResolver, `${root!.name}.${field.name}`);
+    }
+  }
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType)) continue;
+    const entity = type as GraphQLObjectType & { resolveReference?: (ref: any, ctx: BaseContext, info: any) => unknown };
+    const required = scopesOf(type);
+    if (required && entity.resolveReference) {
+      const original = entity.resolveReference;
+      entity.resolveReference = (ref, context, info) => {
+        if (!satisfies(context.scopes, required)) throw forbidden(`Missing scope for ${type.name}`);
+        return original(ref, context, info);
+      };
+    }
+  }
+  return schema;
+}

@@ -1,0 +1,34 @@
+import { asc, desc, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { PageWindow } from './pagination.js';
+
+export type Direction = 'ASC' | 'DESC';
+
+/** How a list is ordered: a sort column (with its SQL type for the cursor) and the id tie-breaker. */
+export interface KeysetOrder {
+  column: AnyColumn;
+  cast: 'text' | 'timestamptz' | 'numeric' | 'date';
+  id: AnyColumn;
+  direction: Direction;
+}
+
+/** The direction the query runs in: backward pages run the order in reverse. */
+const effective = (order: KeysetOrder, window: PageWindow): Direction =>
+  window.backward ? (order.direction === 'ASC' ? 'DESC' : 'ASC') : order.direction;
+
+/** `(sort, id) > (cursor)` or `<`, so that the next page starts right after the cursor. */
+export function keysetWhere(order: KeysetOrder, window: PageWindow): SQL | undefined {
+  if (!window.cursor) return undefined;
+  const op = effective(order, window) === 'ASC' ? sql`>` : sql`<`;
+  return sql`(${order.column}, ${order.id}) ${op} (${window.cursor.value}::${sql.raw(order.cast)}, ${window.cursor.id}::uuid)`;
+}
+
+export function keysetOrderBy(order: KeysetOrder, window: PageWindow): SQL[] {
+  const by = effective(order, window) === 'ASC' ? asc : desc;
+  return [by(order.column), by(order.id)];
+}
+
+/** `row_number() over (partition by parent order by ...)`: one query pages many parents' children. */
+export function rankWithin(parent: AnyColumn, order: KeysetOrder, window: PageWindow): SQL<number> {
+  const dir = sql.raw(effective(order, window));
+  return sql<number>`row_number() over (partition by ${parent} order by ${order.column} ${dir}, ${order.id} ${dir})`;
+}

@@ -1,0 +1,29 @@
+import type { Database, Queryable } from './db.js';
+import { UserInputError, type UserError } from './errors.js';
+
+/** Postgres error codes a mutation turns into user errors rather than faults. */
+export const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Runs a mutation's work in one transaction and shapes its payload. Throwing UserInputError rolls
+ * everything back and returns the errors: nothing is ever half written.
+ */
+export async function inTransaction<T extends object>(
+  database: Database,
+  work: (tx: Queryable) => Promise<T>,
+  /** Payload fields to return with errors, for non-null ones such as lists. */
+  onError: Partial<T> = {},
+): Promise<(T | Partial<T>) & { userErrors: UserError[] }> {
+  try {
+    const result = await database.db.transaction((tx) => work(tx));
+    return { ...result, userErrors: [] };
+  } catch (error) {
+    if (error instanceof UserInputError) return { ...onError, userErrors: error.errors };
+    throw error;
+  }
+}
+
+/** Throws the collected errors, if any, to abort the transaction. */
+export function failOn(errors: UserError[]): void {
+  if (errors.length > 0) throw new UserInputError(errors);
+}

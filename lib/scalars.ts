@@ -1,0 +1,40 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+
+const DECIMAL = /^-?\d{1,20}(\.\d{1,10})?$/;
+
+function parseDecimal(value: unknown): string {
+  if (typeof value === 'string' && DECIMAL.test(value.trim())) return value.trim();
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  throw new GraphQLError('Decimal must be a decimal string such as "19.99" (never a float)', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+}
+
+/**
+ * Decimal numbers travel as strings so that no client or server ever rounds them through a binary
+ * float. Integers are accepted on input for convenience; fractions must be strings.
+ */
+export const DecimalScalar = new GraphQLScalarType({
+  name: 'Decimal',
+  description: 'An exact decimal number, sent and returned as a string, e.g. "1234.50".',
+  serialize: (value) => {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+    if (typeof value === 'bigint') return value.toString();
+    throw new GraphQLError('Decimal cannot represent a non-decimal value');
+  },
+  parseValue: parseDecimal,
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT) return parseDecimal(ast.kind === Kind.INT ? Number(ast.value) : ast.value);
+    throw new GraphQLError('Decimal must be a string literal', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+});
+
+/** Resolvers for the scalars every subgraph declares. */
+export const scalarResolvers = {
+  Decimal: DecimalScalar,
+  DateTime: DateTimeResolver,
+  Date: DateResolver,
+  JSONObject: JSONObjectResolver,
+};

@@ -1,0 +1,30 @@
+import { loadSecrets, subgraphDatabaseUrl, subgraphPort, type SubgraphName } from './config.js';
+import { connect, type Database } from './db.js';
+import { logger, redactUrl } from './logger.js';
+import { migrateSubgraph } from './migrate.js';
+import type { BaseContext } from './context.js';
+import { serveSubgraph, type Subgraph } from './subgraph-server.js';
+
+/**
+ * Runs one subgraph as its own service: migrates its schema, listens on its port, and shuts down
+ * cleanly on SIGINT/SIGTERM. This is what each subgraph's main.ts calls.
+ */
+export async function runSubgraphService<C extends BaseContext>(name: SubgraphName, build: (database: Database) => Subgraph<C>) {
+  const url = subgraphDatabaseUrl(name);
+  if (!url) throw new Error(`${name}: set DATABASE_URL (or use npm start, which starts an embedded PostgreSQL)`);
+  const { signingSecret } = loadSecrets();
+  await migrateSubgraph(name, url);
+  const database = connect(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const subgraph = build(database);
+  await subgraph.apollo.start();
+  const server = await serveSubgraph(subgraph, { port: subgraphPort(name), host: process.env.HOST ?? '127.0.0.1', signingSecret });
+  logger.info({ subgraph: name, url: server.url, database: redactUrl(url) }, 'subgraph listening');
+  const stop = async () => {
+    await server.close();
+    await subgraph.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,122 @@
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyUpstream, type ForwardedAuth } from './auth.js';
+import type { BaseContext } from './context.js';
+import { PUBLIC_ERROR_CODES } from './errors.js';
+import { logger } from './logger.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A subgraph as built by its index.ts: schema + resolvers + how to make a request's context. */
+export interface Subgraph<TContext extends BaseContext> {
+  name: string;
+  apollo: ApolloServer<TContext>;
+  contextFor(auth: ForwardedAuth): Promise<TContext>;
+  /** Resolves when the subgraph can serve, including its database. */
+  health(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Errors a client may see pass through; anything else is logged and masked. */
+export function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  logger.error({ err: error, path: formatted.path }, 'unexpected resolver error');
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Serves a subgraph over HTTP: `GET /healthz`, and `POST /graphql` for requests that carry the
+ * gateway's signature. Anything unsigned is answered 401 before GraphQL runs.
+ */
+export async function serveSubgraph<TContext extends BaseContext>(
+  subgraph: Subgraph<TContext>,
+  opts: { port: number; host?: string; signingSecret: string },
+): Promise<{ url: string; close(): Promise<void> }> {
+  const log = logger.child({ subgraph: subgraph.name });
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname === '/healthz' && req.method === 'GET') {
+        await subgraph.health();
+        return send(res, 200, { status: 'ok' });
+      }
+      if (url.pathname !== '/graphql') return send(res, 404, errorBody('Not found', 'NOT_FOUND'));
+      if (req.method !== 'POST') return send(res, 405, errorBody('Use POST', 'BAD_REQUEST'));
+      const started = performance.now();
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return send(res, 400, errorBody('Request body must be a JSON object', 'BAD_REQUEST'));
+      }
+      if (!body || typeof body !== 'object') return send(res, 400, errorBody('Request body must be a JSON object', 'BAD_REQUEST'));
+      const auth = verifyUpstream(opts.signingSecret, body);
+      if (!auth) {
+        log.warn({ remote: req.socket.remoteAddress }, 'refused a request without a valid gateway signature');
+        return send(res, 401, errorBody('Requests must come through the gateway', 'UNAUTHENTICATED'));
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string') headers.set(key, value);
+      }
+      const result = await subgraph.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'POST', headers, search: url.search, body },
+        context: () => subgraph.contextFor(auth),
+      });
+      res.statusCode = result.status ?? 200;
+      for (const [key, value] of result.headers) res.setHeader(key, value);
+      if (result.body.kind === 'complete') res.end(result.body.string);
+      else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+      log.info(
+        { requestId: auth.requestId, tenant: auth.tenantId, operation: body.operationName ?? null, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    } catch (error) {
+      log.error({ err: error }, 'request failed');
+      if (!res.headersSent) send(res, url.pathname === '/healthz' ? 503 : 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
+      else res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,143 @@
+import { and, count, desc, eq, getTableColumns, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../../../lib/db.js';
+import { keysetWhere, rankWithin, type KeysetOrder } from '../../../lib/keyset.js';
+import type { PageWindow } from '../../../lib/pagination.js';
+import { contacts, interactions, serviceTickets, type ContactRow, type InteractionRow, type ServiceTicketRow } from './schema.js';
+
+// ---- contacts
+
+export async function contactsByCustomerIds(db: Queryable, tenantId: string, customerIds: readonly string[]): Promise<ContactRow[]> {
+  return db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), inArray(contacts.customerId, [...customerIds])))
+    .orderBy(desc(contacts.isPrimary), contacts.name, contacts.id);
+}
+
+export async function contactsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<ContactRow[]> {
+  return db.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), inArray(contacts.id, [...ids])));
+}
+
+export async function insertContact(db: Queryable, values: typeof contacts.$inferInsert): Promise<ContactRow> {
+  const [row] = await db.insert(contacts).values(values).returning();
+  return row;
+}
+
+export async function updateContact(db: Queryable, tenantId: string, id: string, patch: Partial<typeof contacts.$inferInsert>) {
+  const [row] = await db.update(contacts).set(patch).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id))).returning();
+  return row;
+}
+
+export async function clearPrimaryContact(db: Queryable, tenantId: string, customerId: string) {
+  await db
+    .update(contacts)
+    .set({ isPrimary: false })
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.customerId, customerId), eq(contacts.isPrimary, true)));
+}
+
+export async function deleteContact(db: Queryable, tenantId: string, id: string) {
+  await db.delete(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)));
+}
+
+export async function detachContactFromInteractions(db: Queryable, tenantId: string, contactId: string) {
+  await db
+    .update(interactions)
+    .set({ contactId: null })
+    .where(and(eq(interactions.tenantId, tenantId), eq(interactions.contactId, contactId)));
+}
+
+// ---- paged children of many customers in one statement
+
+async function pageOfChildren<Row>(
+  db: Queryable,
+  table: typeof interactions | typeof serviceTickets,
+  where: SQL,
+  order: KeysetOrder,
+  window: PageWindow,
+): Promise<Row[]> {
+  const ranked = db
+    .select({ ...getTableColumns(table), rank: rankWithin(table.customerId, order, window).as('rank') })
+    .from(table)
+    .where(and(where, keysetWhere(order, window)))
+    .as('ranked');
+  // The rank already follows the page order, so the outer query just keeps the first rows per customer.
+  return (await db.select().from(ranked).where(lte(ranked.rank, window.fetch)).orderBy(ranked.customerId, ranked.rank)) as Row[];
+}
+
+export const interactionOrder: KeysetOrder = { column: interactions.occurredAt, cast: 'timestamptz', id: interactions.id, direction: 'DESC' };
+export const ticketOrder: KeysetOrder = { column: serviceTickets.openedAt, cast: 'timestamptz', id: serviceTickets.id, direction: 'DESC' };
+
+export function interactionsPage(db: Queryable, tenantId: string, customerIds: readonly string[], window: PageWindow) {
+  const where = and(eq(interactions.tenantId, tenantId), inArray(interactions.customerId, [...customerIds]))!;
+  return pageOfChildren<InteractionRow>(db, interactions, where, interactionOrder, window);
+}
+
+export async function interactionCounts(db: Queryable, tenantId: string, customerIds: readonly string[]) {
+  return db
+    .select({ customerId: interactions.customerId, n: count() })
+    .from(interactions)
+    .where(and(eq(interactions.tenantId, tenantId), inArray(interactions.customerId, [...customerIds])))
+    .groupBy(interactions.customerId);
+}
+
+export async function insertInteraction(db: Queryable, values: typeof interactions.$inferInsert): Promise<InteractionRow> {
+  const [row] = await db.insert(interactions).values(values).returning();
+  return row;
+}
+
+// ---- service tickets
+
+const ticketWhere = (tenantId: string, customerIds: readonly string[], status: string | null) =>
+  and(
+    eq(serviceTickets.tenantId, tenantId),
+    inArray(serviceTickets.customerId, [...customerIds]),
+    status ? eq(serviceTickets.status, status) : undefined,
+  )!;
+
+export function ticketsPage(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null, window: PageWindow) {
+  return pageOfChildren<ServiceTicketRow>(db, serviceTickets, ticketWhere(tenantId, customerIds, status), ticketOrder, window);
+}
+
+export async function ticketCounts(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null) {
+  return db
+    .select({ customerId: serviceTickets.customerId, n: count() })
+    .from(serviceTickets)
+    .where(ticketWhere(tenantId, customerIds, status))
+    .groupBy(serviceTickets.customerId);
+}
+
+export async function lockTicket(db: Queryable, tenantId: string, id: string): Promise<ServiceTicketRow | null> {
+  const [row] = await db
+    .select()
+    .from(serviceTickets)
+    .where(and(eq(serviceTickets.tenantId, tenantId), eq(serviceTickets.id, id)))
+    .for('update');
+  return row ?? null;
+}
+
+export async function insertTicket(db: Queryable, values: typeof serviceTickets.$inferInsert): Promise<ServiceTicketRow> {
+  const [row] = await db.insert(serviceTickets).values(values).returning();
+  return row;
+}
+
+export async function updateTicket(db: Queryable, tenantId: string, id: string, patch: Partial<typeof serviceTickets.$inferInsert>) {
+  const [row] = await db
+    .update(serviceTickets)
+    .set(patch)
+    .where(and(eq(serviceTickets.tenantId, tenantId), eq(serviceTickets.id, id)))
+    .returning();
+  return row;
+}
+
+/** Average score (two decimals, as a decimal string) and count of rated tickets per customer. */
+export async function satisfactionByCustomerIds(db: Queryable, tenantId: string, customerIds: readonly string[]) {
+  return db
+    .select({
+      customerId: serviceTickets.customerId,
+      average: sql<string>`round(avg(${serviceTickets.satisfactionScore}), 2)::text`,
+      n: count(),
+    })
+    .from(serviceTickets)
+    .where(and(eq(serviceTickets.tenantId, tenantId), inArray(serviceTickets.customerId, [...customerIds]), isNotNull(serviceTickets.satisfactionScore)))
+    .groupBy(serviceTickets.customerId);
+}

@@ -1,0 +1,113 @@
+import { and, count, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../../../lib/db.js';
+import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
+import type { PageWindow } from '../../../lib/pagination.js';
+import { customFieldDefinitions, customers, tenants, type CustomerRow } from './schema.js';
+
+export async function provisionTenant(db: Queryable, tenantId: string): Promise<void> {
+  await db.insert(tenants).values({ id: tenantId }).onConflictDoNothing();
+}
+
+export async function getTenant(db: Queryable, tenantId: string) {
+  const [row] = await db.select().from(tenants).where(eq(tenants.id, tenantId));
+  return row ?? null;
+}
+
+export async function customersByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<CustomerRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.id, [...ids])));
+}
+
+/** Locks the customer row for the rest of the transaction (serialises writers of one customer). */
+export async function lockCustomer(db: Queryable, tenantId: string, id: string): Promise<CustomerRow | null> {
+  const [row] = await db.select().from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, id))).for('update');
+  return row ?? null;
+}
+
+export interface CustomerFilter {
+  search?: string | null;
+  tags?: string[] | null;
+  segment?: string | null;
+  ownerId?: string | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+  includeArchived?: boolean | null;
+  customField?: { key: string; equals: string } | null;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function customerConditions(tenantId: string, filter: CustomerFilter): SQL {
+  const conditions: (SQL | undefined)[] = [eq(customers.tenantId, tenantId)];
+  if (!filter.includeArchived) conditions.push(isNull(customers.archivedAt));
+  if (filter.search?.trim()) conditions.push(sql`${customers.searchText} like ${`%${escapeLike(filter.search.trim().toLowerCase())}%`}`);
+  if (filter.tags?.length) conditions.push(sql`${customers.tags} @> ${sql.param(filter.tags)}::text[]`);
+  if (filter.segment) conditions.push(eq(customers.segment, filter.segment));
+  if (filter.ownerId) conditions.push(eq(customers.ownerId, filter.ownerId));
+  if (filter.createdAfter) conditions.push(gte(customers.createdAt, filter.createdAfter));
+  if (filter.createdBefore) conditions.push(lt(customers.createdAt, filter.createdBefore));
+  if (filter.customField) conditions.push(sql`${customers.customFields} ->> ${filter.customField.key} = ${filter.customField.equals}`);
+  return and(...conditions)!;
+}
+
+export const customerOrders = {
+  NAME: { column: customers.name, cast: 'text', id: customers.id },
+  CREATED_AT: { column: customers.createdAt, cast: 'timestamptz', id: customers.id },
+  UPDATED_AT: { column: customers.updatedAt, cast: 'timestamptz', id: customers.id },
+} as const;
+
+export async function listCustomers(db: Queryable, tenantId: string, filter: CustomerFilter, order: KeysetOrder, window: PageWindow) {
+  return db
+    .select()
+    .from(customers)
+    .where(and(customerConditions(tenantId, filter), keysetWhere(order, window)))
+    .orderBy(...keysetOrderBy(order, window))
+    .limit(window.fetch);
+}
+
+export async function countCustomers(db: Queryable, tenantId: string, filter: CustomerFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(customers).where(customerConditions(tenantId, filter));
+  return Number(row.n);
+}
+
+export type NewCustomer = typeof customers.$inferInsert;
+
+export async function insertCustomer(db: Queryable, values: NewCustomer): Promise<CustomerRow> {
+  const [row] = await db.insert(customers).values(values).returning();
+  return row;
+}
+
+export async function updateCustomer(db: Queryable, tenantId: string, id: string, patch: Partial<NewCustomer>): Promise<CustomerRow> {
+  const [row] = await db
+    .update(customers)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)))
+    .returning();
+  return row;
+}
+
+/** Adds or removes tags on many customers in one statement; returns the rows that exist. */
+export async function retagCustomers(db: Queryable, tenantId: string, ids: string[], tags: string[], mode: 'add' | 'remove') {
+  const newTags =
+    mode === 'add'
+      ? sql`array(select distinct unnest(${customers.tags} || ${sql.param(tags)}::text[]) order by 1)`
+      : sql`array(select t from unnest(${customers.tags}) as t where t <> all(${sql.param(tags)}::text[]))`;
+  return db
+    .update(customers)
+    .set({ tags: newTags, updatedAt: new Date() })
+    .where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids)))
+    .returning();
+}
+
+export async function customFieldDefinitionsFor(db: Queryable, tenantId: string, entity: string) {
+  return db
+    .select()
+    .from(customFieldDefinitions)
+    .where(and(eq(customFieldDefinitions.tenantId, tenantId), eq(customFieldDefinitions.entity, entity)))
+    .orderBy(customFieldDefinitions.createdAt, customFieldDefinitions.key);
+}
+
+export async function insertCustomFieldDefinition(db: Queryable, values: typeof customFieldDefinitions.$inferInsert) {
+  const rows = await db.insert(customFieldDefinitions).values(values).onConflictDoNothing().returning();
+  return rows[0] ?? null;
+}

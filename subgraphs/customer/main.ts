@@ -1,0 +1,4 @@
+import { runSubgraphService } from '../../lib/service.js';
+import { buildCustomerSubgraph } from './index.js';
+
+await runSubgraphService('customer', buildCustomerSubgraph);

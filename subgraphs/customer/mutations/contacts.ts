@@ -1,0 +1,80 @@
+import { notFound } from '../../../lib/errors.js';
+import { isUuid, uuidv7 } from '../../../lib/ids.js';
+import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { InputCheck } from '../../../lib/validate.js';
+import type { Queryable } from '../../../lib/db.js';
+import type { CustomerContext } from '../context.js';
+import * as activity from '../db/activity-queries.js';
+import { customerForUpdate } from './customers.js';
+
+interface ContactFields {
+  name?: string | null;
+  title?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  decisionRole?: string | null;
+  isPrimary?: boolean | null;
+}
+
+function contactValues(input: ContactFields, creating: boolean) {
+  const check = new InputCheck();
+  const values = Object.fromEntries(
+    Object.entries({
+      name: check.text('name', input.name, { max: 200, required: creating || input.name !== undefined }),
+      title: check.text('title', input.title, { max: 100 }),
+      email: check.email('email', input.email),
+      phone: check.phone('phone', input.phone),
+      decisionRole: input.decisionRole ?? undefined,
+      isPrimary: input.isPrimary ?? undefined,
+    }).filter(([, v]) => v !== undefined),
+  );
+  return { values, errors: check.errors };
+}
+
+/** Finds a contact and locks its customer: contact writes of one customer are serialised. */
+async function contactForUpdate(tx: Queryable, ctx: CustomerContext, id: string) {
+  const [contact] = isUuid(id) ? await activity.contactsByIds(tx, ctx.tenantId, [id]) : [];
+  if (!contact) failOn([notFound('Contact', ['input', 'id'])]);
+  await customerForUpdate(tx, ctx, contact.customerId, ['input', 'id'], { allowArchived: true });
+  return contact;
+}
+
+export const contactMutations = {
+  addContact: (_: unknown, { input }: { input: ContactFields & { customerId: string } }, ctx: CustomerContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const customer = await customerForUpdate(tx, ctx, input.customerId, ['input', 'customerId']);
+      const { values, errors } = contactValues(input, true);
+      failOn(errors);
+      if (input.isPrimary) await activity.clearPrimaryContact(tx, ctx.tenantId, customer.id);
+      const contact = await activity.insertContact(tx, {
+        decisionRole: 'OTHER',
+        ...values,
+        name: values.name as string,
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        customerId: customer.id,
+        createdAt: new Date(),
+      });
+      return { contact };
+    }),
+
+  updateContact: (_: unknown, { input }: { input: ContactFields & { id: string } }, ctx: CustomerContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const current = await contactForUpdate(tx, ctx, input.id);
+      const { id: _id, ...fields } = input;
+      const { values, errors } = contactValues(fields, false);
+      failOn(errors);
+      if (input.isPrimary && !current.isPrimary) await activity.clearPrimaryContact(tx, ctx.tenantId, current.customerId);
+      const contact = Object.keys(values).length ? await activity.updateContact(tx, ctx.tenantId, current.id, values) : current;
+      return { contact };
+    }),
+
+  /** Interactions that named the contact keep their history but no longer point at it. */
+  removeContact: (_: unknown, { input }: { input: { id: string } }, ctx: CustomerContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const current = await contactForUpdate(tx, ctx, input.id);
+      await activity.detachContactFromInteractions(tx, ctx.tenantId, current.id);
+      await activity.deleteContact(tx, ctx.tenantId, current.id);
+      return { removedContactId: current.id };
+    }),
+};

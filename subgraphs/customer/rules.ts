@@ -1,0 +1,86 @@
+import type { CustomFieldDefinition, StoredValue } from '../../lib/custom-fields.js';
+import { mergeCustomFields } from '../../lib/custom-fields.js';
+import { InputCheck } from '../../lib/validate.js';
+import type { NewCustomer } from './db/queries.js';
+
+export interface AddressInput {
+  line1?: string | null;
+  line2?: string | null;
+  city?: string | null;
+  region?: string | null;
+  postalCode?: string | null;
+  country?: string | null;
+}
+
+export interface CustomerInput {
+  name?: string | null;
+  kind?: string | null;
+  industry?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  website?: string | null;
+  address?: AddressInput | null;
+  ownerId?: string | null;
+  tags?: string[] | null;
+  segment?: string | null;
+  customFields?: Record<string, unknown> | null;
+}
+
+/** Drops keys whose value is undefined, so that a patch only touches what the client sent. */
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Validates customer input (for create, `name` is required) into column values. Every problem is
+ * collected; the caller saves nothing unless `errors` is empty.
+ */
+export function customerValues(
+  input: CustomerInput,
+  opts: { creating: boolean; definitions: CustomFieldDefinition[]; currentCustomFields: Record<string, StoredValue> },
+) {
+  const check = new InputCheck();
+  const address = input.address;
+  const values: Partial<NewCustomer> = defined({
+    name: check.text('name', input.name, { max: 200, required: opts.creating || input.name !== undefined }) ?? undefined,
+    kind: input.kind ?? undefined,
+    industry: check.text('industry', input.industry, { max: 100 }),
+    email: check.email('email', input.email),
+    phone: check.phone('phone', input.phone),
+    website: check.url('website', input.website),
+    ownerId: check.text('ownerId', input.ownerId, { max: 100 }),
+    segment: check.text('segment', input.segment, { max: 100 }),
+    tags: input.tags === undefined ? undefined : check.tags('tags', input.tags),
+  });
+  if (address !== undefined) {
+    Object.assign(values, {
+      addressLine1: check.text('address.line1', address?.line1, { max: 200 }) ?? null,
+      addressLine2: check.text('address.line2', address?.line2, { max: 200 }) ?? null,
+      city: check.text('address.city', address?.city, { max: 100 }) ?? null,
+      region: check.text('address.region', address?.region, { max: 100 }) ?? null,
+      postalCode: check.text('address.postalCode', address?.postalCode, { max: 20 }) ?? null,
+      country: check.country('address.country', address?.country) ?? null,
+    });
+  }
+  // Required custom fields are enforced on create, and whenever custom fields are written.
+  if (opts.creating || input.customFields != null) {
+    const merged = mergeCustomFields(opts.definitions, opts.currentCustomFields, input.customFields ?? {}, ['input', 'customFields']);
+    check.errors.push(...merged.errors);
+    values.customFields = merged.values;
+  }
+  return { values, errors: check.errors };
+}
+
+export type TicketStatus = 'OPEN' | 'IN_PROGRESS' | 'RESOLVED' | 'CLOSED';
+
+/**
+ * Which status changes `updateServiceTicket` may make. Resolving goes through its own mutation
+ * (it stamps resolvedAt); a closed ticket is final; a resolved one may be reopened or closed.
+ */
+export function canMoveTicket(from: TicketStatus, to: TicketStatus): boolean {
+  if (from === to) return true;
+  if (from === 'CLOSED' || to === 'RESOLVED') return false;
+  return true;
+}
+
+export const isValidSatisfactionScore = (score: number) => Number.isInteger(score) && score >= 1 && score <= 5;
