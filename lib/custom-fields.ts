@@ -89,6 +89,7 @@ export function mergeCustomFields(
   const byKey = new Map(definitions.map((d) => [d.key, d]));
   const values: Record<string, StoredValue> = { ...current };
   const errors: UserError[] = [];
+  const invalid = new Set<string>();
   for (const [key, raw] of Object.entries(input)) {
     const def = byKey.get(key);
     if (!def) {
@@ -103,10 +104,11 @@ export function mergeCustomFields(
     if (value === null) {
       const code = def.type === 'SELECT' && typeof raw === 'string' ? 'INVALID_OPTION' : 'INVALID_CUSTOM_FIELD_VALUE';
       errors.push(userError(code, [...path, key], `${def.label} must be ${expected[def.type]}`));
+      invalid.add(key);
     } else values[key] = value;
   }
   for (const def of definitions) {
-    if (def.required && values[def.key] === undefined) {
+    if (def.required && values[def.key] === undefined && !invalid.has(def.key)) {
       errors.push(userError('REQUIRED_CUSTOM_FIELD', [...path, def.key], `${def.label} is required`));
     }
   }

@@ -54,7 +54,7 @@ export class InputCheck {
   }
 
   country(field: string, value: string | null | undefined) {
-    const v = this.text(field, value, { max: 2 });
+    const v = this.text(field, value, { max: 100 });
     if (v && !/^[A-Za-z]{2}$/.test(v)) this.add(field, 'INVALID_COUNTRY', 'Country must be a two-letter ISO 3166-1 code');
     return v ? v.toUpperCase() : v;
   }
