@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { isProduction, type Secrets } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
 import { createVerifier, validateFieldScopes, type Caller } from './auth.js';
-import { useAnswerFullyForbidden, useGatewayAuth, type RequestState } from './plugins.js';
+import { useAnswerFullyForbidden, useErrorCodes, useGatewayAuth, type RequestState } from './plugins.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const GRAPHQL_PATH = '/graphql';
@@ -62,6 +62,7 @@ export function createGateway(opts: { secrets: Secrets; subgraphUrls?: Record<st
     plugins: () => [
       useGatewayAuth({ verify: createVerifier(opts.secrets), signingSecret: opts.secrets.signingSecret, graphqlPath: GRAPHQL_PATH, states }),
       useAnswerFullyForbidden(),
+      useErrorCodes(),
     ],
   });
 }

@@ -1,6 +1,6 @@
 import { defaultPrintFn } from '@graphql-tools/executor-common';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { getOperationAST, Kind } from 'graphql';
+import { getOperationAST, GraphQLError, Kind } from 'graphql';
 import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, type ForwardedAuth } from '../lib/auth.js';
 import { logger } from '../lib/logger.js';
 import { authenticate, AuthError, requestIdFrom, type Caller } from './auth.js';
@@ -107,6 +107,31 @@ export function useAnswerFullyForbidden(): GatewayPlugin {
       if (operation && selections.length === 0 && operation.selectionSet.selections.length === 0) {
         setResultAndStopExecution({ data: null });
       }
+    },
+  };
+}
+
+/**
+ * Every error a client sees carries `extensions.code`. Errors raised before execution starts
+ * (a variable of the wrong type) come without one from graphql-js: they are the caller's to fix.
+ */
+export function useErrorCodes(): GatewayPlugin {
+  const withCode = (error: any) =>
+    error.extensions?.code
+      ? error
+      : new GraphQLError(error.message, {
+          nodes: error.nodes,
+          path: error.path,
+          extensions: error.path
+            ? { ...error.extensions, code: 'INTERNAL_SERVER_ERROR' }
+            : { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } },
+        });
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !result || typeof result !== 'object' || !('errors' in result)) return;
+      const errors = (result as { errors?: readonly any[] }).errors;
+      if (!errors?.length || errors.every((e) => e.extensions?.code)) return;
+      setResult({ ...(result as object), errors: errors.map(withCode) } as any);
     },
   };
 }
