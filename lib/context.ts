@@ -1,4 +1,4 @@
-import { defaultFieldResolver, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { forbidden } from './errors.js';
 import type { Logger } from './logger.js';
 
@@ -12,6 +12,7 @@ export interface BaseContext {
 }
 
 type ScopeRequirement = string[][];
+type ReferenceResolver = (ref: any, context: BaseContext, info: any) => unknown;
 
 function scopesOf(node: { astNode?: any; extensionASTNodes?: readonly any[] } | undefined | null): ScopeRequirement | null {
   const nodes = [node?.astNode, ...(node?.extensionASTNodes ?? [])].filter(Boolean);
@@ -46,12 +47,14 @@ export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!(type instanceof GraphQLObjectType)) continue;
-    const entity = type as GraphQLObjectType & { resolveReference?: (ref: any, ctx: BaseContext, info: any) => unknown };
+    // Duck-typed: @apollo/subgraph may load another copy of graphql-js, where instanceof fails.
+    if (!('getInterfaces' in type) || type.name.startsWith('__')) continue;
+    // @apollo/subgraph keeps an entity's __resolveReference in the type's extensions.
+    const subgraphExtensions = (type.extensions as { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } }).apollo?.subgraph;
     const required = scopesOf(type);
-    if (required && entity.resolveReference) {
-      const original = entity.resolveReference;
-      entity.resolveReference = (ref, context, info) => {
+    const original = subgraphExtensions?.resolveReference;
+    if (required && subgraphExtensions && original) {
+      subgraphExtensions.resolveReference = (ref, context, info) => {
         if (!satisfies(context.scopes, required)) throw forbidden(`Missing scope for ${type.name}`);
         return original(ref, context, info);
       };

@@ -1,5 +1,6 @@
-import { and, count, desc, eq, getTableColumns, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
+import { anyOf } from '../../../lib/sql.js';
 import { keysetWhere, rankWithin, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { contacts, interactions, serviceTickets, type ContactRow, type InteractionRow, type ServiceTicketRow } from './schema.js';
@@ -10,12 +11,12 @@ export async function contactsByCustomerIds(db: Queryable, tenantId: string, cus
   return db
     .select()
     .from(contacts)
-    .where(and(eq(contacts.tenantId, tenantId), inArray(contacts.customerId, [...customerIds])))
+    .where(and(eq(contacts.tenantId, tenantId), anyOf(contacts.customerId, customerIds)))
     .orderBy(desc(contacts.isPrimary), contacts.name, contacts.id);
 }
 
 export async function contactsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<ContactRow[]> {
-  return db.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), inArray(contacts.id, [...ids])));
+  return db.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), anyOf(contacts.id, ids)));
 }
 
 export async function insertContact(db: Queryable, values: typeof contacts.$inferInsert): Promise<ContactRow> {
@@ -68,7 +69,7 @@ export const interactionOrder: KeysetOrder = { column: interactions.occurredAt, 
 export const ticketOrder: KeysetOrder = { column: serviceTickets.openedAt, cast: 'timestamptz', id: serviceTickets.id, direction: 'DESC' };
 
 export function interactionsPage(db: Queryable, tenantId: string, customerIds: readonly string[], window: PageWindow) {
-  const where = and(eq(interactions.tenantId, tenantId), inArray(interactions.customerId, [...customerIds]))!;
+  const where = and(eq(interactions.tenantId, tenantId), anyOf(interactions.customerId, customerIds))!;
   return pageOfChildren<InteractionRow>(db, interactions, where, interactionOrder, window);
 }
 
@@ -76,7 +77,7 @@ export async function interactionCounts(db: Queryable, tenantId: string, custome
   return db
     .select({ customerId: interactions.customerId, n: count() })
     .from(interactions)
-    .where(and(eq(interactions.tenantId, tenantId), inArray(interactions.customerId, [...customerIds])))
+    .where(and(eq(interactions.tenantId, tenantId), anyOf(interactions.customerId, customerIds)))
     .groupBy(interactions.customerId);
 }
 
@@ -90,7 +91,7 @@ export async function insertInteraction(db: Queryable, values: typeof interactio
 const ticketWhere = (tenantId: string, customerIds: readonly string[], status: string | null) =>
   and(
     eq(serviceTickets.tenantId, tenantId),
-    inArray(serviceTickets.customerId, [...customerIds]),
+    anyOf(serviceTickets.customerId, customerIds),
     status ? eq(serviceTickets.status, status) : undefined,
   )!;
 
@@ -138,6 +139,6 @@ export async function satisfactionByCustomerIds(db: Queryable, tenantId: string,
       n: count(),
     })
     .from(serviceTickets)
-    .where(and(eq(serviceTickets.tenantId, tenantId), inArray(serviceTickets.customerId, [...customerIds]), isNotNull(serviceTickets.satisfactionScore)))
+    .where(and(eq(serviceTickets.tenantId, tenantId), anyOf(serviceTickets.customerId, customerIds), isNotNull(serviceTickets.satisfactionScore)))
     .groupBy(serviceTickets.customerId);
 }

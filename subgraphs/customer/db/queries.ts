@@ -1,4 +1,5 @@
-import { and, count, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { anyOf } from '../../../lib/sql.js';
 import type { Queryable } from '../../../lib/db.js';
 import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
@@ -15,7 +16,7 @@ export async function getTenant(db: Queryable, tenantId: string) {
 
 export async function customersByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<CustomerRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.id, [...ids])));
+  return db.select().from(customers).where(and(eq(customers.tenantId, tenantId), anyOf(customers.id, ids)));
 }
 
 /** Locks the customer row for the rest of the transaction (serialises writers of one customer). */
@@ -95,7 +96,7 @@ export async function retagCustomers(db: Queryable, tenantId: string, ids: strin
   return db
     .update(customers)
     .set({ tags: newTags, updatedAt: new Date() })
-    .where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids)))
+    .where(and(eq(customers.tenantId, tenantId), anyOf(customers.id, ids)))
     .returning();
 }
 
