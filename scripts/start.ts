@@ -55,10 +55,12 @@ function startService(name: string, entry: string, env: Record<string, string>) 
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.once('exit', (code, signal) => {
-    if (!stopping) {
+    // On Ctrl-C the whole process group gets SIGINT: a child may exit before our own handler runs.
+    setTimeout(() => {
+      if (stopping) return;
       say(`${name} exited (${signal ?? code}); shutting everything down`);
       void stopAll(1);
-    }
+    }, 250);
   });
   children.push(child);
 }
