@@ -75,7 +75,9 @@ describe('npm start', () => {
     expect(['SIGINT', 'exit 0']).toContain(await ctrlC(first));
     expect(first.output()).toContain('[start] stopping');
     expect(await leftBehind(dataDir)).toEqual([]);
+    // The subgraph and the gateway are gone too (their command lines do not name the data directory).
     await expect(fetch(first.url)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${ports.customer}/healthz`)).rejects.toThrow();
 
     const second = await npmStart(ports);
     expect(second.output()).not.toContain('seeded the demo tenant');
