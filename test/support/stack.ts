@@ -1,14 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { ALL_SCOPES } from '../../lib/auth.js';
-import type { Secrets } from '../../lib/config.js';
-import { connect, onQuery, type Database } from '../../lib/db.js';
-import { serveSubgraph } from '../../lib/subgraph-server.js';
+import { onQuery } from '../../lib/db.js';
 import { signToken } from '../../lib/tokens.js';
-import { createGateway } from '../../gateway/index.js';
-import { buildCustomerSubgraph } from '../../subgraphs/customer/index.js';
+import { startLocalGraph } from '../../scripts/local-graph.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -17,21 +12,10 @@ export interface GraphQLResponse<T = any> {
   headers: Headers;
 }
 
-/**
- * The whole graph in this test process: each subgraph on its own free port, the real gateway in
- * front over HTTP, one shared connection to the test database. A test convenience: the product
- * runs each as its own service (npm start).
- */
+/** The whole graph in this test process, on the test database, with helpers to call it. */
 export async function startStack() {
-  const secrets: Secrets = { jwtSecret: randomBytes(16).toString('hex'), signingSecret: randomBytes(16).toString('hex') };
-  const database: Database = connect(inject('databaseUrl'), { max: 20 });
-  const customer = buildCustomerSubgraph(database);
-  await customer.apollo.start();
-  const customerServer = await serveSubgraph(customer, { port: 0, signingSecret: secrets.signingSecret });
-  const gateway = createGateway({ secrets, subgraphUrls: { customer: customerServer.url } });
-  const server: Server = createServer(gateway);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const graph = await startLocalGraph(inject('databaseUrl'));
+  const { secrets, gatewayUrl } = graph;
 
   const token = (tenantId: string, scopes: readonly string[] = ALL_SCOPES, extra: { userId?: string; expiresIn?: string | number } = {}) =>
     signToken(secrets.jwtSecret!, { tenantId, scopes, ...extra });
@@ -47,23 +31,12 @@ export async function startStack() {
   }
 
   return {
-    secrets,
-    database,
-    gatewayUrl,
-    subgraphUrls: { customer: customerServer.url },
+    ...graph,
     token,
     post,
     /** Runs an operation through the gateway as `auth` (a token string). */
     query: <T = any>(auth: string, query: string, variables?: Record<string, unknown>) =>
       post<T>({ query, variables }, { authorization: `Bearer ${auth}` }),
-    async close() {
-      server.close();
-      server.closeAllConnections();
-      await gateway.dispose();
-      await customerServer.close();
-      await customer.close();
-      await database.close();
-    },
   };
 }
 

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: throughput and latency of the main operations through the real gateway, on
+ * DATABASE_URL or an embedded PostgreSQL. BENCH_SECONDS (default 5) and BENCH_CONCURRENCY
+ * (default 16) tune each scenario.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ACTIVE_SUBGRAPHS } from '../lib/config.js';
+import { onQuery } from '../lib/db.js';
+import { startEmbeddedPostgres } from '../lib/embedded-postgres.js';
+import { uuidv7 } from '../lib/ids.js';
+import { logger } from '../lib/logger.js';
+import { migrateSubgraph } from '../lib/migrate.js';
+import { signToken } from '../lib/tokens.js';
+import { contacts, customers, serviceTickets } from '../subgraphs/customer/db/schema.js';
+import { startLocalGraph } from './local-graph.js';
+
+logger.level = process.env.LOG_LEVEL ?? 'error';
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'sme-graph-bench-'));
+const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), persistent: false });
+const url = process.env.DATABASE_URL ?? embedded!.url;
+for (const name of ACTIVE_SUBGRAPHS) await migrateSubgraph(name, url);
+const graph = await startLocalGraph(url, { poolSize: 20 });
+
+const tenantId = `bench-${Date.now()}`;
+const now = Date.now();
+const rows = Array.from({ length: 500 }, (_, i) => ({
+  tenantId, id: uuidv7(now + i), name: `Bench Customer ${i}`, kind: 'COMPANY', email: `c${i}@bench.cn`,
+  createdAt: new Date(now + i), updatedAt: new Date(now + i),
+}));
+await graph.database.db.insert(customers).values(rows);
+await graph.database.db.insert(contacts).values(rows.flatMap((c) => [0, 1].map((k) => ({ tenantId, id: uuidv7(), customerId: c.id, name: `Contact ${k}`, decisionRole: 'OTHER', isPrimary: k === 0, createdAt: new Date() }))));
+await graph.database.db.insert(serviceTickets).values(rows.map((c) => ({ tenantId, id: uuidv7(), customerId: c.id, subject: 'T', status: 'RESOLVED', priority: 'NORMAL', openedAt: new Date(), resolvedAt: new Date(), satisfactionScore: 4 })));
+const token = await signToken(graph.secrets.jwtSecret!, { tenantId });
+
+const scenarios: [string, () => { query: string; variables?: Record<string, unknown> }][] = [
+  ['customer by id + contacts', () => ({ query: 'query($id: ID!) { customer(id: $id) { name email contacts { name } satisfaction { averageScore } } }', variables: { id: rows[Math.floor(Math.random() * rows.length)].id } })],
+  ['100 customers + contacts, tickets, satisfaction', () => ({ query: '{ customers(first: 100) { totalCount nodes { name contacts { name } serviceTickets(first: 3) { nodes { subject } } satisfaction { averageScore count } } } }' })],
+  ['search customers', () => ({ query: 'query($s: String) { customers(first: 20, filter: {search: $s}) { nodes { name } } }', variables: { s: `customer ${Math.floor(Math.random() * 50)}` } })],
+  ['createCustomer', () => ({ query: 'mutation($n: String!) { createCustomer(input: {name: $n, email: "new@bench.cn"}) { customer { id } userErrors { code } } }', variables: { n: `New ${Math.random()}` } })],
+];
+
+async function run(name: string, make: () => { query: string; variables?: Record<string, unknown> }) {
+  const latencies: number[] = [];
+  let statements = 0;
+  let failures = 0;
+  const stop = onQuery((_q, params) => {
+    if (params.includes(tenantId)) statements++;
+  });
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const started = performance.now();
+        const res = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(make()) });
+        const body = (await res.json()) as { errors?: unknown };
+        if (!res.ok || body.errors) failures++;
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  stop();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+  console.log(
+    `${name.padEnd(48)} ${(latencies.length / seconds).toFixed(0).padStart(6)} req/s   p50 ${pct(50).padStart(6)} ms   p95 ${pct(95).padStart(6)} ms   p99 ${pct(99).padStart(6)} ms   ${(statements / latencies.length).toFixed(1)} SQL/req   ${failures} failed`,
+  );
+}
+
+console.log(`gateway + customer subgraph in one process, ${concurrency} concurrent clients, ${seconds}s per scenario, Node ${process.version}`);
+for (const [name, make] of scenarios) await run(name, make);
+await graph.close();
+await embedded?.stop();
+rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Secrets } from '../lib/config.js';
+import { connect } from '../lib/db.js';
+import { serveSubgraph } from '../lib/subgraph-server.js';
+import { createGateway } from '../gateway/index.js';
+import { buildCustomerSubgraph } from '../subgraphs/customer/index.js';
+
+/**
+ * The whole graph inside one process: each subgraph on its own free port, the real gateway in
+ * front over HTTP. For tests and benchmarks only; the product runs each as its own service.
+ */
+export async function startLocalGraph(databaseUrl: string, opts: { poolSize?: number } = {}) {
+  const secrets: Secrets = { jwtSecret: randomBytes(16).toString('hex'), signingSecret: randomBytes(16).toString('hex') };
+  const database = connect(databaseUrl, { max: opts.poolSize ?? 20 });
+  const customer = buildCustomerSubgraph(database);
+  await customer.apollo.start();
+  const customerServer = await serveSubgraph(customer, { port: 0, signingSecret: secrets.signingSecret });
+  const gateway = createGateway({ secrets, subgraphUrls: { customer: customerServer.url } });
+  const server = createServer(gateway);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    secrets,
+    database,
+    gatewayUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    subgraphUrls: { customer: customerServer.url },
+    async close() {
+      server.close();
+      server.closeAllConnections();
+      await gateway.dispose();
+      await customerServer.close();
+      await customer.close();
+      await database.close();
+    },
+  };
+}
