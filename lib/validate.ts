@@ -1,5 +1,10 @@
 import { userError, type UserError } from './errors.js';
 
+/** Drops keys whose value is undefined, so that a patch only touches what the client sent. */
+export function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /**
  * Collects field errors for one input, so that a mutation reports every problem at once and
  * writes nothing while any remains.

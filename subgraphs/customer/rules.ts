@@ -1,6 +1,6 @@
 import type { CustomFieldDefinition, StoredValue } from '../../lib/custom-fields.js';
 import { mergeCustomFields } from '../../lib/custom-fields.js';
-import { InputCheck } from '../../lib/validate.js';
+import { definedOnly, InputCheck } from '../../lib/validate.js';
 import type { NewCustomer } from './db/queries.js';
 
 export interface AddressInput {
@@ -26,11 +26,6 @@ export interface CustomerInput {
   customFields?: Record<string, unknown> | null;
 }
 
-/** Drops keys whose value is undefined, so that a patch only touches what the client sent. */
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /**
  * Validates customer input (for create, `name` is required) into column values. Every problem is
  * collected; the caller saves nothing unless `errors` is empty.
@@ -41,7 +36,7 @@ export function customerValues(
 ) {
   const check = new InputCheck();
   const address = input.address;
-  const values: Partial<NewCustomer> = defined({
+  const values: Partial<NewCustomer> = definedOnly({
     name: check.text('name', input.name, { max: 200, required: opts.creating || input.name !== undefined }) ?? undefined,
     kind: input.kind ?? undefined,
     industry: check.text('industry', input.industry, { max: 100 }),
@@ -84,3 +79,43 @@ export function canMoveTicket(from: TicketStatus, to: TicketStatus): boolean {
 }
 
 export const isValidSatisfactionScore = (score: number) => Number.isInteger(score) && score >= 1 && score <= 5;
+
+export interface ContactFields {
+  name?: string | null;
+  title?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  decisionRole?: string | null;
+  isPrimary?: boolean | null;
+}
+
+/** Validates contact input (for create, `name` is required) into column values. */
+export function contactValues(input: ContactFields, creating: boolean) {
+  const check = new InputCheck();
+  const values = definedOnly({
+    name: check.text('name', input.name, { max: 200, required: creating || input.name !== undefined }) ?? undefined,
+    title: check.text('title', input.title, { max: 100 }),
+    email: check.email('email', input.email),
+    phone: check.phone('phone', input.phone),
+    decisionRole: input.decisionRole ?? undefined,
+    isPrimary: input.isPrimary ?? undefined,
+  });
+  return { values, errors: check.errors };
+}
+
+export interface TicketFields {
+  subject?: string | null;
+  description?: string | null;
+  priority?: string | null;
+}
+
+/** Validates service ticket input (for open, `subject` is required) into column values. */
+export function ticketValues(input: TicketFields, creating: boolean) {
+  const check = new InputCheck();
+  const values = definedOnly({
+    subject: check.text('subject', input.subject, { max: 200, required: creating || input.subject !== undefined }) ?? undefined,
+    description: check.text('description', input.description, { max: 10000 }),
+    priority: input.priority ?? undefined,
+  });
+  return { values, errors: check.errors };
+}

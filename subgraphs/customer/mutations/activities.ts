@@ -5,31 +5,13 @@ import { InputCheck } from '../../../lib/validate.js';
 import type { Queryable } from '../../../lib/db.js';
 import type { CustomerContext } from '../context.js';
 import * as activity from '../db/activity-queries.js';
-import { canMoveTicket, isValidSatisfactionScore, type TicketStatus } from '../rules.js';
+import { canMoveTicket, isValidSatisfactionScore, ticketValues, type TicketFields, type TicketStatus } from '../rules.js';
 import { customerForUpdate } from './customers.js';
 
 async function ticketForUpdate(tx: Queryable, ctx: CustomerContext, id: string, field: string[]) {
   const ticket = isUuid(id) ? await activity.lockTicket(tx, ctx.tenantId, id) : null;
   if (!ticket) failOn([notFound('Service ticket', field)]);
   return ticket!;
-}
-
-interface TicketFields {
-  subject?: string | null;
-  description?: string | null;
-  priority?: string | null;
-}
-
-function ticketValues(input: TicketFields, creating: boolean) {
-  const check = new InputCheck();
-  const values = Object.fromEntries(
-    Object.entries({
-      subject: check.text('subject', input.subject, { max: 200, required: creating || input.subject !== undefined }),
-      description: check.text('description', input.description, { max: 10000 }),
-      priority: input.priority ?? undefined,
-    }).filter(([, v]) => v !== undefined),
-  );
-  return { values, errors: check.errors };
 }
 
 export const activityMutations = {

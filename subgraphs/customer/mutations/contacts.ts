@@ -1,35 +1,11 @@
 import { notFound } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
-import { InputCheck } from '../../../lib/validate.js';
 import type { Queryable } from '../../../lib/db.js';
 import type { CustomerContext } from '../context.js';
 import * as activity from '../db/activity-queries.js';
+import { contactValues, type ContactFields } from '../rules.js';
 import { customerForUpdate } from './customers.js';
-
-interface ContactFields {
-  name?: string | null;
-  title?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  decisionRole?: string | null;
-  isPrimary?: boolean | null;
-}
-
-function contactValues(input: ContactFields, creating: boolean) {
-  const check = new InputCheck();
-  const values = Object.fromEntries(
-    Object.entries({
-      name: check.text('name', input.name, { max: 200, required: creating || input.name !== undefined }),
-      title: check.text('title', input.title, { max: 100 }),
-      email: check.email('email', input.email),
-      phone: check.phone('phone', input.phone),
-      decisionRole: input.decisionRole ?? undefined,
-      isPrimary: input.isPrimary ?? undefined,
-    }).filter(([, v]) => v !== undefined),
-  );
-  return { values, errors: check.errors };
-}
 
 /** Finds a contact and locks its customer: contact writes of one customer are serialised. */
 async function contactForUpdate(tx: Queryable, ctx: CustomerContext, id: string) {
