@@ -11,8 +11,8 @@ import { buildCustomerSubgraph } from '../subgraphs/customer/index.js';
  * The whole graph inside one process: each subgraph on its own free port, the real gateway in
  * front over HTTP. For tests and benchmarks only; the product runs each as its own service.
  */
-export async function startLocalGraph(databaseUrl: string, opts: { poolSize?: number } = {}) {
-  const secrets: Secrets = { jwtSecret: randomBytes(16).toString('hex'), signingSecret: randomBytes(16).toString('hex') };
+export async function startLocalGraph(databaseUrl: string, opts: { poolSize?: number; secrets?: Secrets } = {}) {
+  const secrets: Secrets = opts.secrets ?? { jwtSecret: randomBytes(16).toString('hex'), signingSecret: randomBytes(16).toString('hex') };
   const database = connect(databaseUrl, { max: opts.poolSize ?? 20 });
   const customer = buildCustomerSubgraph(database);
   await customer.apollo.start();

@@ -1,4 +1,2 @@
--- Trigram search over names, e-mails and phones, in GIN indexes led by tenant_id (btree_gin).
+-- Trigram search over customers' names, e-mails and phones.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
---> statement-breakpoint
-CREATE EXTENSION IF NOT EXISTS btree_gin;

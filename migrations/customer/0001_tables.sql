@@ -91,7 +91,7 @@ CREATE INDEX "customers_name_idx" ON "customer"."customers" USING btree ("tenant
 CREATE INDEX "customers_created_idx" ON "customer"."customers" USING btree ("tenant_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "customers_updated_idx" ON "customer"."customers" USING btree ("tenant_id","updated_at","id");--> statement-breakpoint
 CREATE INDEX "customers_owner_idx" ON "customer"."customers" USING btree ("tenant_id","owner_id");--> statement-breakpoint
-CREATE INDEX "customers_search_idx" ON "customer"."customers" USING gin ("tenant_id","search_text" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX "customers_tags_idx" ON "customer"."customers" USING gin ("tenant_id","tags");--> statement-breakpoint
+CREATE INDEX "customers_search_idx" ON "customer"."customers" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "customers_tags_idx" ON "customer"."customers" USING gin ("tags");--> statement-breakpoint
 CREATE INDEX "interactions_customer_idx" ON "customer"."interactions" USING btree ("tenant_id","customer_id","occurred_at","id");--> statement-breakpoint
 CREATE INDEX "service_tickets_customer_idx" ON "customer"."service_tickets" USING btree ("tenant_id","customer_id","opened_at","id");

@@ -48,8 +48,10 @@ export const customers = customerSchema.table(
     index('customers_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('customers_updated_idx').on(t.tenantId, t.updatedAt, t.id),
     index('customers_owner_idx').on(t.tenantId, t.ownerId),
-    index('customers_search_idx').using('gin', t.tenantId, t.searchText.op('gin_trgm_ops')),
-    index('customers_tags_idx').using('gin', t.tenantId, t.tags),
+    // Trigram indexes lead with the searched column: led by tenant_id (btree_gin) the planner
+    // never chose them (measured on 20,000 rows); the tenant filter is applied on the matches.
+    index('customers_search_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+    index('customers_tags_idx').using('gin', t.tags),
   ],
 );
 
