@@ -11,6 +11,7 @@ export const PUBLIC_ERROR_CODES = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 export const unauthenticated = (message = 'Authentication required') =>

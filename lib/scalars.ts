@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 
 const DECIMAL = /^-?\d{1,20}(\.\d{1,10})?$/;
 
@@ -31,10 +31,29 @@ export const DecimalScalar = new GraphQLScalarType({
   },
 });
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseDay(value: unknown): string {
+  if (typeof value === 'string' && DAY.test(value)) {
+    const date = new Date(`${value}T00:00:00Z`);
+    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value) return value;
+  }
+  throw new GraphQLError('Date must be a calendar date as YYYY-MM-DD', { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** A calendar date without time zone, as 'YYYY-MM-DD' both ways (resolvers see strings, never Date objects). */
+export const DateScalar = new GraphQLScalarType({
+  name: 'Date',
+  description: 'A calendar date, e.g. "2026-11-28".',
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : parseDay(value)),
+  parseValue: parseDay,
+  parseLiteral: (ast) => parseDay(ast.kind === Kind.STRING ? ast.value : null),
+});
+
 /** Resolvers for the scalars every subgraph declares. */
 export const scalarResolvers = {
   Decimal: DecimalScalar,
   DateTime: DateTimeResolver,
-  Date: DateResolver,
+  Date: DateScalar,
   JSONObject: JSONObjectResolver,
 };

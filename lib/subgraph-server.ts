@@ -1,4 +1,6 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { DependencyUnavailable } from './internal-client.js';
 import type { GraphQLFormattedError } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +23,10 @@ export interface Subgraph<TContext extends BaseContext> {
 
 /** Errors a client may see pass through; anything else is logged and masked. */
 export function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (unwrapResolverError(error) instanceof DependencyUnavailable) {
+    logger.warn({ err: error, path: formatted.path }, 'a service this subgraph depends on is unavailable');
+    return { message: 'A service this request depends on is unavailable; try again shortly', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};

@@ -23,15 +23,17 @@ export type SubgraphContext<Loaders> = BaseContext & { database: Database; loade
  * resolvers, scope checks from the SDL's @requiresScopes, and a context per request with fresh
  * DataLoaders. A tenant seen for the first time is provisioned once per process.
  */
-export function createSubgraph<Loaders>(opts: {
+export function createSubgraph<Loaders, Services extends object = object>(opts: {
   name: string;
   resolvers: Record<string, any>;
   database: Database;
   createLoaders: (db: Queryable, tenantId: string) => Loaders;
   provisionTenant: (db: Queryable, tenantId: string) => Promise<void>;
-}): Subgraph<SubgraphContext<Loaders>> {
+  /** Clients of other services the resolvers need (added to every request's context). */
+  services?: Services;
+}): Subgraph<SubgraphContext<Loaders> & Services> {
   const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(readSdl(opts.name)), resolvers: { ...scalarResolvers, ...opts.resolvers } }));
-  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+  const apollo = new ApolloServer<SubgraphContext<Loaders> & Services>({
     schema,
     formatError: formatSubgraphError,
     includeStacktraceInErrorResponses: false,
@@ -63,6 +65,7 @@ export function createSubgraph<Loaders>(opts: {
         log: logger.child({ subgraph: opts.name, requestId: auth.requestId, tenant: auth.tenantId }),
         database: opts.database,
         loaders: opts.createLoaders(opts.database.db, auth.tenantId),
+        ...(opts.services as Services),
       };
     },
     async health() {

@@ -6,6 +6,7 @@ import { connect } from '../lib/db.js';
 import { serveSubgraph } from '../lib/subgraph-server.js';
 import { createGateway } from '../gateway/index.js';
 import { buildCustomerSubgraph } from '../subgraphs/customer/index.js';
+import { buildSalesSubgraph } from '../subgraphs/sales-pipeline/index.js';
 
 /**
  * The whole graph inside one process: each subgraph on its own free port, the real gateway in
@@ -17,20 +18,25 @@ export async function startLocalGraph(databaseUrl: string, opts: { poolSize?: nu
   const customer = buildCustomerSubgraph(database);
   await customer.apollo.start();
   const customerServer = await serveSubgraph(customer, { port: 0, signingSecret: secrets.signingSecret });
-  const gateway = createGateway({ secrets, subgraphUrls: { customer: customerServer.url } });
+  const sales = buildSalesSubgraph(database, { customerUrl: customerServer.url, signingSecret: secrets.signingSecret });
+  await sales.apollo.start();
+  const salesServer = await serveSubgraph(sales, { port: 0, signingSecret: secrets.signingSecret });
+  const subgraphUrls = { customer: customerServer.url, 'sales-pipeline': salesServer.url };
+  const gateway = createGateway({ secrets, subgraphUrls });
   const server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     secrets,
     database,
     gatewayUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    subgraphUrls: { customer: customerServer.url },
+    subgraphUrls,
+    subgraphs: { customer, sales },
     async close() {
       server.close();
       server.closeAllConnections();
       await gateway.dispose();
-      await customerServer.close();
-      await customer.close();
+      await Promise.all([customerServer.close(), salesServer.close()]);
+      await Promise.all([customer.close(), sales.close()]);
       await database.close();
     },
   };

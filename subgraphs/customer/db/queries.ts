@@ -73,8 +73,9 @@ export async function countCustomers(db: Queryable, tenantId: string, filter: Cu
 
 export type NewCustomer = typeof customers.$inferInsert;
 
-export async function insertCustomer(db: Queryable, values: NewCustomer): Promise<CustomerRow> {
-  const [row] = await db.insert(customers).values(values).returning();
+/** Inserts a customer; returns undefined when one with the same id exists already. */
+export async function insertCustomer(db: Queryable, values: NewCustomer): Promise<CustomerRow | undefined> {
+  const [row] = await db.insert(customers).values(values).onConflictDoNothing().returning();
   return row;
 }
 

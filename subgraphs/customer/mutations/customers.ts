@@ -4,7 +4,7 @@ import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import type { CustomerContext } from '../context.js';
-import { customFieldDefinitionsFor, insertCustomer, lockCustomer, retagCustomers, updateCustomer, type NewCustomer } from '../db/queries.js';
+import { customFieldDefinitionsFor, customersByIds, insertCustomer, lockCustomer, retagCustomers, updateCustomer, type NewCustomer } from '../db/queries.js';
 import type { Queryable } from '../../../lib/db.js';
 import { customerValues, type CustomerInput } from '../rules.js';
 
@@ -19,13 +19,22 @@ export async function customerForUpdate(tx: Queryable, ctx: CustomerContext, id:
 }
 
 export const customerMutations = {
-  createCustomer: (_: unknown, { input }: { input: CustomerInput }, ctx: CustomerContext) =>
+  /** With a caller-chosen id the create is idempotent: a repeat returns the customer made the first time. */
+  createCustomer: (_: unknown, { input }: { input: CustomerInput & { id?: string | null } }, ctx: CustomerContext) =>
     inTransaction(ctx.database, async (tx) => {
-      const { values, errors } = customerValues(input, { creating: true, definitions: await definitionsOf(tx, ctx), currentCustomFields: {} });
+      const { id: requestedId, ...fields } = input;
+      if (requestedId != null && !isUuid(requestedId)) failOn([userError('INVALID_ID', ['input', 'id'], 'id must be a UUID')]);
+      if (requestedId) {
+        const [existing] = await customersByIds(tx, ctx.tenantId, [requestedId]);
+        if (existing) return { customer: existing };
+      }
+      const { values, errors } = customerValues(fields, { creating: true, definitions: await definitionsOf(tx, ctx), currentCustomFields: {} });
       failOn(errors);
       const now = new Date();
-      const customer = await insertCustomer(tx, { ...(values as NewCustomer), kind: input.kind ?? 'COMPANY', tenantId: ctx.tenantId, id: uuidv7(), createdAt: now, updatedAt: now });
-      return { customer };
+      const id = requestedId ?? uuidv7();
+      const customer = await insertCustomer(tx, { ...(values as NewCustomer), kind: fields.kind ?? 'COMPANY', tenantId: ctx.tenantId, id, createdAt: now, updatedAt: now });
+      // A concurrent create with the same id won the race: answer with its customer.
+      return { customer: customer ?? (await customersByIds(tx, ctx.tenantId, [id]))[0] };
     }),
 
   updateCustomer: (_: unknown, { input }: { input: CustomerInput & { id: string } }, ctx: CustomerContext) =>

@@ -1,0 +1,47 @@
+import type { BaseContext } from '../../lib/context.js';
+import type { CustomFieldDefinition } from '../../lib/custom-fields.js';
+import type { UserError } from '../../lib/errors.js';
+import type { InternalCall } from '../../lib/internal-client.js';
+
+/**
+ * What sales needs from the customer subgraph, asked over signed internal calls (never by reading
+ * its tables): lead custom field definitions, whether customers exist, and creating a customer
+ * when a lead is converted.
+ */
+export function customerDirectory(call: InternalCall) {
+  return {
+    async leadFieldDefinitions(ctx: BaseContext): Promise<CustomFieldDefinition[]> {
+      const data = await call<{ customFieldDefinitions: CustomFieldDefinition[] }>(
+        ctx,
+        ['crm:read'],
+        'query LeadFieldDefinitions { customFieldDefinitions(entity: LEAD) { key label type options required } }',
+      );
+      return data.customFieldDefinitions;
+    },
+
+    /** The subset of `ids` that are customers of the caller's tenant. */
+    async existing(ctx: BaseContext, ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const data = await call<{ _entities: ({ id: string } | null)[] }>(
+        ctx,
+        ['crm:read'],
+        'query CustomersExist($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }',
+        { r: ids.map((id) => ({ __typename: 'Customer', id })) },
+      );
+      return new Set(data._entities.filter((e): e is { id: string } => e !== null).map((e) => e.id));
+    },
+
+    /** Idempotent by `id`: a retried conversion gets the customer the first attempt made. */
+    async create(ctx: BaseContext, input: Record<string, unknown> & { id: string }): Promise<{ id: string | null; userErrors: UserError[] }> {
+      const data = await call<{ createCustomer: { customer: { id: string } | null; userErrors: UserError[] } }>(
+        ctx,
+        ['crm:read', 'crm:write'],
+        'mutation CreateCustomerFromLead($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } userErrors { code field message } } }',
+        { input },
+      );
+      return { id: data.createCustomer.customer?.id ?? null, userErrors: data.createCustomer.userErrors };
+    },
+  };
+}
+
+export type CustomerDirectory = ReturnType<typeof customerDirectory>;

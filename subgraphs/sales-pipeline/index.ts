@@ -1,0 +1,27 @@
+import type { Database } from '../../lib/db.js';
+import { internalClient } from '../../lib/internal-client.js';
+import { createSubgraph } from '../../lib/subgraph.js';
+import { customerDirectory } from './customers.js';
+import { provisionTenant } from './db/queries.js';
+import { createLoaders } from './loaders.js';
+import { Customer } from './resolvers/Customer.js';
+import { Campaign, Lead } from './resolvers/Lead.js';
+import { Mutation } from './resolvers/Mutation.js';
+import { Opportunity, OpportunityLine, QuoteLine, StageVisit } from './resolvers/Opportunity.js';
+import { Query } from './resolvers/Query.js';
+import { Quote } from './resolvers/Quote.js';
+
+/**
+ * The sales-pipeline subgraph (CRM process): leads, campaigns, stages, opportunities, quotes and
+ * the funnel. It reaches the customer subgraph at `customerUrl` with signed internal calls.
+ */
+export function buildSalesSubgraph(database: Database, opts: { customerUrl: string; signingSecret: string }) {
+  return createSubgraph({
+    name: 'sales-pipeline',
+    resolvers: { Query, Mutation, Customer, Lead, Campaign, Opportunity, OpportunityLine, QuoteLine, StageVisit, Quote },
+    database,
+    createLoaders,
+    provisionTenant,
+    services: { customers: customerDirectory(internalClient({ url: opts.customerUrl, signingSecret: opts.signingSecret })) },
+  });
+}

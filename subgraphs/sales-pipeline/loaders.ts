@@ -1,0 +1,48 @@
+import DataLoader from 'dataloader';
+import type { Queryable } from '../../lib/db.js';
+import { aggregateOf, childrenOf, perArguments, rowsById } from '../../lib/loaders.js';
+import type { PageWindow } from '../../lib/pagination.js';
+import * as leadsQ from './db/lead-queries.js';
+import * as opps from './db/opportunity-queries.js';
+import * as q from './db/queries.js';
+import * as quotesQ from './db/quote-queries.js';
+import type { StageRow } from './db/schema.js';
+
+/** The request's DataLoaders: every list and entity reference is one query per batch. */
+export function createLoaders(db: Queryable, tenantId: string) {
+  /** All of the tenant's stages, loaded once per request (a handful of rows). */
+  let stages: Promise<Map<string, StageRow>> | undefined;
+  const stageMap = () => (stages ??= q.allStages(db, tenantId).then((rows) => new Map(rows.map((s) => [s.id, s]))));
+  let tenant: ReturnType<typeof q.tenantById> | undefined;
+
+  return {
+    tenant: () => (tenant ??= q.tenantById(db, tenantId)),
+    stages: stageMap,
+    stage: new DataLoader<string, StageRow | null>(async (ids) => {
+      const map = await stageMap();
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+    lead: rowsById((ids) => leadsQ.leadsByIds(db, tenantId, ids)),
+    campaign: rowsById((ids) => q.campaignsByIds(db, tenantId, ids)),
+    opportunity: rowsById((ids) => opps.opportunitiesByIds(db, tenantId, ids)),
+    linesOfOpportunity: childrenOf((ids) => opps.linesOfOpportunities(db, tenantId, ids), (l) => l.opportunityId),
+    historyOfOpportunity: childrenOf((ids) => opps.historyOfOpportunities(db, tenantId, ids), (h) => h.opportunityId),
+    quotesOfOpportunity: childrenOf((ids) => quotesQ.quotesOfOpportunities(db, tenantId, ids), (x) => x.opportunityId),
+    quote: rowsById((ids) => quotesQ.quotesByIds(db, tenantId, ids)),
+    linesOfQuote: childrenOf((ids) => quotesQ.linesOfQuotes(db, tenantId, ids), (l) => l.quoteId),
+    opportunitiesOfCustomer: perArguments(({ status, window }: { status: string | null; window: PageWindow }) =>
+      childrenOf((ids) => opps.opportunitiesOfCustomers(db, tenantId, ids, status, window), (o) => o.customerId),
+    ),
+    opportunityCountOfCustomer: perArguments((status: string | null) =>
+      aggregateOf((ids) => opps.countOpportunitiesOfCustomers(db, tenantId, ids, status), (r) => r.customerId, (r) => Number(r.n), 0),
+    ),
+    pipelineOfCustomer: aggregateOf(
+      (ids) => opps.pipelineOfCustomers(db, tenantId, ids),
+      (r) => r.customerId,
+      (r) => ({ openCount: r.openCount, openAmount: r.openAmount, weightedAmount: r.weightedAmount }),
+      { openCount: 0, openAmount: '0', weightedAmount: '0' },
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

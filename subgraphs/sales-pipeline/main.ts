@@ -1,0 +1,7 @@
+import { loadSecrets, subgraphUrl } from '../../lib/config.js';
+import { runSubgraphService } from '../../lib/service.js';
+import { buildSalesSubgraph } from './index.js';
+
+await runSubgraphService('sales-pipeline', (database) =>
+  buildSalesSubgraph(database, { customerUrl: subgraphUrl('customer'), signingSecret: loadSecrets().signingSecret }),
+);

@@ -1,0 +1,176 @@
+import type { Queryable } from '../../../lib/db.js';
+import { notFound, userError, type UserError } from '../../../lib/errors.js';
+import { isUuid, uuidv7 } from '../../../lib/ids.js';
+import { checkMoney, type MoneyInput } from '../../../lib/money.js';
+import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { InputCheck } from '../../../lib/validate.js';
+import type { SalesContext } from '../context.js';
+import * as opps from '../db/opportunity-queries.js';
+import { allStages, liveStages } from '../db/queries.js';
+import type { OpportunityRow, StageRow } from '../db/schema.js';
+import { lineValues, type LineInput } from '../rules.js';
+
+export interface NewOpportunity {
+  title: string;
+  customerId: string;
+  ownerId?: string | null;
+  stageId?: string | null;
+  amount?: MoneyInput | null;
+  expectedCloseDate?: string | null;
+  nextFollowUpAt?: Date | null;
+  leadId?: string | null;
+  /** Where the opportunity's fields sit in the mutation input, for error paths. */
+  field: string[];
+}
+
+/** Field checks of a new opportunity that need no database (run before anything is written). */
+export function opportunityFieldErrors(input: Pick<NewOpportunity, 'title' | 'amount' | 'field'>, currency: string) {
+  const check = new InputCheck(input.field);
+  const title = check.text('title', input.title, { max: 200, required: true });
+  const errors: UserError[] = [...check.errors];
+  const amount = input.amount ? checkMoney(input.amount, { currency, field: [...input.field, 'amount'] }, errors) : '0';
+  return { title, amount, errors };
+}
+
+/** Creates an open opportunity in its first stage (or the given OPEN one) and records the entry. */
+export async function openOpportunity(tx: Queryable, ctx: SalesContext, input: NewOpportunity): Promise<OpportunityRow> {
+  const tenant = await ctx.loaders.tenant();
+  const { title, amount, errors } = opportunityFieldErrors(input, tenant.currency);
+  const stages = liveStages(await allStages(tx, ctx.tenantId));
+  const stage = input.stageId ? stages.find((s) => s.id === input.stageId) : stages.find((s) => s.kind === 'OPEN');
+  if (input.stageId && !stage) errors.push(notFound('Stage', ['input', 'stageId']));
+  else if (stage && stage.kind !== 'OPEN') errors.push(userError('INVALID_STAGE', ['input', 'stageId'], 'A new opportunity starts in an OPEN stage'));
+  failOn(errors);
+  const now = new Date();
+  const opportunity = await opps.insertOpportunity(tx, {
+    tenantId: ctx.tenantId,
+    id: uuidv7(),
+    title: title!,
+    customerId: input.customerId,
+    ownerId: input.ownerId ?? ctx.userId,
+    stageId: stage!.id,
+    status: 'OPEN',
+    manualAmount: amount!,
+    amount: amount!,
+    currency: tenant.currency,
+    expectedCloseDate: input.expectedCloseDate ?? null,
+    nextFollowUpAt: input.nextFollowUpAt ?? null,
+    leadId: input.leadId ?? null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await opps.recordStageEntry(tx, ctx.tenantId, opportunity.id, stage!.id, now);
+  return opportunity;
+}
+
+/** The opportunity to change, locked; a closed one can't be edited. */
+export async function openOpportunityForUpdate(tx: Queryable, ctx: SalesContext, id: string, field: string[]): Promise<OpportunityRow> {
+  const opportunity = isUuid(id) ? await opps.lockOpportunity(tx, ctx.tenantId, id) : null;
+  if (!opportunity) failOn([notFound('Opportunity', field)]);
+  if (opportunity!.status !== 'OPEN') failOn([userError('OPPORTUNITY_CLOSED', field, `The opportunity is ${opportunity!.status} and can't be changed`)]);
+  return opportunity!;
+}
+
+/** Moves the opportunity to a stage: into WON or LOST it closes, anything else keeps it open. */
+async function moveTo(tx: Queryable, ctx: SalesContext, opportunity: OpportunityRow, stage: StageRow, lostReason: string | null) {
+  if (stage.id === opportunity.stageId) return opportunity;
+  const now = new Date();
+  await opps.recordStageEntry(tx, ctx.tenantId, opportunity.id, stage.id, now);
+  const closing = stage.kind === 'WON' || stage.kind === 'LOST';
+  return opps.updateOpportunity(tx, ctx.tenantId, opportunity.id, {
+    stageId: stage.id,
+    ...(closing ? { status: stage.kind, closedAt: now } : {}),
+    ...(stage.kind === 'LOST' ? { lostReason } : {}),
+  });
+}
+
+const stageOfKind = async (tx: Queryable, ctx: SalesContext, kind: 'WON' | 'LOST') => liveStages(await allStages(tx, ctx.tenantId)).find((s) => s.kind === kind)!;
+
+async function lineForUpdate(tx: Queryable, ctx: SalesContext, id: string) {
+  const line = isUuid(id) ? await opps.lineById(tx, ctx.tenantId, id) : null;
+  if (!line) failOn([notFound('Opportunity line', ['input', 'id'])]);
+  const opportunity = await openOpportunityForUpdate(tx, ctx, line!.opportunityId, ['input', 'id']);
+  return { line: line!, opportunity };
+}
+
+export const opportunityMutations = {
+  createOpportunity: (_: unknown, { input }: { input: Omit<NewOpportunity, 'field'> }, ctx: SalesContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const known = isUuid(input.customerId) && (await ctx.customers.existing(ctx, [input.customerId])).has(input.customerId);
+      if (!known) failOn([notFound('Customer', ['input', 'customerId'])]);
+      return { opportunity: await openOpportunity(tx, ctx, { ...input, field: ['input'] }) };
+    }),
+
+  updateOpportunity: (
+    _: unknown,
+    { input }: { input: { id: string; title?: string | null; ownerId?: string | null; amount?: MoneyInput | null; expectedCloseDate?: string | null; nextFollowUpAt?: Date | null } },
+    ctx: SalesContext,
+  ) =>
+    inTransaction(ctx.database, async (tx) => {
+      const current = await openOpportunityForUpdate(tx, ctx, input.id, ['input', 'id']);
+      const check = new InputCheck();
+      const title = check.text('title', input.title, { max: 200, required: input.title !== undefined });
+      const ownerId = check.text('ownerId', input.ownerId, { max: 100 });
+      const errors = [...check.errors];
+      const manualAmount = input.amount ? checkMoney(input.amount, { currency: current.currency, field: ['input', 'amount'] }, errors) : undefined;
+      failOn(errors);
+      const patch = Object.fromEntries(
+        Object.entries({ title: title ?? undefined, ownerId, manualAmount: manualAmount ?? undefined, expectedCloseDate: input.expectedCloseDate, nextFollowUpAt: input.nextFollowUpAt }).filter(
+          ([, v]) => v !== undefined,
+        ),
+      );
+      return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, current.id, patch) };
+    }),
+
+  addOpportunityLine: (_: unknown, { input }: { input: { opportunityId: string; line: LineInput } }, ctx: SalesContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const opportunity = await openOpportunityForUpdate(tx, ctx, input.opportunityId, ['input', 'opportunityId']);
+      const { values, errors } = lineValues({ discountPercent: '0', ...input.line }, { currency: opportunity.currency, creating: true, field: ['input', 'line'] });
+      failOn(errors);
+      await opps.insertLines(tx, ctx.tenantId, opportunity.id, [values as opps.NewLine]);
+      return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
+    }),
+
+  updateOpportunityLine: (_: unknown, { input }: { input: LineInput & { id: string } }, ctx: SalesContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const { line, opportunity } = await lineForUpdate(tx, ctx, input.id);
+      const { id: _id, ...fields } = input;
+      const { values, errors } = lineValues(fields, { currency: opportunity.currency, creating: false, field: ['input'] });
+      failOn(errors);
+      await opps.updateLine(tx, ctx.tenantId, line.id, values);
+      return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
+    }),
+
+  removeOpportunityLine: (_: unknown, { input }: { input: { id: string } }, ctx: SalesContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const { line, opportunity } = await lineForUpdate(tx, ctx, input.id);
+      await opps.deleteLines(tx, ctx.tenantId, { id: line.id });
+      return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
+    }),
+
+  moveOpportunityStage: (_: unknown, { input }: { input: { id: string; stageId: string; lostReason?: string | null } }, ctx: SalesContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const opportunity = await openOpportunityForUpdate(tx, ctx, input.id, ['input', 'id']);
+      const stage = liveStages(await allStages(tx, ctx.tenantId)).find((s) => s.id === input.stageId);
+      if (!stage) failOn([notFound('Stage', ['input', 'stageId'])]);
+      const check = new InputCheck();
+      const reason = check.text('lostReason', input.lostReason, { max: 500 });
+      failOn(check.errors);
+      return { opportunity: await moveTo(tx, ctx, opportunity, stage!, reason ?? null) };
+    }),
+
+  markOpportunityWon: (_: unknown, { input }: { input: { id: string } }, ctx: SalesContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const opportunity = await openOpportunityForUpdate(tx, ctx, input.id, ['input', 'id']);
+      return { opportunity: await moveTo(tx, ctx, opportunity, await stageOfKind(tx, ctx, 'WON'), null) };
+    }),
+
+  markOpportunityLost: (_: unknown, { input }: { input: { id: string; reason: string } }, ctx: SalesContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const check = new InputCheck();
+      const reason = check.text('reason', input.reason, { max: 500, required: true });
+      failOn(check.errors);
+      const opportunity = await openOpportunityForUpdate(tx, ctx, input.id, ['input', 'id']);
+      return { opportunity: await moveTo(tx, ctx, opportunity, await stageOfKind(tx, ctx, 'LOST'), reason!) };
+    }),
+};

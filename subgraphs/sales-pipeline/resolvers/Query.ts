@@ -1,0 +1,124 @@
+import { badInput } from '../../../lib/errors.js';
+import type { KeysetOrder } from '../../../lib/keyset.js';
+import { money } from '../../../lib/money.js';
+import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
+import type { SalesContext } from '../context.js';
+import { forecast, funnelStages, funnelTotals } from '../db/analytics-queries.js';
+import { countLeads, leadOrders, leadsDue, listLeads, type LeadFilter } from '../db/lead-queries.js';
+import { countOpportunities, listOpportunities, opportunitiesDue, opportunityOrders, type OpportunityFilter } from '../db/opportunity-queries.js';
+import { campaignsOf, liveStages } from '../db/queries.js';
+import type { LeadRow, OpportunityRow } from '../db/schema.js';
+import { todayUtc } from '../rules.js';
+
+type Order<F> = { field: F; direction?: 'ASC' | 'DESC' | null } | null | undefined;
+
+const leadCursor: Record<keyof typeof leadOrders, (l: LeadRow) => string> = {
+  CREATED_AT: (l) => timeKey(l.createdAt),
+  UPDATED_AT: (l) => timeKey(l.updatedAt),
+  NAME: (l) => l.name,
+  NEXT_FOLLOW_UP_AT: (l) => (l.nextFollowUpAt ? timeKey(l.nextFollowUpAt) : 'infinity'),
+};
+
+const opportunityCursor: Record<keyof typeof opportunityOrders, (o: OpportunityRow) => string> = {
+  AMOUNT: (o) => o.amount,
+  EXPECTED_CLOSE_DATE: (o) => o.expectedCloseDate ?? 'infinity',
+  CREATED_AT: (o) => timeKey(o.createdAt),
+  UPDATED_AT: (o) => timeKey(o.updatedAt),
+};
+
+const ratio = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
+
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+export const Query = {
+  lead: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.lead.load(args.id),
+
+  leads: async (_: unknown, args: PageArgs & { filter?: LeadFilter | null; orderBy?: Order<keyof typeof leadOrders> }, ctx: SalesContext) => {
+    const window = pageWindow({ first: args.first, after: args.after });
+    const field = args.orderBy?.field ?? 'CREATED_AT';
+    const order: KeysetOrder = { ...leadOrders[field], direction: args.orderBy?.direction ?? 'ASC' };
+    const filter = args.filter ?? {};
+    const rows = await listLeads(ctx.database.db, ctx.tenantId, filter, order, window);
+    for (const row of rows) ctx.loaders.lead.prime(row.id, row);
+    return toConnection(rows, window, (r) => ({ value: leadCursor[field](r), id: r.id }), () => countLeads(ctx.database.db, ctx.tenantId, filter));
+  },
+
+  campaigns: (_: unknown, __: unknown, ctx: SalesContext) => campaignsOf(ctx.database.db, ctx.tenantId),
+
+  followUpsDue: async (_: unknown, args: { ownerId?: string | null; before?: Date | null; first?: number | null }, ctx: SalesContext) => {
+    const before = args.before ?? new Date();
+    const limit = pageWindow({ first: args.first ?? 50 }).size;
+    const [leads, opportunities] = await Promise.all([
+      leadsDue(ctx.database.db, ctx.tenantId, before, args.ownerId ?? null, limit),
+      opportunitiesDue(ctx.database.db, ctx.tenantId, before, args.ownerId ?? null, limit),
+    ]);
+    return [
+      ...leads.map((lead) => ({ dueAt: lead.nextFollowUpAt!, lead, opportunity: null })),
+      ...opportunities.map((opportunity) => ({ dueAt: opportunity.nextFollowUpAt!, lead: null, opportunity })),
+    ]
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .slice(0, limit);
+  },
+
+  pipelineStages: async (_: unknown, __: unknown, ctx: SalesContext) => liveStages([...(await ctx.loaders.stages()).values()]),
+
+  opportunity: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.opportunity.load(args.id),
+
+  opportunities: async (
+    _: unknown,
+    args: PageArgs & { filter?: OpportunityFilter | null; orderBy?: Order<keyof typeof opportunityOrders> },
+    ctx: SalesContext,
+  ) => {
+    const window = pageWindow({ first: args.first, after: args.after });
+    const field = args.orderBy?.field ?? 'CREATED_AT';
+    const order: KeysetOrder = { ...opportunityOrders[field], direction: args.orderBy?.direction ?? 'ASC' };
+    const filter = args.filter ?? {};
+    const rows = await listOpportunities(ctx.database.db, ctx.tenantId, filter, order, window);
+    for (const row of rows) ctx.loaders.opportunity.prime(row.id, row);
+    return toConnection(rows, window, (r) => ({ value: opportunityCursor[field](r), id: r.id }), () =>
+      countOpportunities(ctx.database.db, ctx.tenantId, filter),
+    );
+  },
+
+  quote: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.quote.load(args.id),
+
+  salesFunnel: async (_: unknown, args: { from?: string | null; to?: string | null; ownerId?: string | null }, ctx: SalesContext) => {
+    const to = args.to ?? todayUtc();
+    const from = args.from ?? addDays(to, -365);
+    if (from > to) throw badInput('"from" must not be after "to"', 'from');
+    const toExclusive = addDays(to, 1);
+    const ownerId = args.ownerId ?? null;
+    const [rows, totals] = await Promise.all([
+      funnelStages(ctx.database.db, ctx.tenantId, from, toExclusive, ownerId),
+      funnelTotals(ctx.database.db, ctx.tenantId, from, toExclusive, ownerId),
+    ]);
+    return {
+      from,
+      to,
+      stages: await Promise.all(
+        rows.map(async (r) => ({
+          stage: await ctx.loaders.stage.load(r.stage_id),
+          entered: r.entered,
+          advanced: r.advanced,
+          lost: r.lost,
+          conversionRate: ratio(r.advanced, r.entered),
+          averageDaysInStage: r.average_days === null ? null : Number(r.average_days),
+        })),
+      ),
+      leadToOpportunityRate: ratio(totals.converted, totals.leads),
+      winRate: ratio(totals.won, totals.won + totals.lost),
+    };
+  },
+
+  pipelineForecast: async (_: unknown, args: { months?: number | null }, ctx: SalesContext) => {
+    const months = args.months ?? 3;
+    if (!Number.isInteger(months) || months < 1 || months > 24) throw badInput('"months" must be between 1 and 24', 'months');
+    const [rows, tenant] = await Promise.all([forecast(ctx.database.db, ctx.tenantId, months, todayUtc()), ctx.loaders.tenant()]);
+    return rows.map((r) => ({
+      month: r.month,
+      count: r.count,
+      amount: money(r.amount, tenant.currency),
+      weightedAmount: money(r.weighted_amount, tenant.currency),
+    }));
+  },
+};

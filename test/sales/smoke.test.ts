@@ -1,0 +1,21 @@
+import { afterAll, beforeAll, it } from 'vitest';
+import { newTenant, startStack, type Stack } from '../support/stack.js';
+let stack: Stack;
+beforeAll(async () => { stack = await startStack(); });
+afterAll(() => stack?.close());
+it('smoke', async () => {
+  const token = await stack.token(newTenant());
+  const q = async (query: string, variables?: any) => { const r = await stack.query(token, query, variables); console.log(JSON.stringify(r.data ?? r.errors)); return r; };
+  await q('{ pipelineStages { name probability kind position } }');
+  const lead = await q('mutation { createLead(input: {name: "Li Lei", company: "Lei Tea", email: "li@lei.cn"}) { lead { id status } userErrors { code field message } } }');
+  const id = lead.data.createLead.lead.id;
+  const conv = await q('mutation($id: ID!) { convertLead(input: {leadId: $id, opportunity: {title: "First order", amount: {amount: "1000.00", currency: "CNY"}}}) { lead { status customer { id name } } opportunity { id title amount { amount currency } weightedAmount { amount } stage { name } } customer { id name opportunities { totalCount nodes { title } } pipeline { openCount openAmount { amount } weightedAmount { amount } } } userErrors { code field message } } }', { id });
+  const oppId = conv.data.convertLead.opportunity.id;
+  await q('mutation($id: ID!) { addOpportunityLine(input: {opportunityId: $id, line: {quantity: "3", unitPrice: {amount: "19.99", currency: "CNY"}, discountPercent: "12.5"}}) { opportunity { amount { amount } weightedAmount { amount } lines { amount { amount } quantity unitPrice { amount } } } userErrors { code field message } } }', { id: oppId });
+  const quote = await q('mutation($id: ID!) { createQuote(input: {opportunityId: $id, validUntil: "2099-01-01"}) { quote { id number status subtotal { amount } discountTotal { amount } total { amount } lines { id } } userErrors { code field message } } }', { id: oppId });
+  const qid = quote.data.createQuote.quote.id;
+  await q('mutation($id: ID!) { sendQuote(input: {id: $id}) { quote { status } userErrors { code } } }', { id: qid });
+  await q('mutation($id: ID!) { acceptQuote(input: {id: $id}) { quote { status opportunity { amount { amount } } } userErrors { code } } }', { id: qid });
+  await q('mutation($id: ID!) { markOpportunityWon(input: {id: $id}) { opportunity { status stage { name } closedAt stageHistory { stage { name } enteredAt leftAt } } userErrors { code } } }', { id: oppId });
+  await q('{ salesFunnel { stages { stage { name } entered advanced lost conversionRate averageDaysInStage } leadToOpportunityRate winRate } pipelineForecast { month count amount { amount } } }');
+});
