@@ -7,6 +7,7 @@ import { migrateSubgraph } from '../lib/migrate.js';
 import { connect } from '../lib/db.js';
 import { tenants } from '../subgraphs/customer/db/schema.js';
 import { seedCustomers } from '../subgraphs/customer/seed.js';
+import { seedSales } from '../subgraphs/sales-pipeline/seed.js';
 
 export const DEMO_TENANT = 'demo';
 
@@ -19,7 +20,8 @@ export async function seedDemo(url: string, tenantId = DEMO_TENANT): Promise<boo
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`seed:${tenantId}`}))`);
       const existing = await tx.select().from(tenants).where(eq(tenants.id, tenantId)).for('update');
       if (existing.length > 0) return false;
-      await seedCustomers(tx, tenantId);
+      const customerIds = await seedCustomers(tx, tenantId);
+      await seedSales(tx, tenantId, customerIds);
       return true;
     });
   } finally {

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { seedDemo } from '../scripts/seed.js';
+import { newTenant, startStack, type Stack } from './support/stack.js';
+
+/** The demo data is what a newcomer sees first: it must load, once, and read well through the graph. */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+describe('demo seed', () => {
+  it('seeds a tenant once, with customers, leads, campaigns, deals at every stage and quotes', async () => {
+    const tenant = newTenant('demo');
+    expect(await seedDemo(inject('databaseUrl'), tenant)).toBe(true);
+    expect(await seedDemo(inject('databaseUrl'), tenant)).toBe(false);
+    const token = await stack.token(tenant);
+    const res = await stack.query(
+      token,
+      `{ customers { totalCount } leads { totalCount nodes { status } } campaigns { name spend { amount } }
+         opportunities(first: 100) { totalCount nodes { status stage { name } stageHistory { enteredAt } quotes { number status total { amount } } } }
+         pipelineForecast(months: 3) { count }
+         salesFunnel { stages { entered } winRate } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const data = res.data;
+    expect(data.customers.totalCount).toBeGreaterThanOrEqual(10);
+    expect(new Set(data.leads.nodes.map((l: any) => l.status))).toEqual(new Set(['NEW', 'CONTACTED', 'QUALIFIED', 'DISQUALIFIED', 'CONVERTED']));
+    expect(data.campaigns).toHaveLength(3);
+    const stagesReached = new Set(data.opportunities.nodes.map((o: any) => o.stage.name));
+    expect(stagesReached).toEqual(new Set(['Qualification', 'Needs analysis', 'Proposal', 'Negotiation', 'Won', 'Lost']));
+    const quotes = data.opportunities.nodes.flatMap((o: any) => o.quotes);
+    expect(quotes.map((q: any) => q.number).sort()).toEqual(['Q-000001', 'Q-000002']);
+    expect(data.salesFunnel.winRate).toBeGreaterThan(0);
+    expect(data.salesFunnel.stages[0].entered).toBeGreaterThan(0);
+  });
+});
