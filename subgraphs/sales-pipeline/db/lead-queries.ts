@@ -1,4 +1,4 @@
-import { and, count, eq, isNotNull, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
@@ -33,7 +33,7 @@ function leadConditions(tenantId: string, filter: LeadFilter): SQL {
     filter.ownerId ? eq(leads.ownerId, filter.ownerId) : undefined,
     filter.campaignId ? eq(leads.campaignId, filter.campaignId) : undefined,
     filter.search?.trim() ? sql`${leads.searchText} like ${`%${escapeLike(filter.search.trim().toLowerCase())}%`}` : undefined,
-    filter.followUpBefore ? sql`${leads.nextFollowUpAt} < ${filter.followUpBefore}` : undefined,
+    filter.followUpBefore ? lt(leads.nextFollowUpAt, filter.followUpBefore) : undefined,
   )!;
 }
 
