@@ -1,4 +1,6 @@
 import { asc, desc, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { badInput } from './errors.js';
+import { isUuid } from './ids.js';
 import type { PageWindow } from './pagination.js';
 
 export type Direction = 'ASC' | 'DESC';
@@ -15,9 +17,23 @@ export interface KeysetOrder {
 const effective = (order: KeysetOrder, window: PageWindow): Direction =>
   window.backward ? (order.direction === 'ASC' ? 'DESC' : 'ASC') : order.direction;
 
-/** `(sort, id) > (cursor)` or `<`, so that the next page starts right after the cursor. */
+const CURSOR_VALUE: Record<KeysetOrder['cast'], (value: string) => boolean> = {
+  text: () => true,
+  numeric: (v) => /^-?\d{1,20}(\.\d{1,10})?$/.test(v),
+  timestamptz: (v) => v === 'infinity' || (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))),
+  date: (v) => v === 'infinity' || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))),
+};
+
+/**
+ * `(sort, id) > (cursor)` or `<`, so that the next page starts right after the cursor. A cursor
+ * whose contents do not fit the order (forged, or made for another order) is the caller's error.
+ */
 export function keysetWhere(order: KeysetOrder, window: PageWindow): SQL | undefined {
   if (!window.cursor) return undefined;
+  if (!isUuid(window.cursor.id) || !CURSOR_VALUE[order.cast](window.cursor.value)) {
+    const argument = window.backward ? 'before' : 'after';
+    throw badInput(`"${argument}" is not a cursor of this list and order`, argument);
+  }
   const op = effective(order, window) === 'ASC' ? sql`>` : sql`<`;
   return sql`(${order.column}, ${order.id}) ${op} (${window.cursor.value}::${sql.raw(order.cast)}, ${window.cursor.id}::uuid)`;
 }

@@ -22,12 +22,18 @@ export function percentOf(amount: string, percent: number | string): string {
 export const money = (amount: string | null | undefined, currency: string): Money => ({ amount: dec(amount ?? '0').toFixed(2), currency });
 
 /**
- * Checks a money input against the tenant's currency and the allowed precision; returns the
+ * The largest amount one value may hold: 10^13 - 0.01 (ten trillion). Columns hold 10^16, so a
+ * thousand such values still add up without overflow.
+ */
+export const MAX_AMOUNT = '9999999999999.99';
+
+/**
+ * Checks a money input against the tenant's currency, the allowed precision and size; returns the
  * amount as a decimal string, or records a user error.
  */
 export function checkMoney(
   input: MoneyInput,
-  opts: { currency: string; field: string[]; scale?: number; allowNegative?: boolean },
+  opts: { currency: string; field: string[]; scale?: number; allowNegative?: boolean; max?: string },
   errors: UserError[],
 ): string | null {
   if (input.currency.toUpperCase() !== opts.currency) {
@@ -37,6 +43,11 @@ export function checkMoney(
   const value = dec(input.amount);
   if (!opts.allowNegative && value.lt(0)) {
     errors.push(userError('NEGATIVE_AMOUNT', [...opts.field, 'amount'], 'Amount must not be negative'));
+    return null;
+  }
+  const max = opts.max ?? MAX_AMOUNT;
+  if (value.abs().gt(max)) {
+    errors.push(userError('OUT_OF_RANGE', [...opts.field, 'amount'], `Amount must be at most ${max}`));
     return null;
   }
   const scale = opts.scale ?? 2;

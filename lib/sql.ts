@@ -1,4 +1,5 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { isUuid } from './ids.js';
 
 /**
  * `column = any($1::uuid[])`: one parameter whatever the number of ids, so the statement text is
@@ -6,3 +7,6 @@ import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
  */
 export const anyOf = (column: AnyColumn, values: readonly string[], type: 'uuid' | 'text' = 'uuid'): SQL =>
   sql`${column} = any(${sql.param([...values])}::${sql.raw(type)}[])`;
+
+/** `column = id`, where an id that is not a UUID matches nothing (rather than failing the query). */
+export const idEquals = (column: AnyColumn, id: string): SQL => (isUuid(id) ? sql`${column} = ${id}` : sql`false`);

@@ -1,5 +1,5 @@
 import { userError, type UserError } from '../../lib/errors.js';
-import { checkDecimal, checkMoney, type MoneyInput } from '../../lib/money.js';
+import { checkDecimal, checkMoney, dec, MAX_AMOUNT, type MoneyInput } from '../../lib/money.js';
 import { definedOnly, InputCheck } from '../../lib/validate.js';
 import type { QuoteRow, StageRow } from './db/schema.js';
 
@@ -92,20 +92,38 @@ export interface LineInput {
   discountPercent?: string | null;
 }
 
-/** Validates a line (all of it when creating, the given fields when patching) into column values. */
-export function lineValues(input: LineInput, opts: { currency: string; creating: boolean; field: string[] }) {
+/** Bounds that keep every line amount, and their sums, inside the numeric columns. */
+export const MAX_QUANTITY = '9999999999';
+export const MAX_UNIT_PRICE = '999999999999.9999';
+
+/**
+ * Validates a line (all of it when creating, the given fields when patching `current`) into column
+ * values; quantity x unit price must stay within MAX_AMOUNT.
+ */
+export function lineValues(input: LineInput, opts: { currency: string; creating: boolean; field: string[]; current?: { quantity: string; unitPrice: string } }) {
   const errors: UserError[] = [];
   const check = new InputCheck(opts.field);
   const values = definedOnly({
     productId: input.productId,
     description: check.text('description', input.description, { max: 500 }),
-    quantity: input.quantity == null ? undefined : (checkDecimal(input.quantity, { field: [...opts.field, 'quantity'], min: '0', exclusiveMin: true, scale: 4 }, errors) ?? undefined),
-    unitPrice: input.unitPrice == null ? undefined : (checkMoney(input.unitPrice, { currency: opts.currency, field: [...opts.field, 'unitPrice'], scale: 4 }, errors) ?? undefined),
+    quantity:
+      input.quantity == null
+        ? undefined
+        : (checkDecimal(input.quantity, { field: [...opts.field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 }, errors) ?? undefined),
+    unitPrice:
+      input.unitPrice == null
+        ? undefined
+        : (checkMoney(input.unitPrice, { currency: opts.currency, field: [...opts.field, 'unitPrice'], scale: 4, max: MAX_UNIT_PRICE }, errors) ?? undefined),
     discountPercent:
       input.discountPercent == null ? undefined : (checkDecimal(input.discountPercent, { field: [...opts.field, 'discountPercent'], min: '0', max: '100', scale: 2 }, errors) ?? undefined),
   });
   if (opts.creating && input.quantity == null) errors.push(userError('REQUIRED', [...opts.field, 'quantity'], 'quantity is required'));
   if (opts.creating && input.unitPrice == null) errors.push(userError('REQUIRED', [...opts.field, 'unitPrice'], 'unitPrice is required'));
+  const quantity = values.quantity ?? opts.current?.quantity;
+  const unitPrice = values.unitPrice ?? opts.current?.unitPrice;
+  if (errors.length === 0 && quantity && unitPrice && dec(quantity).times(unitPrice).gt(MAX_AMOUNT)) {
+    errors.push(userError('OUT_OF_RANGE', [...opts.field, 'quantity'], `quantity x unit price must be at most ${MAX_AMOUNT}`));
+  }
   return { values, errors: [...check.errors, ...errors] };
 }
 

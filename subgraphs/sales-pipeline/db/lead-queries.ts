@@ -2,7 +2,7 @@ import { and, count, eq, isNotNull, lt, lte, notInArray, sql, type SQL } from 'd
 import type { Queryable } from '../../../lib/db.js';
 import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
-import { anyOf } from '../../../lib/sql.js';
+import { anyOf, idEquals } from '../../../lib/sql.js';
 import { leads, type LeadRow } from './schema.js';
 
 export async function leadsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<LeadRow[]> {
@@ -31,7 +31,7 @@ function leadConditions(tenantId: string, filter: LeadFilter): SQL {
     filter.status?.length ? anyOf(leads.status, filter.status, 'text') : undefined,
     filter.source ? eq(leads.source, filter.source) : undefined,
     filter.ownerId ? eq(leads.ownerId, filter.ownerId) : undefined,
-    filter.campaignId ? eq(leads.campaignId, filter.campaignId) : undefined,
+    filter.campaignId ? idEquals(leads.campaignId, filter.campaignId) : undefined,
     filter.search?.trim() ? sql`${leads.searchText} like ${`%${escapeLike(filter.search.trim().toLowerCase())}%`}` : undefined,
     filter.followUpBefore ? lt(leads.nextFollowUpAt, filter.followUpBefore) : undefined,
   )!;
@@ -41,7 +41,7 @@ export const leadOrders = {
   CREATED_AT: { column: leads.createdAt, cast: 'timestamptz', id: leads.id },
   UPDATED_AT: { column: leads.updatedAt, cast: 'timestamptz', id: leads.id },
   NAME: { column: leads.name, cast: 'text', id: leads.id },
-  // Leads without a follow-up sort last (the cursor keeps them in order as far-future times).
+  // Leads without a follow-up sort as far-future times (last ascending, first descending).
   NEXT_FOLLOW_UP_AT: { column: sql`coalesce(${leads.nextFollowUpAt}, 'infinity'::timestamptz)` as any, cast: 'timestamptz', id: leads.id },
 } as const;
 

@@ -3,7 +3,7 @@ import type { Queryable } from '../../../lib/db.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { keysetOrderBy, keysetWhere, rankWithin, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
-import { anyOf } from '../../../lib/sql.js';
+import { anyOf, idEquals } from '../../../lib/sql.js';
 import { opportunities, opportunityLines, pipelineStages, stageHistory, type LineRow, type OpportunityRow } from './schema.js';
 
 export async function opportunitiesByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<OpportunityRow[]> {
@@ -29,9 +29,9 @@ export function opportunityConditions(tenantId: string, filter: OpportunityFilte
   return and(
     eq(opportunities.tenantId, tenantId),
     filter.status?.length ? anyOf(opportunities.status, filter.status, 'text') : undefined,
-    filter.stageId ? eq(opportunities.stageId, filter.stageId) : undefined,
+    filter.stageId ? idEquals(opportunities.stageId, filter.stageId) : undefined,
     filter.ownerId ? eq(opportunities.ownerId, filter.ownerId) : undefined,
-    filter.customerId ? eq(opportunities.customerId, filter.customerId) : undefined,
+    filter.customerId ? idEquals(opportunities.customerId, filter.customerId) : undefined,
     filter.expectedCloseAfter ? gte(opportunities.expectedCloseDate, filter.expectedCloseAfter) : undefined,
     filter.expectedCloseBefore ? lte(opportunities.expectedCloseDate, filter.expectedCloseBefore) : undefined,
     filter.minAmount ? sql`${opportunities.amount} >= ${filter.minAmount}::numeric` : undefined,
@@ -40,7 +40,7 @@ export function opportunityConditions(tenantId: string, filter: OpportunityFilte
 
 export const opportunityOrders = {
   AMOUNT: { column: opportunities.amount, cast: 'numeric', id: opportunities.id },
-  // Opportunities without an expected close date sort last.
+  // Opportunities without an expected close date sort as if due last (after all dated ones ascending, first descending).
   EXPECTED_CLOSE_DATE: { column: sql`coalesce(${opportunities.expectedCloseDate}, 'infinity'::date)` as any, cast: 'date', id: opportunities.id },
   CREATED_AT: { column: opportunities.createdAt, cast: 'timestamptz', id: opportunities.id },
   UPDATED_AT: { column: opportunities.updatedAt, cast: 'timestamptz', id: opportunities.id },

@@ -135,7 +135,7 @@ export const opportunityMutations = {
     inTransaction(ctx.database, async (tx) => {
       const { line, opportunity } = await lineForUpdate(tx, ctx, input.id);
       const { id: _id, ...fields } = input;
-      const { values, errors } = lineValues(fields, { currency: opportunity.currency, creating: false, field: ['input'] });
+      const { values, errors } = lineValues(fields, { currency: opportunity.currency, creating: false, field: ['input'], current: line });
       failOn(errors);
       await opps.updateLine(tx, ctx.tenantId, line.id, values);
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
@@ -153,8 +153,9 @@ export const opportunityMutations = {
       const opportunity = await openOpportunityForUpdate(tx, ctx, input.id, ['input', 'id']);
       const stage = liveStages(await allStages(tx, ctx.tenantId)).find((s) => s.id === input.stageId);
       if (!stage) failOn([notFound('Stage', ['input', 'stageId'])]);
+      // Moving into LOST is losing: it needs the reason markOpportunityLost asks for.
       const check = new InputCheck();
-      const reason = check.text('lostReason', input.lostReason, { max: 500 });
+      const reason = check.text('lostReason', input.lostReason, { max: 500, required: stage!.kind === 'LOST', label: 'lostReason' });
       failOn(check.errors);
       return { opportunity: await moveTo(tx, ctx, opportunity, stage!, reason ?? null) };
     }),

@@ -53,7 +53,7 @@ export const quoteMutations = {
       if (!line) failOn([notFound('Quote line', ['input', 'id'])]);
       const quote = await quoteInStatus(tx, ctx, line!.quoteId, ['DRAFT']);
       const { id: _id, ...fields } = input;
-      const { values, errors } = lineValues(fields, { currency: quote.currency, creating: false, field: ['input'] });
+      const { values, errors } = lineValues(fields, { currency: quote.currency, creating: false, field: ['input'], current: line! });
       failOn(errors);
       await quotesQ.updateQuoteLine(tx, ctx.tenantId, line!.id, values);
       return { quote };
@@ -62,6 +62,7 @@ export const quoteMutations = {
   sendQuote: (_: unknown, { input }: { input: { id: string } }, ctx: SalesContext) =>
     inTransaction(ctx.database, async (tx) => {
       const quote = await quoteInStatus(tx, ctx, input.id, ['DRAFT']);
+      await openOpportunityForUpdate(tx, ctx, quote.opportunityId, ['input', 'id']);
       return { quote: await quotesQ.updateQuote(tx, ctx.tenantId, quote.id, { status: 'SENT', sentAt: new Date() }) };
     }),
 

@@ -46,7 +46,8 @@ export const stageMutations = {
       const name = input.name != null ? checkStageName(input.name, stages, stage.id, errors) : undefined;
       if (input.probability != null) checkProbability(input.probability, stage.kind, errors);
       failOn(errors);
-      return { stage: await updateStage(tx, ctx.tenantId, stage.id, { ...(name ? { name } : {}), ...(input.probability != null ? { probability: input.probability } : {}) }) };
+      const patch = { ...(name ? { name } : {}), ...(input.probability != null ? { probability: input.probability } : {}) };
+      return { stage: Object.keys(patch).length ? await updateStage(tx, ctx.tenantId, stage.id, patch) : stage };
     }),
 
   reorderPipelineStages: (_: unknown, { input }: { input: { stageIds: string[] } }, ctx: SalesContext) =>
