@@ -1,4 +1,6 @@
-import { asc, desc, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, getTableColumns, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Queryable } from './db.js';
 import { badInput } from './errors.js';
 import { isUuid } from './ids.js';
 import type { PageWindow } from './pagination.js';
@@ -47,4 +49,18 @@ export function keysetOrderBy(order: KeysetOrder, window: PageWindow): SQL[] {
 export function rankWithin(parent: AnyColumn, order: KeysetOrder, window: PageWindow): SQL<number> {
   const dir = sql.raw(effective(order, window));
   return sql<number>`row_number() over (partition by ${parent} order by ${order.column} ${dir}, ${order.id} ${dir})`;
+}
+
+/**
+ * One page of children for each of many parents, in one statement: rows are ranked within their
+ * parent in page order and the first `window.fetch` of each are kept. Rows come back in rank
+ * order, so grouping them by parent (childrenOf) keeps each page in order.
+ */
+export async function pagePerParent<Row>(db: Queryable, table: PgTable, parent: AnyColumn, where: SQL, order: KeysetOrder, window: PageWindow): Promise<Row[]> {
+  const ranked = db
+    .select({ ...getTableColumns(table), rank: rankWithin(parent, order, window).as('rank') })
+    .from(table)
+    .where(and(where, keysetWhere(order, window)))
+    .as('ranked');
+  return (await db.select().from(ranked).where(lte(ranked.rank, window.fetch)).orderBy(ranked.rank)) as Row[];
 }

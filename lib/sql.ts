@@ -10,3 +10,7 @@ export const anyOf = (column: AnyColumn, values: readonly string[], type: 'uuid'
 
 /** `column = id`, where an id that is not a UUID matches nothing (rather than failing the query). */
 export const idEquals = (column: AnyColumn, id: string): SQL => (isUuid(id) ? sql`${column} = ${id}` : sql`false`);
+
+/** `column like '%text%'` on a lower-cased search column, with the user's % and _ taken literally. */
+export const containsText = (column: AnyColumn, text: string): SQL =>
+  sql`${column} like ${`%${text.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`;

@@ -1,7 +1,7 @@
-import { and, count, desc, eq, getTableColumns, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { anyOf } from '../../../lib/sql.js';
-import { keysetWhere, rankWithin, type KeysetOrder } from '../../../lib/keyset.js';
+import { pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { contacts, interactions, serviceTickets, type ContactRow, type InteractionRow, type ServiceTicketRow } from './schema.js';
 
@@ -47,30 +47,12 @@ export async function detachContactFromInteractions(db: Queryable, tenantId: str
     .where(and(eq(interactions.tenantId, tenantId), eq(interactions.contactId, contactId)));
 }
 
-// ---- paged children of many customers in one statement
-
-async function pageOfChildren<Row>(
-  db: Queryable,
-  table: typeof interactions | typeof serviceTickets,
-  where: SQL,
-  order: KeysetOrder,
-  window: PageWindow,
-): Promise<Row[]> {
-  const ranked = db
-    .select({ ...getTableColumns(table), rank: rankWithin(table.customerId, order, window).as('rank') })
-    .from(table)
-    .where(and(where, keysetWhere(order, window)))
-    .as('ranked');
-  // The rank already follows the page order, so the outer query just keeps the first rows per customer.
-  return (await db.select().from(ranked).where(lte(ranked.rank, window.fetch)).orderBy(ranked.customerId, ranked.rank)) as Row[];
-}
-
 export const interactionOrder: KeysetOrder = { column: interactions.occurredAt, cast: 'timestamptz', id: interactions.id, direction: 'DESC' };
 export const ticketOrder: KeysetOrder = { column: serviceTickets.openedAt, cast: 'timestamptz', id: serviceTickets.id, direction: 'DESC' };
 
 export function interactionsPage(db: Queryable, tenantId: string, customerIds: readonly string[], window: PageWindow) {
   const where = and(eq(interactions.tenantId, tenantId), anyOf(interactions.customerId, customerIds))!;
-  return pageOfChildren<InteractionRow>(db, interactions, where, interactionOrder, window);
+  return pagePerParent<InteractionRow>(db, interactions, interactions.customerId, where, interactionOrder, window);
 }
 
 export async function interactionCounts(db: Queryable, tenantId: string, customerIds: readonly string[]) {
@@ -96,7 +78,7 @@ const ticketWhere = (tenantId: string, customerIds: readonly string[], status: s
   )!;
 
 export function ticketsPage(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null, window: PageWindow) {
-  return pageOfChildren<ServiceTicketRow>(db, serviceTickets, ticketWhere(tenantId, customerIds, status), ticketOrder, window);
+  return pagePerParent<ServiceTicketRow>(db, serviceTickets, serviceTickets.customerId, ticketWhere(tenantId, customerIds, status), ticketOrder, window);
 }
 
 export async function ticketCounts(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null) {

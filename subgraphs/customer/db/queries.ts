@@ -1,5 +1,5 @@
 import { and, count, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import { anyOf } from '../../../lib/sql.js';
+import { anyOf, containsText } from '../../../lib/sql.js';
 import type { Queryable } from '../../../lib/db.js';
 import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
@@ -36,12 +36,10 @@ export interface CustomerFilter {
   customField?: { key: string; equals: string } | null;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function customerConditions(tenantId: string, filter: CustomerFilter): SQL {
   const conditions: (SQL | undefined)[] = [eq(customers.tenantId, tenantId)];
   if (!filter.includeArchived) conditions.push(isNull(customers.archivedAt));
-  if (filter.search?.trim()) conditions.push(sql`${customers.searchText} like ${`%${escapeLike(filter.search.trim().toLowerCase())}%`}`);
+  if (filter.search?.trim()) conditions.push(containsText(customers.searchText, filter.search));
   if (filter.tags?.length) conditions.push(sql`${customers.tags} @> ${sql.param(filter.tags)}::text[]`);
   if (filter.segment) conditions.push(eq(customers.segment, filter.segment));
   if (filter.ownerId) conditions.push(eq(customers.ownerId, filter.ownerId));

@@ -2,7 +2,7 @@ import { and, count, eq, isNotNull, lt, lte, notInArray, sql, type SQL } from 'd
 import type { Queryable } from '../../../lib/db.js';
 import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
-import { anyOf, idEquals } from '../../../lib/sql.js';
+import { anyOf, containsText, idEquals } from '../../../lib/sql.js';
 import { leads, type LeadRow } from './schema.js';
 
 export async function leadsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<LeadRow[]> {
@@ -23,8 +23,6 @@ export interface LeadFilter {
   followUpBefore?: Date | null;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function leadConditions(tenantId: string, filter: LeadFilter): SQL {
   return and(
     eq(leads.tenantId, tenantId),
@@ -32,7 +30,7 @@ function leadConditions(tenantId: string, filter: LeadFilter): SQL {
     filter.source ? eq(leads.source, filter.source) : undefined,
     filter.ownerId ? eq(leads.ownerId, filter.ownerId) : undefined,
     filter.campaignId ? idEquals(leads.campaignId, filter.campaignId) : undefined,
-    filter.search?.trim() ? sql`${leads.searchText} like ${`%${escapeLike(filter.search.trim().toLowerCase())}%`}` : undefined,
+    filter.search?.trim() ? containsText(leads.searchText, filter.search) : undefined,
     filter.followUpBefore ? lt(leads.nextFollowUpAt, filter.followUpBefore) : undefined,
   )!;
 }

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, getTableColumns, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { keysetOrderBy, keysetWhere, rankWithin, type KeysetOrder } from '../../../lib/keyset.js';
+import { keysetOrderBy, keysetWhere, pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
 import { opportunities, opportunityLines, pipelineStages, stageHistory, type LineRow, type OpportunityRow } from './schema.js';
@@ -64,18 +64,8 @@ export const customerOpportunityOrder: KeysetOrder = { column: opportunities.cre
 
 /** One page of opportunities for each of many customers, in one statement. */
 export async function opportunitiesOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null, window: PageWindow) {
-  const ranked = db
-    .select({ ...getTableColumns(opportunities), rank: rankWithin(opportunities.customerId, customerOpportunityOrder, window).as('rank') })
-    .from(opportunities)
-    .where(
-      and(
-        opportunityConditions(tenantId, { status: status ? [status] : null }),
-        anyOf(opportunities.customerId, customerIds),
-        keysetWhere(customerOpportunityOrder, window),
-      ),
-    )
-    .as('ranked');
-  return (await db.select().from(ranked).where(lte(ranked.rank, window.fetch)).orderBy(ranked.customerId, ranked.rank)) as OpportunityRow[];
+  const where = and(opportunityConditions(tenantId, { status: status ? [status] : null }), anyOf(opportunities.customerId, customerIds))!;
+  return pagePerParent<OpportunityRow>(db, opportunities, opportunities.customerId, where, customerOpportunityOrder, window);
 }
 
 export async function countOpportunitiesOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null) {
