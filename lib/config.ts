@@ -13,7 +13,7 @@ export const SUBGRAPHS = {
 export type SubgraphName = keyof typeof SUBGRAPHS;
 
 /** The subgraphs that exist in this build (the others come with later issues). */
-export const ACTIVE_SUBGRAPHS: SubgraphName[] = ['customer', 'sales-pipeline'];
+export const ACTIVE_SUBGRAPHS: SubgraphName[] = ['customer', 'sales-pipeline', 'order-fulfilment'];
 
 export const isProduction = () => process.env.NODE_ENV === 'production';
 

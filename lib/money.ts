@@ -27,6 +27,9 @@ export const money = (amount: string | null | undefined, currency: string): Mone
  */
 export const MAX_AMOUNT = '9999999999999.99';
 
+/** The largest quantity one line or movement may hold (ten billion units). */
+export const MAX_QUANTITY = '9999999999';
+
 /**
  * Checks a money input against the tenant's currency, the allowed precision and size; returns the
  * amount as a decimal string, or records a user error.

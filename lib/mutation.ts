@@ -14,14 +14,25 @@ export async function inTransaction<T extends object>(
   /** Payload fields to return with errors, for non-null ones such as lists. */
   onError: Partial<T> = {},
 ): Promise<(T | Partial<T>) & { userErrors: UserError[] }> {
-  try {
-    const result = await database.db.transaction((tx) => work(tx));
-    return { ...result, userErrors: [] };
-  } catch (error) {
-    if (error instanceof UserInputError) return { ...onError, userErrors: error.errors };
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await database.db.transaction((tx) => work(tx));
+      return { ...result, userErrors: [] };
+    } catch (error) {
+      if (error instanceof UserInputError) return { ...onError, userErrors: error.errors };
+      // PostgreSQL chose this transaction as a deadlock victim (or a serialization loser): the
+      // whole transaction rolled back, so it is safe to run it again.
+      if (RETRYABLE.has(codeOf(error) ?? '') && attempt < 3) continue;
+      throw error;
+    }
   }
 }
+
+const RETRYABLE = new Set(['40P01', '40001']);
+const codeOf = (error: unknown): string | undefined => {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e?.code ?? e?.cause?.code;
+};
 
 /** Throws the collected errors, if any, to abort the transaction. */
 export function failOn(errors: UserError[]): void {

@@ -1,5 +1,5 @@
 import type { SubgraphContext } from '../../lib/subgraph.js';
-import type { CustomerDirectory } from './customers.js';
+import type { CustomerDirectory } from '../../lib/customer-directory.js';
 import type { Loaders } from './loaders.js';
 
 export type SalesContext = SubgraphContext<Loaders> & { customers: CustomerDirectory };

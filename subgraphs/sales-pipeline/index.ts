@@ -1,7 +1,7 @@
 import type { Database } from '../../lib/db.js';
 import { internalClient } from '../../lib/internal-client.js';
 import { createSubgraph } from '../../lib/subgraph.js';
-import { customerDirectory } from './customers.js';
+import { customerDirectory } from '../../lib/customer-directory.js';
 import { provisionTenant } from './db/queries.js';
 import { createLoaders } from './loaders.js';
 import { Customer } from './resolvers/Customer.js';

@@ -1,5 +1,5 @@
 import { userError, type UserError } from '../../lib/errors.js';
-import { checkDecimal, checkMoney, dec, MAX_AMOUNT, type MoneyInput } from '../../lib/money.js';
+import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInput } from '../../lib/money.js';
 import { definedOnly, InputCheck } from '../../lib/validate.js';
 import type { QuoteRow, StageRow } from './db/schema.js';
 
@@ -93,7 +93,6 @@ export interface LineInput {
 }
 
 /** Bounds that keep every line amount, and their sums, inside the numeric columns. */
-export const MAX_QUANTITY = '9999999999';
 export const MAX_UNIT_PRICE = '999999999999.9999';
 
 /**

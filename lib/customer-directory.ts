@@ -1,10 +1,10 @@
-import type { BaseContext } from '../../lib/context.js';
-import type { CustomFieldDefinition } from '../../lib/custom-fields.js';
-import type { UserError } from '../../lib/errors.js';
-import type { InternalCall } from '../../lib/internal-client.js';
+import type { BaseContext } from './context.js';
+import type { CustomFieldDefinition } from './custom-fields.js';
+import type { UserError } from './errors.js';
+import type { InternalCall } from './internal-client.js';
 
 /**
- * What sales needs from the customer subgraph, asked over signed internal calls (never by reading
+ * What other subgraphs need from the customer subgraph, asked over signed internal calls (never by reading
  * its tables): lead custom field definitions, whether customers exist, and creating a customer
  * when a lead is converted.
  */

@@ -1,0 +1,26 @@
+import { customerDirectory } from '../../lib/customer-directory.js';
+import type { Database } from '../../lib/db.js';
+import { internalClient } from '../../lib/internal-client.js';
+import { createSubgraph } from '../../lib/subgraph.js';
+import { provisionTenant } from './db/queries.js';
+import { createLoaders } from './loaders.js';
+import { Mutation } from './resolvers/Mutation.js';
+import { Product, ReplenishmentRequest, StockLevel, StockMovement } from './resolvers/Product.js';
+import { Query } from './resolvers/Query.js';
+import { Customer, SalesOrder, SalesOrderLine, Shipment, ShipmentLine } from './resolvers/SalesOrder.js';
+
+/**
+ * The order-fulfilment subgraph (ERP operations): products, warehouses, the stock ledger, sales
+ * orders and their allocation, shipments, replenishment. It checks customer ids with the customer
+ * subgraph over signed internal calls.
+ */
+export function buildFulfilmentSubgraph(database: Database, opts: { customerUrl: string; signingSecret: string }) {
+  return createSubgraph({
+    name: 'order-fulfilment',
+    resolvers: { Query, Mutation, Product, StockLevel, StockMovement, ReplenishmentRequest, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, Customer },
+    database,
+    createLoaders,
+    provisionTenant,
+    services: { customers: customerDirectory(internalClient({ url: opts.customerUrl, signingSecret: opts.signingSecret })) },
+  });
+}

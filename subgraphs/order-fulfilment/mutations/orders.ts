@@ -1,0 +1,188 @@
+import type { Queryable } from '../../../lib/db.js';
+import { notFound, userError, type UserError } from '../../../lib/errors.js';
+import { isUuid, uuidv7 } from '../../../lib/ids.js';
+import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInput } from '../../../lib/money.js';
+import { failOn, inTransaction } from '../../../lib/mutation.js';
+import type { FulfilmentContext } from '../context.js';
+import * as orders from '../db/order-queries.js';
+import { nextNumber, productsByIds } from '../db/queries.js';
+import type { OrderRow, ProductRow } from '../db/schema.js';
+import { openRequestsOfProducts, raiseRequestIfNoneOpen } from '../db/shipment-queries.js';
+import { addDays, availableToPromise, formatNumber, replenishmentQuantity, todayUtc } from '../rules.js';
+import { LockedStock } from '../stock.js';
+
+interface LineInput {
+  productId: string;
+  quantity: string;
+  unitPrice?: MoneyInput | null;
+  discountPercent?: string | null;
+}
+
+/** Validates order lines; products must exist and be active; prices default to the list price. */
+async function orderLines(tx: Queryable, ctx: FulfilmentContext, lines: LineInput[], currency: string) {
+  const errors: UserError[] = [];
+  if (lines.length === 0) errors.push(userError('NO_LINES', ['input', 'lines'], 'An order needs at least one line'));
+  if (lines.length > 200) errors.push(userError('TOO_MANY_LINES', ['input', 'lines'], 'At most 200 lines'));
+  const known = new Map<string, ProductRow>((await productsByIds(tx, ctx.tenantId, lines.map((l) => l.productId).filter(isUuid))).map((p) => [p.id, p]));
+  const values = lines.map((line, i) => {
+    const field = ['input', 'lines', String(i)];
+    const product = known.get(line.productId);
+    if (!product) errors.push(notFound('Product', [...field, 'productId']));
+    else if (!product.active) errors.push(userError('PRODUCT_INACTIVE', [...field, 'productId'], `${product.sku} is not sold any more`));
+    const quantity = checkDecimal(line.quantity, { field: [...field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 }, errors);
+    const unitPrice = line.unitPrice ? checkMoney(line.unitPrice, { currency, field: [...field, 'unitPrice'], scale: 4 }, errors) : (product?.listPrice ?? null);
+    const discountPercent = checkDecimal(line.discountPercent ?? '0', { field: [...field, 'discountPercent'], min: '0', max: '100', scale: 2 }, errors);
+    if (quantity && unitPrice && dec(quantity).times(unitPrice).gt(MAX_AMOUNT)) {
+      errors.push(userError('OUT_OF_RANGE', [...field, 'quantity'], `quantity x unit price must be at most ${MAX_AMOUNT}`));
+    }
+    return { id: uuidv7(), productId: line.productId, quantity: quantity!, unitPrice: unitPrice!, discountPercent: discountPercent! };
+  });
+  failOn(errors);
+  return values;
+}
+
+export async function orderForUpdate(tx: Queryable, ctx: FulfilmentContext, id: string, field: string[] = ['input', 'id']): Promise<OrderRow> {
+  const order = isUuid(id) ? await orders.lockOrder(tx, ctx.tenantId, id) : null;
+  if (!order) failOn([notFound('Sales order', field)]);
+  return order!;
+}
+
+function requireStatus(order: OrderRow, allowed: string[], field = ['input', 'id']) {
+  if (!allowed.includes(order.status)) {
+    failOn([userError('INVALID_STATUS', field, `The order is ${order.status}; this needs ${allowed.join(' or ')}`)]);
+  }
+}
+
+/** Confirms a draft: reserves stock line by line, backorders the rest, raises replenishment, promises a date. */
+async function confirm(tx: Queryable, ctx: FulfilmentContext, order: OrderRow): Promise<OrderRow> {
+  const lines = await orders.linesOfOrders(tx, ctx.tenantId, [order.id]);
+  if (lines.length === 0) failOn([userError('NO_LINES', ['input', 'id'], 'The order has no lines')]);
+  const productIds = [...new Set(lines.map((l) => l.productId))];
+  const stock = await LockedStock.lock(tx, ctx.tenantId, productIds);
+  const reference = formatNumber('SO', order.number);
+  const shortfalls = new Map<string, ReturnType<typeof dec>>();
+  for (const line of lines) {
+    const shortfall = stock.reserve(line, line.quantity, reference);
+    stock.noteBackorder(line.id, shortfall);
+    if (dec(shortfall).gt(0)) shortfalls.set(line.productId, (shortfalls.get(line.productId) ?? dec(0)).plus(shortfall));
+  }
+  await stock.flush();
+
+  const today = todayUtc();
+  const products = new Map((await productsByIds(tx, ctx.tenantId, productIds)).map((p) => [p.id, p]));
+  for (const [productId, shortfall] of shortfalls) {
+    const product = products.get(productId)!;
+    await raiseRequestIfNoneOpen(tx, ctx.tenantId, {
+      productId,
+      kind: product.replenishment,
+      quantity: replenishmentQuantity(product.reorderQuantity, shortfall.toFixed()),
+      dueDate: addDays(today, product.leadTimeDays),
+    });
+  }
+  return orders.updateOrder(tx, ctx.tenantId, order.id, {
+    status: 'CONFIRMED',
+    confirmedAt: new Date(),
+    promisedDate: await promiseDate(tx, ctx, order, shortfalls, today),
+  });
+}
+
+/**
+ * The date the whole order can ship: today (or the requested date, if later) when everything is
+ * reserved; otherwise the latest available-to-promise date of its backordered products, after the
+ * backlog of earlier orders; null when incoming stock does not cover it.
+ */
+async function promiseDate(tx: Queryable, ctx: FulfilmentContext, order: OrderRow, shortfalls: Map<string, ReturnType<typeof dec>>, today: string) {
+  let date: string | null = today;
+  if (shortfalls.size) {
+    const ids = [...shortfalls.keys()];
+    const [requests, backlog] = await Promise.all([openRequestsOfProducts(tx, ctx.tenantId, ids), orders.backlogOfProducts(tx, ctx.tenantId, ids, order.id)]);
+    for (const [productId, shortfall] of shortfalls) {
+      const waiting = backlog.find((b) => b.product_id === productId)?.backlog ?? '0';
+      const atp = availableToPromise(shortfall.toFixed(), '0', requests.filter((r) => r.productId === productId), waiting, today);
+      if (atp.date === null) return null;
+      if (atp.date > date!) date = atp.date;
+    }
+  }
+  return order.requestedDate && order.requestedDate > date! ? order.requestedDate : date;
+}
+
+/** Releases every reservation of an order and lets waiting orders have the stock. */
+async function releaseAll(tx: Queryable, ctx: FulfilmentContext, order: OrderRow) {
+  const lines = await orders.linesOfOrders(tx, ctx.tenantId, [order.id]);
+  const productIds = [...new Set(lines.map((l) => l.productId))];
+  const stock = await LockedStock.lock(tx, ctx.tenantId, productIds);
+  const byLine = new Map(lines.map((l) => [l.id, l]));
+  for (const allocation of await orders.allocationsOfLines(tx, ctx.tenantId, lines.map((l) => l.id))) {
+    stock.release(byLine.get(allocation.orderLineId)!, allocation.warehouseId, allocation.quantity, formatNumber('SO', order.number));
+  }
+  await stock.flush();
+  await stock.allocateWaiting(productIds);
+  await stock.flush();
+}
+
+export const orderMutations = {
+  createSalesOrder: (
+    _: unknown,
+    { input }: { input: { customerId: string; opportunityId?: string | null; priority?: string | null; requestedDate?: string | null; lines: LineInput[] } },
+    ctx: FulfilmentContext,
+  ) =>
+    inTransaction(ctx.database, async (tx) => {
+      const known = isUuid(input.customerId) && (await ctx.customers.existing(ctx, [input.customerId])).has(input.customerId);
+      if (!known) failOn([notFound('Customer', ['input', 'customerId'])]);
+      if (input.opportunityId && !isUuid(input.opportunityId)) failOn([notFound('Opportunity', ['input', 'opportunityId'])]);
+      const tenant = await ctx.loaders.tenant();
+      const lines = await orderLines(tx, ctx, input.lines, tenant.currency);
+      const now = new Date();
+      const created = await orders.insertOrder(tx, {
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        number: await nextNumber(tx, ctx.tenantId, 'orderSeq'),
+        customerId: input.customerId,
+        opportunityId: input.opportunityId ?? null,
+        status: 'DRAFT',
+        priority: input.priority ?? 'NORMAL',
+        requestedDate: input.requestedDate ?? null,
+        currency: tenant.currency,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await orders.replaceLines(tx, ctx.tenantId, created.id, lines);
+      return { order: await orders.updateOrder(tx, ctx.tenantId, created.id) };
+    }),
+
+  updateSalesOrder: (_: unknown, { input }: { input: { id: string; requestedDate?: string | null; lines?: LineInput[] | null } }, ctx: FulfilmentContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const order = await orderForUpdate(tx, ctx, input.id);
+      requireStatus(order, ['DRAFT']);
+      if (input.lines) await orders.replaceLines(tx, ctx.tenantId, order.id, await orderLines(tx, ctx, input.lines, order.currency));
+      return { order: await orders.updateOrder(tx, ctx.tenantId, order.id, input.requestedDate !== undefined ? { requestedDate: input.requestedDate } : {}) };
+    }),
+
+  confirmSalesOrder: (_: unknown, { input }: { input: { id: string } }, ctx: FulfilmentContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const order = await orderForUpdate(tx, ctx, input.id);
+      requireStatus(order, ['DRAFT']);
+      return { order: await confirm(tx, ctx, order) };
+    }),
+
+  cancelSalesOrder: (_: unknown, { input }: { input: { id: string; reason?: string | null } }, ctx: FulfilmentContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const order = await orderForUpdate(tx, ctx, input.id);
+      requireStatus(order, ['DRAFT', 'CONFIRMED']);
+      const shipping = await ctx.loaders.shipmentsOfOrder.load(order.id);
+      if (shipping.some((s) => s.status === 'PICKING')) {
+        failOn([userError('SHIPMENT_IN_PROGRESS', ['input', 'id'], 'A shipment of this order is being picked')]);
+      }
+      const cancelled = await orders.updateOrder(tx, ctx.tenantId, order.id, { status: 'CANCELLED', cancelledAt: new Date() });
+      if (order.status === 'CONFIRMED') await releaseAll(tx, ctx, order);
+      return { order: cancelled };
+    }),
+
+  setSalesOrderPriority: (_: unknown, { input }: { input: { id: string; priority: string } }, ctx: FulfilmentContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const order = await orderForUpdate(tx, ctx, input.id);
+      requireStatus(order, ['DRAFT', 'CONFIRMED', 'PARTIALLY_SHIPPED']);
+      return { order: await orders.updateOrder(tx, ctx.tenantId, order.id, { priority: input.priority }) };
+    }),
+};
+

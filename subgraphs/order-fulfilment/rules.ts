@@ -1,0 +1,74 @@
+import Big from 'big.js';
+import { dec } from '../../lib/money.js';
+
+export interface WarehouseStock {
+  warehouseId: string;
+  code: string;
+  available: Big;
+}
+
+export interface AllocationPlan {
+  picks: { warehouseId: string; quantity: string }[];
+  shortfall: string;
+}
+
+/**
+ * Where to reserve `need` from: a warehouse that can cover all of it (the best-stocked such one),
+ * otherwise the best-stocked warehouses first until the need is met or stock runs out. Ties go
+ * by warehouse code, so the plan is deterministic.
+ */
+export function planAllocation(need: string, stock: WarehouseStock[]): AllocationPlan {
+  const candidates = stock.filter((s) => s.available.gt(0)).sort((a, b) => b.available.cmp(a.available) || a.code.localeCompare(b.code));
+  const whole = candidates.find((s) => s.available.gte(need));
+  if (whole) return { picks: [{ warehouseId: whole.warehouseId, quantity: dec(need).toFixed() }], shortfall: '0' };
+  let remaining = dec(need);
+  const picks: AllocationPlan['picks'] = [];
+  for (const s of candidates) {
+    if (remaining.lte(0)) break;
+    const take = s.available.lt(remaining) ? s.available : remaining;
+    picks.push({ warehouseId: s.warehouseId, quantity: take.toFixed() });
+    remaining = remaining.minus(take);
+  }
+  return { picks, shortfall: remaining.toFixed() };
+}
+
+/** A shortage raises a request for max(reorder quantity, shortfall). */
+export const replenishmentQuantity = (reorderQuantity: string, shortfall: string) => (dec(reorderQuantity).gt(shortfall) ? dec(reorderQuantity) : dec(shortfall)).toFixed();
+
+export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+export const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Available-to-promise: what of `quantity` can ship now, and the date all of it can ship: today
+ * when it is in stock; otherwise the due date of the open replenishment by which the incoming
+ * stock, after the backlog of confirmed orders already waiting for it, covers the rest; null
+ * when nothing incoming does.
+ */
+export function availableToPromise(
+  quantity: string,
+  available: string,
+  openRequests: { quantity: string; dueDate: string }[],
+  backlog: string,
+  today: string,
+): { quantity: string; date: string | null } {
+  const now = dec(available).gt(0) ? dec(available) : dec(0);
+  const shipNow = now.lt(quantity) ? now : dec(quantity);
+  if (now.gte(quantity)) return { quantity: shipNow.toFixed(), date: today };
+  let covered = now.minus(backlog);
+  for (const request of [...openRequests].sort((a, b) => a.dueDate.localeCompare(b.dueDate))) {
+    covered = covered.plus(request.quantity);
+    if (covered.gte(quantity)) return { quantity: shipNow.toFixed(), date: request.dueDate > today ? request.dueDate : today };
+  }
+  return { quantity: shipNow.toFixed(), date: null };
+}
+
+export type OrderStatus = 'DRAFT' | 'CONFIRMED' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+
+export const formatNumber = (prefix: string, n: number) => `${prefix}-${String(n).padStart(6, '0')}`;
+
+/** "SO-000123" -> 123; anything else -> null. */
+export function parseNumber(prefix: string, text: string): number | null {
+  const match = text.trim().toUpperCase().match(new RegExp(`^${prefix}-(\\d{1,9})$`));
+  return match ? Number(match[1]) : null;
+}
