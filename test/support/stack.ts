@@ -13,8 +13,8 @@ export interface GraphQLResponse<T = any> {
 }
 
 /** The whole graph in this test process, on the test database, with helpers to call it. */
-export async function startStack() {
-  const graph = await startLocalGraph(inject('databaseUrl'));
+export async function startStack(opts: { poolSize?: number } = {}) {
+  const graph = await startLocalGraph(inject('databaseUrl'), opts);
   const { secrets, gatewayUrl } = graph;
 
   const token = (tenantId: string, scopes: readonly string[] = ALL_SCOPES, extra: { userId?: string; expiresIn?: string | number } = {}) =>
