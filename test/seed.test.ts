@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedDemo } from '../scripts/seed.js';
+import { expectLedgerConsistent } from './support/fulfilment.js';
 import { newTenant, startStack, type Stack } from './support/stack.js';
 
 /** The demo data is what a newcomer sees first: it must load, once, and read well through the graph. */
@@ -20,7 +21,10 @@ describe('demo seed', () => {
       `{ customers { totalCount } leads { totalCount nodes { status } } campaigns { name spend { amount } }
          opportunities(first: 100) { totalCount nodes { status stage { name } stageHistory { enteredAt } quotes { number status total { amount } } } }
          pipelineForecast(months: 3) { count }
-         salesFunnel { stages { entered } winRate } }`,
+         salesFunnel { stages { entered } winRate }
+         warehouses { code } products(first: 50) { totalCount nodes { sku availableQuantity } }
+         salesOrders(first: 50) { nodes { status lines { backorderedQuantity } shipments { status } } }
+         replenishmentRequests { totalCount } }`,
     );
     expect(res.errors).toBeUndefined();
     const data = res.data;
@@ -33,5 +37,11 @@ describe('demo seed', () => {
     expect(quotes.map((q: any) => q.number).sort()).toEqual(['Q-000001', 'Q-000002']);
     expect(data.salesFunnel.winRate).toBeGreaterThan(0);
     expect(data.salesFunnel.stages[0].entered).toBeGreaterThan(0);
+    expect(data.warehouses.map((w: any) => w.code)).toEqual(['GZ', 'SH']);
+    expect(data.products.totalCount).toBe(6);
+    expect(new Set(data.salesOrders.nodes.map((o: any) => o.status))).toEqual(new Set(['DRAFT', 'CONFIRMED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED', 'CANCELLED']));
+    expect(data.salesOrders.nodes.some((o: any) => o.lines.some((l: any) => l.backorderedQuantity !== '0'))).toBe(true);
+    expect(data.replenishmentRequests.totalCount).toBe(1);
+    await expectLedgerConsistent(stack, tenant);
   });
 });
