@@ -18,11 +18,12 @@ export const replenishmentMutations = {
   /** One open request per product: a second one for the same product is refused. */
   createReplenishmentRequest: (
     _: unknown,
-    { input }: { input: { productId: string; quantity: string; dueDate?: string | null; kind?: string | null } },
+    { input }: { input: { productId: string; quantity: string; dueDate?: string | null; kind?: string | null; warehouseId?: string | null } },
     ctx: FulfilmentContext,
   ) =>
     inTransaction(ctx.database, async (tx) => {
       const product = await productFor(tx, ctx, input.productId, ['input', 'productId']);
+      const warehouse = input.warehouseId ? await warehouseFor(tx, ctx, input.warehouseId, ['input', 'warehouseId']) : null;
       const errors: UserError[] = [];
       const quantity = positiveQuantity(input.quantity, ['input', 'quantity'], errors);
       const today = todayUtc();
@@ -37,6 +38,7 @@ export const replenishmentMutations = {
         quantity: quantity!,
         dueDate: input.dueDate ?? addDays(today, product.leadTimeDays),
         status: 'OPEN',
+        warehouseId: warehouse?.id ?? null,
         createdAt: new Date(),
       });
       if (!request) failOn([userError('REQUEST_ALREADY_OPEN', ['input', 'productId'], `${product.sku} has an open replenishment request already`)]);

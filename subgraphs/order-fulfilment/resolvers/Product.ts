@@ -35,7 +35,7 @@ export const StockLevel = {
   reserved: (l: StockLevelRow) => trimDecimal(l.reserved),
   available: (l: StockLevelRow) => trimDecimal(availableOf(l).toFixed()),
   incoming: async (l: StockLevelRow, _: unknown, ctx: FulfilmentContext) => {
-    // Requests are headed for a warehouse once received; while open they count where they were raised: nowhere yet.
+    // Requests raised automatically name no warehouse: they count in the product's incomingQuantity only.
     const requests = await ctx.loaders.openRequestsOfProduct.load(l.productId);
     return trimDecimal(sum(requests.filter((r) => r.warehouseId === l.warehouseId).map((r) => r.quantity)).toFixed());
   },
