@@ -7,7 +7,7 @@ import type { FulfilmentContext } from '../context.js';
 import * as orders from '../db/order-queries.js';
 import { nextNumber, productsByIds } from '../db/queries.js';
 import type { OrderRow, ProductRow } from '../db/schema.js';
-import { openRequestsOfProducts, raiseRequestIfNoneOpen } from '../db/shipment-queries.js';
+import { openRequestsOfProducts, raiseRequestIfNoneOpen, shipmentsOfOrders } from '../db/shipment-queries.js';
 import { addDays, availableToPromise, formatNumber, replenishmentQuantity, todayUtc } from '../rules.js';
 import { LockedStock } from '../stock.js';
 
@@ -169,7 +169,7 @@ export const orderMutations = {
     inTransaction(ctx.database, async (tx) => {
       const order = await orderForUpdate(tx, ctx, input.id);
       requireStatus(order, ['DRAFT', 'CONFIRMED']);
-      const shipping = await ctx.loaders.shipmentsOfOrder.load(order.id);
+      const shipping = await shipmentsOfOrders(tx, ctx.tenantId, [order.id]);
       if (shipping.some((s) => s.status === 'PICKING')) {
         failOn([userError('SHIPMENT_IN_PROGRESS', ['input', 'id'], 'A shipment of this order is being picked')]);
       }
