@@ -37,10 +37,34 @@ await graph.database.db.insert(contacts).values(rows.flatMap((c) => [0, 1].map((
 await graph.database.db.insert(serviceTickets).values(rows.map((c) => ({ tenantId, id: uuidv7(), customerId: c.id, subject: 'T', status: 'RESOLVED', priority: 'NORMAL', openedAt: new Date(), resolvedAt: new Date(), satisfactionScore: 4 })));
 const token = await signToken(graph.secrets.jwtSecret!, { tenantId });
 
+// Fulfilment: two warehouses, 20 products in stock, and drafts waiting to be confirmed.
+const call = async (query: string, variables: Record<string, unknown> = {}) => {
+  const res = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  return ((await res.json()) as any).data;
+};
+const warehouseIds = [];
+for (const code of ['A', 'B']) warehouseIds.push((await call(`mutation { createWarehouse(input: {code: "${code}", name: "${code}"}) { warehouse { id } } }`)).createWarehouse.warehouse.id);
+const productIds: string[] = [];
+for (let i = 0; i < 20; i++) {
+  const id = (await call(`mutation { createProduct(input: {sku: "SKU-${i}", name: "Product ${i}", listPrice: {amount: "10", currency: "CNY"}}) { product { id } } }`)).createProduct.product.id;
+  productIds.push(id);
+  for (const w of warehouseIds) await call('mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "100000"}) { movement { id } } }', { p: id, w });
+}
+const drafts = Array.from({ length: 20_000 }, () => crypto.randomUUID());
+await graph.database.sql`
+  insert into fulfilment.sales_orders (tenant_id, id, number, customer_id, status, priority, currency, total, created_at, updated_at)
+  select ${tenantId}, id::uuid, n, ${rows[0].id}::uuid, 'DRAFT', 'NORMAL', 'CNY', 20, now(), now() from unnest(${drafts}::text[]) with ordinality as o(id, n)`;
+await graph.database.sql`
+  insert into fulfilment.sales_order_lines (tenant_id, id, order_id, product_id, quantity, unit_price, position)
+  select ${tenantId}, gen_random_uuid(), o.id::uuid, (${productIds}::uuid[])[1 + (o.n % 20)], 2, 10, 1 from unnest(${drafts}::text[]) with ordinality as o(id, n)`;
+let nextDraft = 0;
+
 const scenarios: [string, () => { query: string; variables?: Record<string, unknown> }][] = [
   ['customer by id + contacts', () => ({ query: 'query($id: ID!) { customer(id: $id) { name email contacts { name } satisfaction { averageScore } } }', variables: { id: rows[Math.floor(Math.random() * rows.length)].id } })],
   ['100 customers + contacts, tickets, satisfaction', () => ({ query: '{ customers(first: 100) { totalCount nodes { name contacts { name } serviceTickets(first: 3) { nodes { subject } } satisfaction { averageScore count } } } }' })],
   ['search customers', () => ({ query: 'query($s: String) { customers(first: 20, filter: {search: $s}) { nodes { name } } }', variables: { s: `customer ${Math.floor(Math.random() * 50)}` } })],
+  ['50 products + stock per warehouse + ATP', () => ({ query: '{ products(first: 50) { nodes { sku availableQuantity stock { warehouse { code } onHand reserved } availableToPromise(quantity: "5") { date } } } }' })],
+  ['confirmSalesOrder (reserve across warehouses)', () => ({ query: 'mutation($id: ID!) { confirmSalesOrder(input: {id: $id}) { order { status } userErrors { code } } }', variables: { id: drafts[nextDraft++] } })],
   ['createCustomer', () => ({ query: 'mutation($n: String!) { createCustomer(input: {name: $n, email: "new@bench.cn"}) { customer { id } userErrors { code } } }', variables: { n: `New ${Math.random()}` } })],
 ];
 
@@ -71,7 +95,7 @@ async function run(name: string, make: () => { query: string; variables?: Record
   );
 }
 
-console.log(`gateway + customer subgraph in one process, ${concurrency} concurrent clients, ${seconds}s per scenario, Node ${process.version}`);
+console.log(`gateway + subgraphs in one process, ${concurrency} concurrent clients, ${seconds}s per scenario, Node ${process.version}`);
 for (const [name, make] of scenarios) await run(name, make);
 await graph.close();
 await embedded?.stop();
