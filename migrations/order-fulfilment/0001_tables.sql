@@ -150,7 +150,7 @@ CREATE TABLE "fulfilment"."warehouses" (
 	CONSTRAINT "warehouses_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX "products_sku_idx" ON "fulfilment"."products" USING btree ("tenant_id","sku");--> statement-breakpoint
+CREATE UNIQUE INDEX "products_sku_idx" ON "fulfilment"."products" USING btree ("tenant_id",lower("sku"));--> statement-breakpoint
 CREATE INDEX "products_name_idx" ON "fulfilment"."products" USING btree ("tenant_id","name","id");--> statement-breakpoint
 CREATE INDEX "products_created_idx" ON "fulfilment"."products" USING btree ("tenant_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "products_search_idx" ON "fulfilment"."products" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint

@@ -50,7 +50,7 @@ export async function productsByIds(db: Queryable, tenantId: string, ids: readon
 }
 
 export async function productBySku(db: Queryable, tenantId: string, sku: string): Promise<ProductRow | null> {
-  const [row] = await db.select().from(products).where(and(eq(products.tenantId, tenantId), eq(products.sku, sku)));
+  const [row] = await db.select().from(products).where(and(eq(products.tenantId, tenantId), sql`lower(${products.sku}) = lower(${sku})`));
   return row ?? null;
 }
 

@@ -54,7 +54,8 @@ export const products = fulfilmentSchema.table(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    uniqueIndex('products_sku_idx').on(t.tenantId, t.sku),
+    // SKUs are unique regardless of case: "wid-1" and "WID-1" are the same article.
+    uniqueIndex('products_sku_idx').on(t.tenantId, sql`lower(${t.sku})`),
     index('products_name_idx').on(t.tenantId, t.name, t.id),
     index('products_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('products_search_idx').using('gin', t.searchText.op('gin_trgm_ops')),
