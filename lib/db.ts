@@ -26,6 +26,8 @@ export function connect(url: string, opts: { max?: number } = {}): Database {
   const sql = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => {},
+    // Dates are UTC days everywhere (analytics windows, due dates), whatever the server's zone.
+    connection: { TimeZone: 'UTC' },
     // postgres.js returns numeric as a string: money and quantities never pass through a JS number.
     debug: (_connection, query, params) => {
       for (const listener of queryListeners) listener(query, params as unknown[]);

@@ -9,6 +9,7 @@ import { nextNumber } from '../db/queries.js';
 import * as shipmentsQ from '../db/shipment-queries.js';
 import { formatNumber } from '../rules.js';
 import { LockedStock } from '../stock.js';
+import { warehouseFor } from './catalogue.js';
 import { orderForUpdate } from './orders.js';
 
 type Shippable = Map<string, Map<string, ReturnType<typeof dec>>>;
@@ -49,22 +50,25 @@ export const shipmentMutations = {
       }
       const lines = await orders.linesOfOrders(tx, ctx.tenantId, [order.id]);
       const free = await shippable(tx, ctx, order.id, lines.map((l) => l.id));
+      if (input.warehouseId) await warehouseFor(tx, ctx, input.warehouseId, ['input', 'warehouseId']);
       let warehouseId = input.warehouseId ?? null;
       if (warehouseId === null) {
         if (free.size > 1) failOn([userError('WAREHOUSE_REQUIRED', ['input', 'warehouseId'], 'The allocations sit in several warehouses: say which one ships')]);
         warehouseId = [...free.keys()][0] ?? null;
       }
       const available = (warehouseId && free.get(warehouseId)) || new Map<string, ReturnType<typeof dec>>();
-      if (input.warehouseId && !isUuid(input.warehouseId)) failOn([notFound('Warehouse', ['input', 'warehouseId'])]);
       const errors: UserError[] = [];
+      const seen = new Set<string>();
       const wanted = input.lines
         ? input.lines.map((l, i) => {
             const field = ['input', 'lines', String(i)];
-            if (!lines.some((ol) => ol.id === l.orderLineId)) errors.push(notFound('Order line', [...field, 'orderLineId']));
             const quantity = checkDecimal(l.quantity, { field: [...field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 }, errors);
-            if (quantity && dec(quantity).gt(available.get(l.orderLineId) ?? 0)) {
+            if (!lines.some((ol) => ol.id === l.orderLineId)) errors.push(notFound('Order line', [...field, 'orderLineId']));
+            else if (seen.has(l.orderLineId)) errors.push(userError('DUPLICATE_LINE', [...field, 'orderLineId'], 'Each order line may appear once'));
+            else if (quantity && dec(quantity).gt(available.get(l.orderLineId) ?? 0)) {
               errors.push(userError('EXCEEDS_ALLOCATED', [...field, 'quantity'], `Only ${(available.get(l.orderLineId) ?? dec(0)).toFixed()} is allocated there and not being picked`));
             }
+            seen.add(l.orderLineId);
             return { orderLineId: l.orderLineId, quantity: quantity ?? '0' };
           })
         : [...available.entries()].map(([orderLineId, quantity]) => ({ orderLineId, quantity: quantity.toFixed() }));
