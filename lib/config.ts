@@ -12,8 +12,8 @@ export const SUBGRAPHS = {
 
 export type SubgraphName = keyof typeof SUBGRAPHS;
 
-/** The subgraphs that exist in this build (the others come with later issues). */
-export const ACTIVE_SUBGRAPHS: SubgraphName[] = ['customer', 'sales-pipeline', 'order-fulfilment'];
+/** The subgraphs this build runs. */
+export const ACTIVE_SUBGRAPHS: SubgraphName[] = ['customer', 'sales-pipeline', 'order-fulfilment', 'finance'];
 
 export const isProduction = () => process.env.NODE_ENV === 'production';
 

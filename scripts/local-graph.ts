@@ -6,6 +6,7 @@ import { connect } from '../lib/db.js';
 import { serveSubgraph } from '../lib/subgraph-server.js';
 import { createGateway } from '../gateway/index.js';
 import { buildCustomerSubgraph } from '../subgraphs/customer/index.js';
+import { buildFinanceSubgraph } from '../subgraphs/finance/index.js';
 import { buildFulfilmentSubgraph } from '../subgraphs/order-fulfilment/index.js';
 import { buildSalesSubgraph } from '../subgraphs/sales-pipeline/index.js';
 
@@ -25,7 +26,10 @@ export async function startLocalGraph(databaseUrl: string, opts: { poolSize?: nu
   const fulfilment = buildFulfilmentSubgraph(database, { customerUrl: customerServer.url, signingSecret: secrets.signingSecret });
   await fulfilment.apollo.start();
   const fulfilmentServer = await serveSubgraph(fulfilment, { port: 0, signingSecret: secrets.signingSecret });
-  const subgraphUrls = { customer: customerServer.url, 'sales-pipeline': salesServer.url, 'order-fulfilment': fulfilmentServer.url };
+  const finance = buildFinanceSubgraph(database, { customerUrl: customerServer.url, signingSecret: secrets.signingSecret });
+  await finance.apollo.start();
+  const financeServer = await serveSubgraph(finance, { port: 0, signingSecret: secrets.signingSecret });
+  const subgraphUrls = { customer: customerServer.url, 'sales-pipeline': salesServer.url, 'order-fulfilment': fulfilmentServer.url, finance: financeServer.url };
   const gateway = createGateway({ secrets, subgraphUrls });
   const server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -34,13 +38,13 @@ export async function startLocalGraph(databaseUrl: string, opts: { poolSize?: nu
     database,
     gatewayUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     subgraphUrls,
-    subgraphs: { customer, sales, fulfilment },
+    subgraphs: { customer, sales, fulfilment, finance },
     async close() {
       server.close();
       server.closeAllConnections();
       await gateway.dispose();
-      await Promise.all([customerServer.close(), salesServer.close(), fulfilmentServer.close()]);
-      await Promise.all([customer.close(), sales.close(), fulfilment.close()]);
+      await Promise.all([customerServer.close(), salesServer.close(), fulfilmentServer.close(), financeServer.close()]);
+      await Promise.all([customer.close(), sales.close(), fulfilment.close(), finance.close()]);
       await database.close();
     },
   };

@@ -1,0 +1,123 @@
+import { and, asc, count, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../../../lib/db.js';
+import { keysetOrderBy, keysetWhere, pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
+import type { PageWindow } from '../../../lib/pagination.js';
+import { anyOf, idEquals } from '../../../lib/sql.js';
+import { invoiceLines, invoices, type InvoiceLineRow, type InvoiceRow } from './schema.js';
+
+export async function invoicesByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<InvoiceRow[]> {
+  return db.select().from(invoices).where(and(eq(invoices.tenantId, tenantId), anyOf(invoices.id, ids)));
+}
+
+export async function invoiceByNumber(db: Queryable, tenantId: string, year: number, number: number): Promise<InvoiceRow | null> {
+  const [row] = await db.select().from(invoices).where(and(eq(invoices.tenantId, tenantId), eq(invoices.year, year), eq(invoices.number, number)));
+  return row ?? null;
+}
+
+/** Locks invoices in id order, so that concurrent payers of the same invoices never deadlock. */
+export async function lockInvoices(db: Queryable, tenantId: string, ids: readonly string[]): Promise<InvoiceRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.tenantId, tenantId), anyOf(invoices.id, ids)))
+    .orderBy(asc(invoices.id))
+    .for('update');
+}
+
+/** A customer's issued invoices with a balance, oldest due first, locked. */
+export async function lockOpenInvoicesOfCustomer(db: Queryable, tenantId: string, customerId: string): Promise<InvoiceRow[]> {
+  const rows = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.tenantId, tenantId), eq(invoices.customerId, customerId), anyOf(invoices.status, ['OPEN', 'PARTIALLY_PAID'], 'text')))
+    .orderBy(asc(invoices.id))
+    .for('update');
+  return rows.sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? '') || (a.year ?? 0) - (b.year ?? 0) || (a.number ?? 0) - (b.number ?? 0));
+}
+
+export interface InvoiceFilter {
+  status?: string[] | null;
+  customerId?: string | null;
+  overdueAsOf?: string | null;
+  issuedAfter?: string | null;
+  issuedBefore?: string | null;
+}
+
+function invoiceConditions(tenantId: string, filter: InvoiceFilter): SQL {
+  return and(
+    eq(invoices.tenantId, tenantId),
+    filter.status?.length ? anyOf(invoices.status, filter.status, 'text') : undefined,
+    filter.customerId ? idEquals(invoices.customerId, filter.customerId) : undefined,
+    filter.overdueAsOf
+      ? sql`${invoices.status} in ('OPEN', 'PARTIALLY_PAID') and ${invoices.dueDate} < ${filter.overdueAsOf}::date`
+      : undefined,
+    filter.issuedAfter ? gte(invoices.issueDate, filter.issuedAfter) : undefined,
+    filter.issuedBefore ? lte(invoices.issueDate, filter.issuedBefore) : undefined,
+  )!;
+}
+
+export const invoiceOrders = {
+  CREATED_AT: { column: invoices.createdAt, cast: 'timestamptz', id: invoices.id },
+  ISSUE_DATE: { column: sql`coalesce(${invoices.issueDate}, 'infinity'::date)` as any, cast: 'date', id: invoices.id },
+  DUE_DATE: { column: sql`coalesce(${invoices.dueDate}, 'infinity'::date)` as any, cast: 'date', id: invoices.id },
+  TOTAL: { column: invoices.total, cast: 'numeric', id: invoices.id },
+} as const;
+
+export async function listInvoices(db: Queryable, tenantId: string, filter: InvoiceFilter, order: KeysetOrder, window: PageWindow) {
+  return db
+    .select()
+    .from(invoices)
+    .where(and(invoiceConditions(tenantId, filter), keysetWhere(order, window)))
+    .orderBy(...keysetOrderBy(order, window))
+    .limit(window.fetch);
+}
+
+export async function countInvoices(db: Queryable, tenantId: string, filter: InvoiceFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(invoices).where(invoiceConditions(tenantId, filter));
+  return Number(row.n);
+}
+
+export const customerInvoiceOrder: KeysetOrder = { column: invoices.createdAt, cast: 'timestamptz', id: invoices.id, direction: 'DESC' };
+
+export function invoicesOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null, window: PageWindow) {
+  const where = and(invoiceConditions(tenantId, { status: status ? [status] : null }), anyOf(invoices.customerId, customerIds))!;
+  return pagePerParent<InvoiceRow>(db, invoices, invoices.customerId, where, customerInvoiceOrder, window);
+}
+
+export async function countInvoicesOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null) {
+  return db
+    .select({ customerId: invoices.customerId, n: count() })
+    .from(invoices)
+    .where(and(invoiceConditions(tenantId, { status: status ? [status] : null }), anyOf(invoices.customerId, customerIds)))
+    .groupBy(invoices.customerId);
+}
+
+export async function insertInvoice(db: Queryable, values: typeof invoices.$inferInsert): Promise<InvoiceRow> {
+  const [row] = await db.insert(invoices).values(values).returning();
+  return row;
+}
+
+/** Applies a patch and recomputes subtotal, tax and total as the exact sums of the lines. */
+export async function updateInvoice(db: Queryable, tenantId: string, id: string, patch: Partial<typeof invoices.$inferInsert> = {}): Promise<InvoiceRow> {
+  const sums = (column: string) =>
+    sql`coalesce((select sum(l.${sql.raw(column)}) from finance.invoice_lines l where l.tenant_id = ${tenantId} and l.invoice_id = ${id}), 0)`;
+  const [row] = await db
+    .update(invoices)
+    .set({ ...patch, subtotal: sums('amount'), taxTotal: sums('tax'), total: sql`${sums('amount')} + ${sums('tax')}` })
+    .where(and(eq(invoices.tenantId, tenantId), eq(invoices.id, id)))
+    .returning();
+  return row;
+}
+
+export async function linesOfInvoices(db: Queryable, tenantId: string, invoiceIds: readonly string[]): Promise<InvoiceLineRow[]> {
+  return db
+    .select()
+    .from(invoiceLines)
+    .where(and(eq(invoiceLines.tenantId, tenantId), anyOf(invoiceLines.invoiceId, invoiceIds)))
+    .orderBy(asc(invoiceLines.position));
+}
+
+export async function insertLines(db: Queryable, values: (typeof invoiceLines.$inferInsert)[]) {
+  if (values.length) await db.insert(invoiceLines).values(values);
+}

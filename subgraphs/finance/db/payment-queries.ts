@@ -1,0 +1,107 @@
+import { and, asc, count, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../../../lib/db.js';
+import { keysetOrderBy, keysetWhere, pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
+import type { PageWindow } from '../../../lib/pagination.js';
+import { dec } from '../../../lib/money.js';
+import { anyOf, idEquals } from '../../../lib/sql.js';
+import { paymentAllocations, payments, type AllocationRow, type PaymentRow } from './schema.js';
+
+export async function paymentsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<PaymentRow[]> {
+  return db.select().from(payments).where(and(eq(payments.tenantId, tenantId), anyOf(payments.id, ids)));
+}
+
+export async function lockPayment(db: Queryable, tenantId: string, id: string): Promise<PaymentRow | null> {
+  const [row] = await db.select().from(payments).where(and(eq(payments.tenantId, tenantId), eq(payments.id, id))).for('update');
+  return row ?? null;
+}
+
+export interface PaymentFilter {
+  customerId?: string | null;
+  receivedAfter?: string | null;
+  receivedBefore?: string | null;
+  unallocated?: boolean | null;
+}
+
+function paymentConditions(tenantId: string, filter: PaymentFilter): SQL {
+  return and(
+    eq(payments.tenantId, tenantId),
+    filter.customerId ? idEquals(payments.customerId, filter.customerId) : undefined,
+    filter.receivedAfter ? gte(payments.receivedOn, filter.receivedAfter) : undefined,
+    filter.receivedBefore ? lte(payments.receivedOn, filter.receivedBefore) : undefined,
+    filter.unallocated === true ? sql`${payments.allocated} < ${payments.amount}` : undefined,
+    filter.unallocated === false ? sql`${payments.allocated} = ${payments.amount}` : undefined,
+  )!;
+}
+
+export const paymentOrder: KeysetOrder = { column: payments.createdAt, cast: 'timestamptz', id: payments.id, direction: 'DESC' };
+
+export async function listPayments(db: Queryable, tenantId: string, filter: PaymentFilter, window: PageWindow) {
+  return db
+    .select()
+    .from(payments)
+    .where(and(paymentConditions(tenantId, filter), keysetWhere(paymentOrder, window)))
+    .orderBy(...keysetOrderBy(paymentOrder, window))
+    .limit(window.fetch);
+}
+
+export async function countPayments(db: Queryable, tenantId: string, filter: PaymentFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(payments).where(paymentConditions(tenantId, filter));
+  return Number(row.n);
+}
+
+export function paymentsOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], window: PageWindow) {
+  return pagePerParent<PaymentRow>(db, payments, payments.customerId, and(eq(payments.tenantId, tenantId), anyOf(payments.customerId, customerIds))!, paymentOrder, window);
+}
+
+export async function countPaymentsOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[]) {
+  return db
+    .select({ customerId: payments.customerId, n: count() })
+    .from(payments)
+    .where(and(eq(payments.tenantId, tenantId), anyOf(payments.customerId, customerIds)))
+    .groupBy(payments.customerId);
+}
+
+export async function insertPayment(db: Queryable, values: typeof payments.$inferInsert): Promise<PaymentRow> {
+  const [row] = await db.insert(payments).values(values).returning();
+  return row;
+}
+
+/**
+ * Records allocations and applies them to the payment and the invoices (whose status follows
+ * what is paid). The CHECK constraints refuse over-payment even if the caller got it wrong.
+ */
+export async function applyAllocations(db: Queryable, tenantId: string, paymentId: string, allocations: { invoiceId: string; amount: string }[]) {
+  if (allocations.length === 0) return;
+  await db
+    .insert(paymentAllocations)
+    .values(allocations.map((a) => ({ tenantId, paymentId, invoiceId: a.invoiceId, amount: a.amount, createdAt: new Date() })))
+    .onConflictDoUpdate({
+      target: [paymentAllocations.tenantId, paymentAllocations.paymentId, paymentAllocations.invoiceId],
+      set: { amount: sql`${paymentAllocations.amount} + excluded.amount` },
+    });
+  const total = allocations.reduce((sum, a) => sum.plus(a.amount), dec(0)).toFixed(2);
+  await db.execute(sql`update finance.payments set allocated = allocated + ${total}::numeric where tenant_id = ${tenantId} and id = ${paymentId}`);
+  await db.execute(sql`
+    update finance.invoices i
+    set amount_paid = i.amount_paid + v.amount,
+        status = case when i.amount_paid + v.amount >= i.total then 'PAID' else 'PARTIALLY_PAID' end
+    from unnest(${sql.param(allocations.map((a) => a.invoiceId))}::uuid[], ${sql.param(allocations.map((a) => a.amount))}::text[]::numeric[]) as v(id, amount)
+    where i.tenant_id = ${tenantId} and i.id = v.id`);
+}
+
+export async function allocationsOfPayments(db: Queryable, tenantId: string, paymentIds: readonly string[]): Promise<AllocationRow[]> {
+  return db
+    .select()
+    .from(paymentAllocations)
+    .where(and(eq(paymentAllocations.tenantId, tenantId), anyOf(paymentAllocations.paymentId, paymentIds)))
+    .orderBy(asc(paymentAllocations.createdAt));
+}
+
+export async function allocationsOfInvoices(db: Queryable, tenantId: string, invoiceIds: readonly string[]): Promise<AllocationRow[]> {
+  return db
+    .select()
+    .from(paymentAllocations)
+    .where(and(eq(paymentAllocations.tenantId, tenantId), anyOf(paymentAllocations.invoiceId, invoiceIds)))
+    .orderBy(asc(paymentAllocations.createdAt));
+}
+

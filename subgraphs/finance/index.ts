@@ -1,0 +1,25 @@
+import { customerDirectory } from '../../lib/customer-directory.js';
+import type { Database } from '../../lib/db.js';
+import { internalClient } from '../../lib/internal-client.js';
+import { createSubgraph } from '../../lib/subgraph.js';
+import { provisionTenant } from './db/queries.js';
+import { createLoaders } from './loaders.js';
+import { Customer } from './resolvers/Customer.js';
+import { Invoice, InvoiceLine, JournalEntry, JournalLine, Payment, PaymentAllocation } from './resolvers/Invoice.js';
+import { Mutation } from './resolvers/Mutation.js';
+import { FinanceSettings, Query } from './resolvers/Query.js';
+
+/**
+ * The finance subgraph (ERP accounting): invoices, payments and their allocation, receivables and
+ * ageing, credit, the double-entry journal. It checks customer ids with the customer subgraph.
+ */
+export function buildFinanceSubgraph(database: Database, opts: { customerUrl: string; signingSecret: string }) {
+  return createSubgraph({
+    name: 'finance',
+    resolvers: { Query, Mutation, Customer, Invoice, InvoiceLine, Payment, PaymentAllocation, JournalEntry, JournalLine, FinanceSettings },
+    database,
+    createLoaders,
+    provisionTenant,
+    services: { customers: customerDirectory(internalClient({ url: opts.customerUrl, signingSecret: opts.signingSecret })) },
+  });
+}

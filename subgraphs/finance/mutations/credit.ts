@@ -1,0 +1,56 @@
+import { userError } from '../../../lib/errors.js';
+import { isUuid } from '../../../lib/ids.js';
+import { checkDecimal, checkMoney, type MoneyInput } from '../../../lib/money.js';
+import { failOn, inTransaction } from '../../../lib/mutation.js';
+import type { FinanceContext } from '../context.js';
+import { setTaxRate, upsertAccount, upsertOrderExposure } from '../db/queries.js';
+import { requireCustomer } from './invoices.js';
+
+const customerRef = (customerId: string) => ({ customer: { __typename: 'Customer', id: customerId } });
+
+export const creditMutations = {
+  setCreditLimit: (_: unknown, { input }: { input: { customerId: string; limit?: MoneyInput | null } }, ctx: FinanceContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      await requireCustomer(ctx, input.customerId, ['input', 'customerId']);
+      const tenant = await ctx.loaders.tenant();
+      const errors: Parameters<typeof failOn>[0] = [];
+      const limit = input.limit ? checkMoney(input.limit, { currency: tenant.currency, field: ['input', 'limit'] }, errors) : null;
+      failOn(errors);
+      await upsertAccount(tx, ctx.tenantId, input.customerId, { creditLimit: limit });
+      return customerRef(input.customerId);
+    }),
+
+  setPaymentTerms: (_: unknown, { input }: { input: { customerId: string; days: number } }, ctx: FinanceContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      await requireCustomer(ctx, input.customerId, ['input', 'customerId']);
+      if (!Number.isInteger(input.days) || input.days < 0 || input.days > 365) failOn([userError('OUT_OF_RANGE', ['input', 'days'], 'Payment terms are 0 to 365 days')]);
+      await upsertAccount(tx, ctx.tenantId, input.customerId, { paymentTermsDays: input.days });
+      return customerRef(input.customerId);
+    }),
+
+  setTaxRate: (_: unknown, { input }: { input: { taxRate: string } }, ctx: FinanceContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const errors: Parameters<typeof failOn>[0] = [];
+      const taxRate = checkDecimal(input.taxRate, { field: ['input', 'taxRate'], min: '0', max: '100', scale: 2 }, errors);
+      failOn(errors);
+      return { settings: await setTaxRate(tx, ctx.tenantId, taxRate!) };
+    }),
+
+  /** Idempotent: the same order reported twice keeps one exposure, with the latest amount and status. */
+  recordOrderExposure: (
+    _: unknown,
+    { input }: { input: { orderId: string; customerId: string; amount: MoneyInput; status: string } },
+    ctx: FinanceContext,
+  ) =>
+    inTransaction(ctx.database, async (tx) => {
+      const tenant = await ctx.loaders.tenant();
+      const errors: Parameters<typeof failOn>[0] = [];
+      for (const key of ['orderId', 'customerId'] as const) {
+        if (!isUuid(input[key])) errors.push(userError('INVALID_ID', ['input', key], `${key} must be a UUID`));
+      }
+      const amount = checkMoney(input.amount, { currency: tenant.currency, field: ['input', 'amount'] }, errors);
+      failOn(errors);
+      await upsertOrderExposure(tx, { tenantId: ctx.tenantId, orderId: input.orderId, customerId: input.customerId, amount: amount!, status: input.status, updatedAt: new Date() });
+      return customerRef(input.customerId);
+    }),
+};

@@ -1,0 +1,103 @@
+import type { Queryable } from '../../../lib/db.js';
+import { notFound, userError, type UserError } from '../../../lib/errors.js';
+import { isUuid, uuidv7 } from '../../../lib/ids.js';
+import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInput } from '../../../lib/money.js';
+import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { InputCheck } from '../../../lib/validate.js';
+import type { FinanceContext } from '../context.js';
+import * as inv from '../db/invoice-queries.js';
+import { postingsOf } from '../db/ledger-queries.js';
+import { accountsOf, nextInvoiceNumber, post } from '../db/queries.js';
+import type { InvoiceRow } from '../db/schema.js';
+import { addDays, formatInvoiceNumber, invoicePostings, reversal, todayUtc, type AccountCode } from '../rules.js';
+
+interface LineInput {
+  description: string;
+  productId?: string | null;
+  quantity: string;
+  unitPrice: MoneyInput;
+  taxRate?: string | null;
+}
+
+export async function requireCustomer(ctx: FinanceContext, customerId: string, field: string[]) {
+  const known = isUuid(customerId) && (await ctx.customers.existing(ctx, [customerId])).has(customerId);
+  if (!known) failOn([notFound('Customer', field)]);
+}
+
+export async function invoiceForUpdate(tx: Queryable, ctx: FinanceContext, id: string, field: string[] = ['input', 'id']): Promise<InvoiceRow> {
+  const [invoice] = isUuid(id) ? await inv.lockInvoices(tx, ctx.tenantId, [id]) : [];
+  if (!invoice) failOn([notFound('Invoice', field)]);
+  return invoice;
+}
+
+function invoiceLines(lines: LineInput[], currency: string, defaultTaxRate: string) {
+  const errors: UserError[] = [];
+  if (lines.length === 0) errors.push(userError('NO_LINES', ['input', 'lines'], 'An invoice needs at least one line'));
+  const values = lines.map((line, i) => {
+    const field = ['input', 'lines', String(i)];
+    const check = new InputCheck(field);
+    const description = check.text('description', line.description, { max: 500, required: true });
+    errors.push(...check.errors);
+    if (line.productId && !isUuid(line.productId)) errors.push(notFound('Product', [...field, 'productId']));
+    const quantity = checkDecimal(line.quantity, { field: [...field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 }, errors);
+    const unitPrice = checkMoney(line.unitPrice, { currency, field: [...field, 'unitPrice'], scale: 4 }, errors);
+    const taxRate = checkDecimal(line.taxRate ?? defaultTaxRate, { field: [...field, 'taxRate'], min: '0', max: '100', scale: 2 }, errors);
+    if (quantity && unitPrice && dec(quantity).times(unitPrice).gt(MAX_AMOUNT)) errors.push(userError('OUT_OF_RANGE', [...field, 'quantity'], `quantity x unit price must be at most ${MAX_AMOUNT}`));
+    return { description: description!, productId: line.productId ?? null, quantity: quantity!, unitPrice: unitPrice!, taxRate: taxRate!, position: i + 1 };
+  });
+  failOn(errors);
+  return values;
+}
+
+/**
+ * Creates and issues an invoice in the caller's transaction (the shipment flow will reuse it):
+ * number without gaps, due date from the customer's terms, balanced postings.
+ */
+export async function issue(tx: Queryable, ctx: FinanceContext, invoice: InvoiceRow, issueDate: string) {
+  if (dec(invoice.total).lte(0)) failOn([userError('ZERO_TOTAL', ['input', 'id'], 'An invoice must total more than zero to be issued')]);
+  const year = Number(issueDate.slice(0, 4));
+  const [account] = await accountsOf(tx, ctx.tenantId, [invoice.customerId]);
+  const tenant = await ctx.loaders.tenant();
+  const dueDate = addDays(issueDate, account?.paymentTermsDays ?? tenant.paymentTermsDays);
+  const number = await nextInvoiceNumber(tx, ctx.tenantId, year);
+  const issued = await inv.updateInvoice(tx, ctx.tenantId, invoice.id, { status: 'OPEN', year, number, issueDate, dueDate, issuedAt: new Date() });
+  await post(tx, ctx.tenantId, { postedOn: issueDate, description: 'Invoice issued', reference: formatInvoiceNumber(year, number) }, invoicePostings(issued.total, issued.subtotal, issued.taxTotal));
+  return issued;
+}
+
+export const invoiceMutations = {
+  createInvoice: (_: unknown, { input }: { input: { customerId: string; orderId?: string | null; lines: LineInput[] } }, ctx: FinanceContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      await requireCustomer(ctx, input.customerId, ['input', 'customerId']);
+      if (input.orderId && !isUuid(input.orderId)) failOn([notFound('Sales order', ['input', 'orderId'])]);
+      const tenant = await ctx.loaders.tenant();
+      const lines = invoiceLines(input.lines, tenant.currency, tenant.taxRate);
+      const id = uuidv7();
+      await inv.insertInvoice(tx, { tenantId: ctx.tenantId, id, customerId: input.customerId, orderId: input.orderId ?? null, status: 'DRAFT', currency: tenant.currency, createdAt: new Date() });
+      await inv.insertLines(tx, lines.map((l) => ({ ...l, tenantId: ctx.tenantId, id: uuidv7(), invoiceId: id })));
+      return { invoice: await inv.updateInvoice(tx, ctx.tenantId, id) };
+    }),
+
+  issueInvoice: (_: unknown, { input }: { input: { id: string; issueDate?: string | null } }, ctx: FinanceContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const invoice = await invoiceForUpdate(tx, ctx, input.id);
+      if (invoice.status !== 'DRAFT') failOn([userError('INVALID_STATUS', ['input', 'id'], `The invoice is ${invoice.status}; only drafts are issued`)]);
+      return { invoice: await issue(tx, ctx, invoice, input.issueDate ?? todayUtc()) };
+    }),
+
+  voidInvoice: (_: unknown, { input }: { input: { id: string; reason?: string | null } }, ctx: FinanceContext) =>
+    inTransaction(ctx.database, async (tx) => {
+      const invoice = await invoiceForUpdate(tx, ctx, input.id);
+      if (invoice.status === 'DRAFT' || invoice.status === 'VOID') {
+        failOn([userError('INVALID_STATUS', ['input', 'id'], `The invoice is ${invoice.status}; only issued invoices are voided`)]);
+      }
+      if (dec(invoice.amountPaid).gt(0)) failOn([userError('INVOICE_HAS_PAYMENTS', ['input', 'id'], 'An invoice with payments cannot be voided')]);
+      const check = new InputCheck();
+      const reason = check.text('reason', input.reason, { max: 200 });
+      failOn(check.errors);
+      const reference = formatInvoiceNumber(invoice.year!, invoice.number!);
+      const original = (await postingsOf(tx, ctx.tenantId, reference)).map((p) => ({ account: p.account_code as AccountCode, debit: p.debit, credit: p.credit }));
+      await post(tx, ctx.tenantId, { postedOn: todayUtc(), description: `Invoice voided${reason ? `: ${reason}` : ''}`, reference }, reversal(original));
+      return { invoice: await inv.updateInvoice(tx, ctx.tenantId, invoice.id, { status: 'VOID', voidedAt: new Date() }) };
+    }),
+};

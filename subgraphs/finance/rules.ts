@@ -1,0 +1,111 @@
+import { dec } from '../../lib/money.js';
+
+/** The chart of accounts the journal posts to. */
+export const ACCOUNTS = {
+  '1000': 'Cash and bank',
+  '1100': 'Accounts receivable',
+  '1200': 'Inventory',
+  '2100': 'Tax payable',
+  '4000': 'Revenue',
+  '5000': 'Cost of goods sold',
+} as const;
+
+export type AccountCode = keyof typeof ACCOUNTS;
+
+export interface Posting {
+  account: AccountCode;
+  debit?: string;
+  credit?: string;
+}
+
+/** Issuing an invoice: Dr receivable total / Cr revenue subtotal / Cr tax payable tax. */
+export const invoicePostings = (total: string, subtotal: string, tax: string): Posting[] =>
+  [
+    { account: '1100', debit: total },
+    { account: '4000', credit: subtotal },
+    { account: '2100', credit: tax },
+  ].filter((p) => !dec(p.debit ?? p.credit ?? '0').eq(0)) as Posting[];
+
+/** Money received: Dr cash / Cr receivable (unallocated money is a credit on the customer's account). */
+export const paymentPostings = (amount: string): Posting[] => [
+  { account: '1000', debit: amount },
+  { account: '1100', credit: amount },
+];
+
+/** The exact reversal of some postings. */
+export const reversal = (postings: Posting[]): Posting[] => postings.map((p) => ({ account: p.account, debit: p.credit, credit: p.debit }));
+
+export function isBalanced(postings: Posting[]): boolean {
+  const debit = postings.reduce((s, p) => s.plus(p.debit ?? 0), dec(0));
+  const credit = postings.reduce((s, p) => s.plus(p.credit ?? 0), dec(0));
+  return debit.eq(credit);
+}
+
+export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+export const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+/** An invoice's status from what has been paid of it. */
+export function paidStatus(total: string, paid: string): 'OPEN' | 'PARTIALLY_PAID' | 'PAID' {
+  if (dec(paid).eq(0)) return 'OPEN';
+  return dec(paid).gte(total) ? 'PAID' : 'PARTIALLY_PAID';
+}
+
+export type Bucket = 'current' | 'days1To30' | 'days31To60' | 'days61To90' | 'over90';
+
+/** Days past due -> ageing bucket: not yet due (or due today) is current. */
+export function bucketOf(daysPastDue: number): Bucket {
+  if (daysPastDue <= 0) return 'current';
+  if (daysPastDue <= 30) return 'days1To30';
+  if (daysPastDue <= 60) return 'days31To60';
+  if (daysPastDue <= 90) return 'days61To90';
+  return 'over90';
+}
+
+/**
+ * Oldest due first: pays each open invoice (in the given order) as far as the money goes.
+ * Returns the allocations and what is left unallocated.
+ */
+export function allocateOldestFirst(amount: string, open: { id: string; balance: string }[]) {
+  let left = dec(amount);
+  const allocations: { invoiceId: string; amount: string }[] = [];
+  for (const invoice of open) {
+    if (left.lte(0)) break;
+    const take = left.lt(invoice.balance) ? left : dec(invoice.balance);
+    if (take.gt(0)) allocations.push({ invoiceId: invoice.id, amount: take.toFixed(2) });
+    left = left.minus(take);
+  }
+  return { allocations, unallocated: left.toFixed(2) };
+}
+
+export type CreditStatus = 'OK' | 'WARNING' | 'HOLD';
+
+/**
+ * Without a limit a customer is never held. With one: HOLD above the limit or with anything more
+ * than 90 days past due, WARNING above 80% of it.
+ */
+export function creditStatus(limit: string | null, exposure: string, oldestOverdueDays: number): CreditStatus {
+  if (limit === null) return 'OK';
+  if (dec(exposure).gt(limit) || oldestOverdueDays > 90) return 'HOLD';
+  if (dec(exposure).gt(dec(limit).times('0.8'))) return 'WARNING';
+  return 'OK';
+}
+
+/** Can `amount` more go on the customer's account? */
+export function checkCredit(limit: string | null, exposure: string, amount: string, oldestOverdueDays: number) {
+  if (limit === null) return { allowed: true, reason: null };
+  if (oldestOverdueDays > 90) return { allowed: false, reason: `An invoice is ${oldestOverdueDays} days past due` };
+  const after = dec(exposure).plus(amount);
+  if (after.gt(limit)) return { allowed: false, reason: `Exposure would be ${after.toFixed(2)}, above the credit limit of ${dec(limit).toFixed(2)}` };
+  return { allowed: true, reason: null };
+}
+
+export const formatInvoiceNumber = (year: number, n: number) => `INV-${year}-${String(n).padStart(6, '0')}`;
+
+export function parseInvoiceNumber(text: string): { year: number; number: number } | null {
+  const match = text.trim().toUpperCase().match(/^INV-(\d{4})-(\d{1,9})$/);
+  return match ? { year: Number(match[1]), number: Number(match[2]) } : null;
+}
+
