@@ -7,6 +7,7 @@ import { migrateSubgraph } from '../lib/migrate.js';
 import { connect } from '../lib/db.js';
 import { tenants } from '../subgraphs/customer/db/schema.js';
 import { seedCustomers } from '../subgraphs/customer/seed.js';
+import { seedFinance } from '../subgraphs/finance/seed.js';
 import { seedFulfilment } from '../subgraphs/order-fulfilment/seed.js';
 import { seedSales } from '../subgraphs/sales-pipeline/seed.js';
 
@@ -24,6 +25,7 @@ export async function seedDemo(url: string, tenantId = DEMO_TENANT): Promise<boo
       const customerIds = await seedCustomers(tx, tenantId);
       await seedSales(tx, tenantId, customerIds);
       await seedFulfilment(tx, tenantId, customerIds);
+      await seedFinance(tx, tenantId, customerIds);
       return true;
     });
   } finally {

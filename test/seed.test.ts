@@ -24,7 +24,10 @@ describe('demo seed', () => {
          salesFunnel { stages { entered } winRate }
          warehouses { code } products(first: 50) { totalCount nodes { sku availableQuantity } }
          salesOrders(first: 50) { nodes { status lines { backorderedQuantity } shipments { status } } }
-         replenishmentRequests { totalCount } }`,
+         replenishmentRequests { totalCount }
+         receivablesAgeing { outstanding { amount } total { current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount } over90 { amount } } customers { customer { id } } }
+         trialBalance { totalDebit { amount } totalCredit { amount } }
+         payments { totalCount nodes { unallocated { amount } } } }`,
     );
     expect(res.errors).toBeUndefined();
     const data = res.data;
@@ -43,5 +46,11 @@ describe('demo seed', () => {
     expect(data.salesOrders.nodes.some((o: any) => o.lines.some((l: any) => l.backorderedQuantity !== '0'))).toBe(true);
     expect(data.replenishmentRequests.totalCount).toBe(1);
     await expectLedgerConsistent(stack, tenant);
+    const buckets = data.receivablesAgeing.total;
+    for (const bucket of ['current', 'days1To30', 'days31To60', 'days61To90', 'over90']) expect(buckets[bucket].amount, bucket).not.toBe('0.00');
+    expect(data.trialBalance.totalDebit).toEqual(data.trialBalance.totalCredit);
+    expect(data.payments.nodes.some((p: any) => p.unallocated.amount !== '0.00')).toBe(true);
+    const credit = await stack.query(token, '{ customers(first: 20, orderBy: {field: CREATED_AT}) { nodes { credit { status } } } }');
+    expect(new Set(credit.data.customers.nodes.map((c: any) => c.credit.status))).toEqual(new Set(['OK', 'WARNING', 'HOLD']));
   });
 });

@@ -21,7 +21,7 @@ interface Started {
 }
 
 async function npmStart(ports: Record<string, number>): Promise<Started> {
-  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, PORT: String(ports.gateway), CUSTOMER_PORT: String(ports.customer), SALES_PIPELINE_PORT: String(ports.sales), ORDER_FULFILMENT_PORT: String(ports.fulfilment), LOG_LEVEL: 'info' };
+  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, PORT: String(ports.gateway), CUSTOMER_PORT: String(ports.customer), SALES_PIPELINE_PORT: String(ports.sales), ORDER_FULFILMENT_PORT: String(ports.fulfilment), FINANCE_PORT: String(ports.finance), LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.NODE_ENV;
   const child = spawn('npm', ['start'], { cwd: path.resolve(import.meta.dirname, '..'), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,7 +59,7 @@ const graphql = async (url: string, token: string, query: string) =>
 
 describe('npm start', () => {
   it('serves the seeded demo tenant, stops cleanly on Ctrl-C, and keeps the data', { timeout: 240_000 }, async () => {
-    const ports = { gateway: await freePort(), customer: await freePort(), sales: await freePort(), fulfilment: await freePort() };
+    const ports = { gateway: await freePort(), customer: await freePort(), sales: await freePort(), fulfilment: await freePort(), finance: await freePort() };
     const first = await npmStart(ports);
     expect(first.url).toBe(`http://localhost:${ports.gateway}/graphql`);
     expect(first.output()).toContain('seeded the demo tenant "demo"');
@@ -69,6 +69,8 @@ describe('npm start', () => {
     expect(stages.data.pipelineStages).toHaveLength(6);
     const stock = await graphql(first.url, first.token, '{ products { totalCount } salesOrders { totalCount } }');
     expect(stock.data).toEqual({ products: { totalCount: 6 }, salesOrders: { totalCount: 8 } });
+    const ledger = await graphql(first.url, first.token, '{ trialBalance { totalDebit { amount } totalCredit { amount } } }');
+    expect(ledger.data.trialBalance.totalDebit).toEqual(ledger.data.trialBalance.totalCredit);
     const created = await graphql(first.url, first.token, 'mutation { createCustomer(input: {name: "Survives Restart"}) { customer { id } } }');
     expect(created.data.createCustomer.customer.id).toBeTruthy();
     // Structured logs never carry the token.
@@ -84,6 +86,7 @@ describe('npm start', () => {
     await expect(fetch(`http://127.0.0.1:${ports.customer}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${ports.sales}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${ports.fulfilment}/healthz`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${ports.finance}/healthz`)).rejects.toThrow();
 
     const second = await npmStart(ports);
     expect(second.output()).not.toContain('seeded the demo tenant');
