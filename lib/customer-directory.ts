@@ -1,7 +1,7 @@
 import type { BaseContext } from './context.js';
 import type { CustomFieldDefinition } from './custom-fields.js';
 import type { UserError } from './errors.js';
-import type { InternalCall } from './internal-client.js';
+import { internalClient, type InternalCall } from './internal-client.js';
 
 /**
  * What other subgraphs need from the customer subgraph, asked over signed internal calls (never by reading
@@ -45,3 +45,7 @@ export function customerDirectory(call: InternalCall) {
 }
 
 export type CustomerDirectory = ReturnType<typeof customerDirectory>;
+
+/** The directory of the customer subgraph at `url`, called with the shared signing secret. */
+export const customerDirectoryAt = (opts: { customerUrl: string; signingSecret: string }) =>
+  customerDirectory(internalClient({ url: opts.customerUrl, signingSecret: opts.signingSecret }));

@@ -1,6 +1,5 @@
-import { customerDirectory } from '../../lib/customer-directory.js';
+import { customerDirectoryAt } from '../../lib/customer-directory.js';
 import type { Database } from '../../lib/db.js';
-import { internalClient } from '../../lib/internal-client.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import { provisionTenant } from './db/queries.js';
 import { createLoaders } from './loaders.js';
@@ -21,6 +20,6 @@ export function buildFulfilmentSubgraph(database: Database, opts: { customerUrl:
     database,
     createLoaders,
     provisionTenant,
-    services: { customers: customerDirectory(internalClient({ url: opts.customerUrl, signingSecret: opts.signingSecret })) },
+    services: { customers: customerDirectoryAt(opts) },
   });
 }

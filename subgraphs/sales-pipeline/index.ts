@@ -1,7 +1,6 @@
+import { customerDirectoryAt } from '../../lib/customer-directory.js';
 import type { Database } from '../../lib/db.js';
-import { internalClient } from '../../lib/internal-client.js';
 import { createSubgraph } from '../../lib/subgraph.js';
-import { customerDirectory } from '../../lib/customer-directory.js';
 import { provisionTenant } from './db/queries.js';
 import { createLoaders } from './loaders.js';
 import { Customer } from './resolvers/Customer.js';
@@ -22,6 +21,6 @@ export function buildSalesSubgraph(database: Database, opts: { customerUrl: stri
     database,
     createLoaders,
     provisionTenant,
-    services: { customers: customerDirectory(internalClient({ url: opts.customerUrl, signingSecret: opts.signingSecret })) },
+    services: { customers: customerDirectoryAt(opts) },
   });
 }
