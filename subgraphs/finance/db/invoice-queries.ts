@@ -49,8 +49,12 @@ function invoiceConditions(tenantId: string, filter: InvoiceFilter): SQL {
     eq(invoices.tenantId, tenantId),
     filter.status?.length ? anyOf(invoices.status, filter.status, 'text') : undefined,
     filter.customerId ? idEquals(invoices.customerId, filter.customerId) : undefined,
+    // Overdue on that day by the balance on that day: payments received later don't count.
     filter.overdueAsOf
-      ? sql`${invoices.status} in ('OPEN', 'PARTIALLY_PAID') and ${invoices.dueDate} < ${filter.overdueAsOf}::date`
+      ? sql`${invoices.status} not in ('DRAFT', 'VOID') and ${invoices.issueDate} <= ${filter.overdueAsOf}::date and ${invoices.dueDate} < ${filter.overdueAsOf}::date
+          and ${invoices.total} > coalesce((select sum(a.amount) from finance.payment_allocations a
+            join finance.payments p on p.tenant_id = a.tenant_id and p.id = a.payment_id
+            where a.tenant_id = ${invoices.tenantId} and a.invoice_id = ${invoices.id} and p.received_on <= ${filter.overdueAsOf}::date), 0)`
       : undefined,
     filter.issuedAfter ? gte(invoices.issueDate, filter.issuedAfter) : undefined,
     filter.issuedBefore ? lte(invoices.issueDate, filter.issuedBefore) : undefined,

@@ -97,11 +97,13 @@ export async function allocationsOfPayments(db: Queryable, tenantId: string, pay
     .orderBy(asc(paymentAllocations.createdAt));
 }
 
-export async function allocationsOfInvoices(db: Queryable, tenantId: string, invoiceIds: readonly string[]): Promise<AllocationRow[]> {
-  return db
-    .select()
+/** Allocations to these invoices, with the day their payment was received (for balances as of a day). */
+export async function allocationsOfInvoices(db: Queryable, tenantId: string, invoiceIds: readonly string[]) {
+  const rows = await db
+    .select({ allocation: paymentAllocations, receivedOn: payments.receivedOn })
     .from(paymentAllocations)
+    .innerJoin(payments, and(eq(payments.tenantId, paymentAllocations.tenantId), eq(payments.id, paymentAllocations.paymentId)))
     .where(and(eq(paymentAllocations.tenantId, tenantId), anyOf(paymentAllocations.invoiceId, invoiceIds)))
     .orderBy(asc(paymentAllocations.createdAt));
+  return rows.map((r) => ({ ...r.allocation, receivedOn: r.receivedOn }));
 }
-

@@ -82,6 +82,7 @@ export const invoiceMutations = {
     inTransaction(ctx.database, async (tx) => {
       const invoice = await invoiceForUpdate(tx, ctx, input.id);
       if (invoice.status !== 'DRAFT') failOn([userError('INVALID_STATUS', ['input', 'id'], `The invoice is ${invoice.status}; only drafts are issued`)]);
+      if (input.issueDate && input.issueDate > todayUtc()) failOn([userError('INVALID_DATE', ['input', 'issueDate'], 'An invoice cannot be issued in the future')]);
       return { invoice: await issue(tx, ctx, invoice, input.issueDate ?? todayUtc()) };
     }),
 

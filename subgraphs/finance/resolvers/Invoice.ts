@@ -4,8 +4,16 @@ import type { AllocationRow, InvoiceLineRow, InvoiceRow, JournalEntryRow, Journa
 import { ACCOUNTS, daysBetween, formatInvoiceNumber, todayUtc, type AccountCode } from '../rules.js';
 
 const balance = (i: InvoiceRow) => dec(i.total).minus(i.amountPaid);
-const isOpen = (i: InvoiceRow) => i.status === 'OPEN' || i.status === 'PARTIALLY_PAID';
-const daysOverdue = (i: InvoiceRow, asOf: string) => (isOpen(i) && i.dueDate && balance(i).gt(0) ? Math.max(daysBetween(i.dueDate, asOf), 0) : 0);
+
+/**
+ * Days past due on `asOf`, by the balance on that day (payments received later don't count): an
+ * invoice paid after `asOf` was still overdue then. Drafts, voids and invoices issued later: 0.
+ */
+async function daysOverdue(i: InvoiceRow, asOf: string, ctx: FinanceContext) {
+  if (i.status === 'DRAFT' || i.status === 'VOID' || !i.dueDate || !i.issueDate || i.issueDate > asOf) return 0;
+  const paidByThen = (await ctx.loaders.allocationsOfInvoice.load(i.id)).filter((a) => a.receivedOn <= asOf).reduce((sum, a) => sum.plus(a.amount), dec(0));
+  return dec(i.total).minus(paidByThen).gt(0) ? Math.max(daysBetween(i.dueDate, asOf), 0) : 0;
+}
 
 export const Invoice = {
   __resolveReference: (ref: { id: string }, ctx: FinanceContext) => ctx.loaders.invoice.load(ref.id),
@@ -18,8 +26,8 @@ export const Invoice = {
   total: (i: InvoiceRow) => money(i.total, i.currency),
   amountPaid: (i: InvoiceRow) => money(i.amountPaid, i.currency),
   balance: (i: InvoiceRow) => money(i.status === 'VOID' ? '0' : balance(i).toFixed(2), i.currency),
-  isOverdue: (i: InvoiceRow, args: { asOf?: string | null }) => daysOverdue(i, args.asOf ?? todayUtc()) > 0,
-  daysOverdue: (i: InvoiceRow, args: { asOf?: string | null }) => daysOverdue(i, args.asOf ?? todayUtc()),
+  isOverdue: async (i: InvoiceRow, args: { asOf?: string | null }, ctx: FinanceContext) => (await daysOverdue(i, args.asOf ?? todayUtc(), ctx)) > 0,
+  daysOverdue: (i: InvoiceRow, args: { asOf?: string | null }, ctx: FinanceContext) => daysOverdue(i, args.asOf ?? todayUtc(), ctx),
   payments: (i: InvoiceRow, _: unknown, ctx: FinanceContext) => ctx.loaders.allocationsOfInvoice.load(i.id),
 };
 
