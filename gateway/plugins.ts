@@ -1,7 +1,7 @@
 import { defaultPrintFn } from '@graphql-tools/executor-common';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { getOperationAST, GraphQLError, Kind } from 'graphql';
-import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, type ForwardedAuth } from '../lib/auth.js';
+import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, upstreamExpiry, type ForwardedAuth } from '../lib/auth.js';
 import { logger } from '../lib/logger.js';
 import { authenticate, AuthError, requestIdFrom, type Caller } from './auth.js';
 
@@ -56,11 +56,11 @@ export function useGatewayAuth(opts: {
       if (state) state.operation = getOperationAST(args.document, args.operationName)?.name?.value ?? args.operationName ?? null;
     },
 
-    onSubgraphExecute({ executionRequest }) {
+    onSubgraphExecute({ executionRequest, subgraphName }) {
       const context = executionRequest.context as { caller?: Caller | null; requestId?: string } | undefined;
       const caller = context?.caller;
       if (!caller) return;
-      const auth: ForwardedAuth = { ...caller, requestId: context.requestId ?? '' };
+      const auth: ForwardedAuth = { ...caller, exp: upstreamExpiry(caller.exp), aud: subgraphName, requestId: context.requestId ?? '' };
       const query = defaultPrintFn(executionRequest.document);
       executionRequest.extensions = {
         ...executionRequest.extensions,

@@ -21,8 +21,14 @@ export interface ForwardedAuth {
   tenantId: string;
   userId: string;
   scopes: string[];
-  /** Token expiry (seconds since the epoch): a captured upstream request is useless after it. */
+  /**
+   * When this signed request stops being valid (seconds since the epoch): at most a minute after
+   * the gateway signed it (and never after the client's token expires), so a captured request
+   * can't be replayed later.
+   */
   exp: number;
+  /** The subgraph the request was signed for: another subgraph refuses it. */
+  aud?: string;
   requestId: string;
 }
 
@@ -56,13 +62,19 @@ export function signUpstream(secret: string, query: string, variables: unknown, 
  * Checks that a subgraph request was signed by the gateway and is still within the token's
  * lifetime; returns the forwarded identity, or null when the request must be refused.
  */
-export function verifyUpstream(secret: string, body: Record<string, unknown>, nowSeconds = Date.now() / 1000): ForwardedAuth | null {
+/** How long a signed upstream request stays valid. */
+export const UPSTREAM_TTL_SECONDS = 60;
+
+export const upstreamExpiry = (tokenExp: number, nowSeconds = Date.now() / 1000) => Math.min(tokenExp, Math.floor(nowSeconds) + UPSTREAM_TTL_SECONDS);
+
+export function verifyUpstream(secret: string, body: Record<string, unknown>, nowSeconds = Date.now() / 1000, audience?: string): ForwardedAuth | null {
   const extensions = body.extensions as Record<string, unknown> | undefined;
   const auth = extensions?.[AUTH_EXTENSION] as ForwardedAuth | undefined;
   const signature = extensions?.[SIGNATURE_EXTENSION];
   if (!auth || typeof signature !== 'string' || typeof body.query !== 'string') return null;
   if (typeof auth.tenantId !== 'string' || !TENANT_ID.test(auth.tenantId) || !Array.isArray(auth.scopes)) return null;
-  if (typeof auth.exp !== 'number' || auth.exp < nowSeconds) return null;
+  if (typeof auth.exp !== 'number' || auth.exp < nowSeconds || auth.exp > nowSeconds + UPSTREAM_TTL_SECONDS + 5) return null;
+  if (audience && auth.aud !== audience) return null;
   const expected = Buffer.from(signUpstream(secret, body.query, body.variables, auth));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given) ? auth : null;

@@ -48,4 +48,4 @@ export type CustomerDirectory = ReturnType<typeof customerDirectory>;
 
 /** The directory of the customer subgraph at `url`, called with the shared signing secret. */
 export const customerDirectoryAt = (opts: { customerUrl: string; signingSecret: string }) =>
-  customerDirectory(internalClient({ url: opts.customerUrl, signingSecret: opts.signingSecret }));
+  customerDirectory(internalClient({ url: opts.customerUrl, signingSecret: opts.signingSecret, audience: 'customer' }));

@@ -10,13 +10,14 @@ export class DependencyUnavailable extends Error {}
  * (same tenant, user and request id) with just the scopes the call needs. Used where a write must
  * see its effect in another domain before it returns (lead conversion creating a customer).
  */
-export function internalClient(opts: { url: string; signingSecret: string; timeoutMs?: number }) {
+export function internalClient(opts: { url: string; signingSecret: string; timeoutMs?: number; audience?: string }) {
   return async function call<T>(ctx: BaseContext, scopes: string[], query: string, variables?: Record<string, unknown>): Promise<T> {
     const auth: ForwardedAuth = {
       tenantId: ctx.tenantId,
       userId: ctx.userId,
       scopes,
       exp: Math.floor(Date.now() / 1000) + 60,
+      aud: opts.audience,
       requestId: ctx.requestId,
     };
     const extensions = { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signUpstream(opts.signingSecret, query, variables, auth) };

@@ -85,7 +85,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
         return send(res, 400, errorBody('Request body must be a JSON object', 'BAD_REQUEST'));
       }
       if (!body || typeof body !== 'object') return send(res, 400, errorBody('Request body must be a JSON object', 'BAD_REQUEST'));
-      const auth = verifyUpstream(opts.signingSecret, body);
+      const auth = verifyUpstream(opts.signingSecret, body, Date.now() / 1000, subgraph.name);
       if (!auth) {
         log.warn({ remote: req.socket.remoteAddress }, 'refused a request without a valid gateway signature');
         return send(res, 401, errorBody('Requests must come through the gateway', 'UNAUTHENTICATED'));

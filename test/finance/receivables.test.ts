@@ -77,7 +77,7 @@ async function pay(token: string, customerId: string, amount: string, receivedOn
 
 /** A request straight to the finance subgraph, signed as the gateway signs (as order-fulfilment's calls are). */
 async function internalCall(tenantId: string, query: string, variables: Record<string, unknown>) {
-  const auth: ForwardedAuth = { tenantId, userId: 'order-fulfilment', scopes: ['finance:read', 'finance:write'], exp: Date.now() / 1000 + 60, requestId: uuidv7() };
+  const auth: ForwardedAuth = { tenantId, userId: 'order-fulfilment', scopes: ['finance:read', 'finance:write'], aud: 'finance', exp: Date.now() / 1000 + 60, requestId: uuidv7() };
   const res = await fetch(stack.subgraphUrls.finance, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

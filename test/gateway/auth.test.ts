@@ -94,7 +94,7 @@ describe('subgraphs behind the gateway', () => {
   });
 
   it('refuse a signed request whose identity or query was altered', async () => {
-    const auth: ForwardedAuth = { tenantId: newTenant(), userId: 'u', scopes: ['crm:read'], exp: Date.now() / 1000 + 60, requestId: 'r' };
+    const auth: ForwardedAuth = { tenantId: newTenant(), userId: 'u', scopes: ['crm:read'], exp: Date.now() / 1000 + 60, requestId: 'r', aud: 'customer' };
     const signature = signUpstream(stack.secrets.signingSecret, LIST, undefined, auth);
     const ok = await post({ query: LIST, extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signature } });
     expect(ok.status).toBe(200);
@@ -102,6 +102,13 @@ describe('subgraphs behind the gateway', () => {
     expect(otherTenant.status).toBe(401);
     const otherQuery = await post({ query: '{ tenant { id } }', extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signature } });
     expect(otherQuery.status).toBe(401);
+    // Signed for another subgraph, or valid for longer than a minute: refused as replays.
+    const forFinance = { ...auth, aud: 'finance' };
+    const otherAudience = await post({ query: LIST, extensions: { [AUTH_EXTENSION]: forFinance, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, forFinance) } });
+    expect(otherAudience.status).toBe(401);
+    const longLived = { ...auth, exp: Date.now() / 1000 + 30 * 86400 };
+    const tooLong = await post({ query: LIST, extensions: { [AUTH_EXTENSION]: longLived, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, longLived) } });
+    expect(tooLong.status).toBe(401);
     const expiredAuth = { ...auth, exp: Date.now() / 1000 - 1 };
     const expired = await post({
       query: LIST,
@@ -111,7 +118,7 @@ describe('subgraphs behind the gateway', () => {
   });
 
   it('check scopes themselves (defence in depth)', async () => {
-    const auth: ForwardedAuth = { tenantId: newTenant(), userId: 'u', scopes: ['sales:read'], exp: Date.now() / 1000 + 60, requestId: 'r' };
+    const auth: ForwardedAuth = { tenantId: newTenant(), userId: 'u', scopes: ['sales:read'], exp: Date.now() / 1000 + 60, requestId: 'r', aud: 'customer' };
     const res = await post({ query: LIST, extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, auth) } });
     const body = (await res.json()) as any;
     expect(body.errors[0].extensions.code).toBe('FORBIDDEN');

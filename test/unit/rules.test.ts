@@ -84,13 +84,17 @@ describe('pagination', () => {
 });
 
 describe('upstream signatures', () => {
-  const auth: ForwardedAuth = { tenantId: 'acme', userId: 'u', scopes: ['crm:read'], exp: 2_000_000_000, requestId: 'r' };
+  const auth: ForwardedAuth = { tenantId: 'acme', userId: 'u', scopes: ['crm:read'], exp: 1_000_000_030, requestId: 'r', aud: 'customer' };
 
   it('verify what the gateway signed, in any key order', () => {
     const signature = signUpstream('s3cret', '{a}', { b: 1, a: 2 }, auth);
-    expect(verifyUpstream('s3cret', { query: '{a}', variables: { a: 2, b: 1 }, extensions: { auth, 'hmac-signature': signature } }, 1)).toEqual(auth);
-    expect(verifyUpstream('other', { query: '{a}', variables: { a: 2, b: 1 }, extensions: { auth, 'hmac-signature': signature } }, 1)).toBeNull();
-    expect(verifyUpstream('s3cret', { query: '{a}', variables: { a: 3, b: 1 }, extensions: { auth, 'hmac-signature': signature } }, 1)).toBeNull();
+    const now = 1_000_000_000;
+    const body = (variables: Record<string, number>) => ({ query: '{a}', variables, extensions: { auth, 'hmac-signature': signature } });
+    expect(verifyUpstream('s3cret', body({ a: 2, b: 1 }), now, 'customer')).toEqual(auth);
+    expect(verifyUpstream('other', body({ a: 2, b: 1 }), now, 'customer')).toBeNull();
+    expect(verifyUpstream('s3cret', body({ a: 3, b: 1 }), now, 'customer')).toBeNull();
+    expect(verifyUpstream('s3cret', body({ a: 2, b: 1 }), now, 'finance')).toBeNull();
+    expect(verifyUpstream('s3cret', body({ a: 2, b: 1 }), now + 31, 'customer')).toBeNull();
   });
 
   it('stringify stably', () => {
