@@ -33,6 +33,15 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
   services?: Services;
 }): Subgraph<SubgraphContext<Loaders> & Services> {
   const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(readSdl(opts.name)), resolvers: { ...scalarResolvers, ...opts.resolvers } }));
+  // Each mutation starts with fresh DataLoaders: what an earlier mutation of the same operation
+  // cached must not be read back after this one changed it.
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve!;
+    field.resolve = (source, args, context: SubgraphContext<Loaders>, info) => {
+      context.loaders = opts.createLoaders(opts.database.db, context.tenantId);
+      return resolve(source, args, context, info);
+    };
+  }
   const apollo = new ApolloServer<SubgraphContext<Loaders> & Services>({
     schema,
     formatError: formatSubgraphError,
