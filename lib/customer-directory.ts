@@ -1,6 +1,7 @@
 import type { BaseContext } from './context.js';
 import type { CustomFieldDefinition } from './custom-fields.js';
-import type { UserError } from './errors.js';
+import { notFound, type UserError } from './errors.js';
+import { isUuid } from './ids.js';
 import { internalClient, type InternalCall } from './internal-client.js';
 
 /**
@@ -49,3 +50,12 @@ export type CustomerDirectory = ReturnType<typeof customerDirectory>;
 /** The directory of the customer subgraph at `url`, called with the shared signing secret. */
 export const customerDirectoryAt = (opts: { customerUrl: string; signingSecret: string }) =>
   customerDirectory(internalClient({ url: opts.customerUrl, signingSecret: opts.signingSecret, audience: 'customer' }));
+
+/**
+ * Checks a customer id before a mutation opens its transaction (no transaction waits on another
+ * service): NOT_FOUND at `field` for an unknown, malformed or other tenant's id.
+ */
+export async function missingCustomer(directory: CustomerDirectory, ctx: BaseContext, customerId: string, field: string[]): Promise<UserError[]> {
+  const known = isUuid(customerId) && (await directory.existing(ctx, [customerId])).has(customerId);
+  return known ? [] : [notFound('Customer', field)];
+}

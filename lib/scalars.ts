@@ -33,18 +33,22 @@ export const DecimalScalar = new GraphQLScalarType({
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Dates between 1900 and 2999: enough for any business record, and safe for date arithmetic in SQL. */
+export function isDay(value: unknown): value is string {
+  if (typeof value !== 'string' || !DAY.test(value) || value < '1900-01-01' || value > '2999-12-31') return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
 function parseDay(value: unknown): string {
-  if (typeof value === 'string' && DAY.test(value)) {
-    const date = new Date(`${value}T00:00:00Z`);
-    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value) return value;
-  }
-  throw new GraphQLError('Date must be a calendar date as YYYY-MM-DD', { extensions: { code: 'BAD_USER_INPUT' } });
+  if (isDay(value)) return value;
+  throw new GraphQLError('Date must be a calendar date between 1900-01-01 and 2999-12-31, as YYYY-MM-DD', { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 /** A calendar date without time zone, as 'YYYY-MM-DD' both ways (resolvers see strings, never Date objects). */
 export const DateScalar = new GraphQLScalarType({
   name: 'Date',
-  description: 'A calendar date, e.g. "2026-11-28".',
+  description: 'A calendar date between 1900-01-01 and 2999-12-31, e.g. "2026-11-28".',
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : parseDay(value)),
   parseValue: parseDay,
   parseLiteral: (ast) => parseDay(ast.kind === Kind.STRING ? ast.value : null),

@@ -1,4 +1,5 @@
-import { userError, type UserError } from '../../lib/errors.js';
+import { notFound, userError, type UserError } from '../../lib/errors.js';
+import { isUuid } from '../../lib/ids.js';
 import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInput } from '../../lib/money.js';
 import { definedOnly, InputCheck } from '../../lib/validate.js';
 import type { QuoteRow, StageRow } from './db/schema.js';
@@ -116,6 +117,7 @@ export function lineValues(input: LineInput, opts: { currency: string; creating:
     discountPercent:
       input.discountPercent == null ? undefined : (checkDecimal(input.discountPercent, { field: [...opts.field, 'discountPercent'], min: '0', max: '100', scale: 2 }, errors) ?? undefined),
   });
+  if (input.productId && !isUuid(input.productId)) errors.push(notFound('Product', [...opts.field, 'productId']));
   if (opts.creating && input.quantity == null) errors.push(userError('REQUIRED', [...opts.field, 'quantity'], 'quantity is required'));
   if (opts.creating && input.unitPrice == null) errors.push(userError('REQUIRED', [...opts.field, 'unitPrice'], 'unitPrice is required'));
   const quantity = values.quantity ?? opts.current?.quantity;

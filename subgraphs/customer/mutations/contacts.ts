@@ -9,9 +9,12 @@ import { customerForUpdate } from './customers.js';
 
 /** Finds a contact and locks its customer: contact writes of one customer are serialised. */
 async function contactForUpdate(tx: Queryable, ctx: CustomerContext, id: string) {
-  const [contact] = isUuid(id) ? await activity.contactsByIds(tx, ctx.tenantId, [id]) : [];
+  const [found] = isUuid(id) ? await activity.contactsByIds(tx, ctx.tenantId, [id]) : [];
+  if (!found) failOn([notFound('Contact', ['input', 'id'])]);
+  await customerForUpdate(tx, ctx, found.customerId, ['input', 'id'], { allowArchived: true });
+  // Read again under the customer's lock: a concurrent writer may have changed it (isPrimary, or removed it).
+  const [contact] = await activity.contactsByIds(tx, ctx.tenantId, [id]);
   if (!contact) failOn([notFound('Contact', ['input', 'id'])]);
-  await customerForUpdate(tx, ctx, contact.customerId, ['input', 'id'], { allowArchived: true });
   return contact;
 }
 

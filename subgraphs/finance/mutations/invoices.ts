@@ -4,6 +4,7 @@ import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInput } from '../../../lib/money.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
+import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FinanceContext } from '../context.js';
 import * as inv from '../db/invoice-queries.js';
 import { postingsOf } from '../db/ledger-queries.js';
@@ -19,11 +20,6 @@ interface LineInput {
   taxRate?: string | null;
 }
 
-export async function requireCustomer(ctx: FinanceContext, customerId: string, field: string[]) {
-  const known = isUuid(customerId) && (await ctx.customers.existing(ctx, [customerId])).has(customerId);
-  if (!known) failOn([notFound('Customer', field)]);
-}
-
 export async function invoiceForUpdate(tx: Queryable, ctx: FinanceContext, id: string, field: string[] = ['input', 'id']): Promise<InvoiceRow> {
   const [invoice] = isUuid(id) ? await inv.lockInvoices(tx, ctx.tenantId, [id]) : [];
   if (!invoice) failOn([notFound('Invoice', field)]);
@@ -33,6 +29,7 @@ export async function invoiceForUpdate(tx: Queryable, ctx: FinanceContext, id: s
 function invoiceLines(lines: LineInput[], currency: string, defaultTaxRate: string) {
   const errors: UserError[] = [];
   if (lines.length === 0) errors.push(userError('NO_LINES', ['input', 'lines'], 'An invoice needs at least one line'));
+  if (lines.length > 200) errors.push(userError('TOO_MANY_LINES', ['input', 'lines'], 'At most 200 lines'));
   const values = lines.map((line, i) => {
     const field = ['input', 'lines', String(i)];
     const check = new InputCheck(field);
@@ -67,8 +64,8 @@ export async function issue(tx: Queryable, ctx: FinanceContext, invoice: Invoice
 
 export const invoiceMutations = {
   createInvoice: (_: unknown, { input }: { input: { customerId: string; orderId?: string | null; lines: LineInput[] } }, ctx: FinanceContext) =>
-    inTransaction(ctx.database, async (tx) => {
-      await requireCustomer(ctx, input.customerId, ['input', 'customerId']);
+    missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']).then((missing) => inTransaction(ctx.database, async (tx) => {
+      failOn(missing);
       if (input.orderId && !isUuid(input.orderId)) failOn([notFound('Sales order', ['input', 'orderId'])]);
       const tenant = await ctx.loaders.tenant();
       const lines = invoiceLines(input.lines, tenant.currency, tenant.taxRate);
@@ -76,7 +73,7 @@ export const invoiceMutations = {
       await inv.insertInvoice(tx, { tenantId: ctx.tenantId, id, customerId: input.customerId, orderId: input.orderId ?? null, status: 'DRAFT', currency: tenant.currency, createdAt: new Date() });
       await inv.insertLines(tx, lines.map((l) => ({ ...l, tenantId: ctx.tenantId, id: uuidv7(), invoiceId: id })));
       return { invoice: await inv.updateInvoice(tx, ctx.tenantId, id) };
-    }),
+    })),
 
   issueInvoice: (_: unknown, { input }: { input: { id: string; issueDate?: string | null } }, ctx: FinanceContext) =>
     inTransaction(ctx.database, async (tx) => {

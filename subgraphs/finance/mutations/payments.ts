@@ -4,13 +4,13 @@ import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { checkMoney, dec, type MoneyInput } from '../../../lib/money.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
+import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FinanceContext } from '../context.js';
 import * as inv from '../db/invoice-queries.js';
 import * as pay from '../db/payment-queries.js';
 import { post } from '../db/queries.js';
 import type { PaymentRow } from '../db/schema.js';
 import { allocateOldestFirst, paymentPostings, todayUtc } from '../rules.js';
-import { requireCustomer } from './invoices.js';
 
 type AllocationInput = { invoiceId: string; amount: MoneyInput };
 
@@ -58,8 +58,8 @@ export const paymentMutations = {
     { input }: { input: { customerId: string; amount: MoneyInput; receivedOn: string; method: string; reference?: string | null; allocations?: AllocationInput[] | null } },
     ctx: FinanceContext,
   ) =>
-    inTransaction(ctx.database, async (tx) => {
-      await requireCustomer(ctx, input.customerId, ['input', 'customerId']);
+    missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']).then((missing) => inTransaction(ctx.database, async (tx) => {
+      failOn(missing);
       const tenant = await ctx.loaders.tenant();
       const errors: UserError[] = [];
       const amount = checkMoney(input.amount, { currency: tenant.currency, field: ['input', 'amount'] }, errors);
@@ -82,7 +82,7 @@ export const paymentMutations = {
       await allocate(tx, ctx, payment, input.allocations);
       await post(tx, ctx.tenantId, { postedOn: input.receivedOn, description: 'Payment received', reference: reference ?? payment.id }, paymentPostings(payment.amount));
       return { payment: (await pay.paymentsByIds(tx, ctx.tenantId, [payment.id]))[0] };
-    }),
+    })),
 
   allocatePayment: (_: unknown, { input }: { input: { paymentId: string; allocations?: AllocationInput[] | null } }, ctx: FinanceContext) =>
     inTransaction(ctx.database, async (tx) => {

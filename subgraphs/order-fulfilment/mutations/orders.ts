@@ -3,6 +3,7 @@ import { notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInput } from '../../../lib/money.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FulfilmentContext } from '../context.js';
 import * as orders from '../db/order-queries.js';
 import { nextNumber, productsByIds } from '../db/queries.js';
@@ -126,9 +127,8 @@ export const orderMutations = {
     { input }: { input: { customerId: string; opportunityId?: string | null; priority?: string | null; requestedDate?: string | null; lines: LineInput[] } },
     ctx: FulfilmentContext,
   ) =>
-    inTransaction(ctx.database, async (tx) => {
-      const known = isUuid(input.customerId) && (await ctx.customers.existing(ctx, [input.customerId])).has(input.customerId);
-      if (!known) failOn([notFound('Customer', ['input', 'customerId'])]);
+    missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']).then((missing) => inTransaction(ctx.database, async (tx) => {
+      failOn(missing);
       if (input.opportunityId && !isUuid(input.opportunityId)) failOn([notFound('Opportunity', ['input', 'opportunityId'])]);
       const tenant = await ctx.loaders.tenant();
       const lines = await orderLines(tx, ctx, input.lines, tenant.currency);
@@ -148,7 +148,7 @@ export const orderMutations = {
       });
       await orders.replaceLines(tx, ctx.tenantId, created.id, lines);
       return { order: await orders.updateOrder(tx, ctx.tenantId, created.id) };
-    }),
+    })),
 
   updateSalesOrder: (_: unknown, { input }: { input: { id: string; requestedDate?: string | null; lines?: LineInput[] | null } }, ctx: FulfilmentContext) =>
     inTransaction(ctx.database, async (tx) => {

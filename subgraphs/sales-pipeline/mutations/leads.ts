@@ -1,6 +1,7 @@
-import { mergeCustomFields, type StoredValue } from '../../../lib/custom-fields.js';
+import { mergeCustomFields, type CustomFieldDefinition, type StoredValue } from '../../../lib/custom-fields.js';
 import type { Queryable } from '../../../lib/db.js';
-import { notFound, userError, type UserError } from '../../../lib/errors.js';
+import { missingCustomer } from '../../../lib/customer-directory.js';
+import { forbidden, notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { checkMoney, type MoneyInput } from '../../../lib/money.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
@@ -33,13 +34,13 @@ async function checkCampaign(tx: Queryable, ctx: SalesContext, campaignId: strin
 }
 
 /** Validates the fields and custom fields of a lead; the definitions come from the customer subgraph. */
-async function validLead(tx: Queryable, ctx: SalesContext, input: LeadInput, current: LeadRow | null) {
+async function validLead(tx: Queryable, ctx: SalesContext, input: LeadInput, current: LeadRow | null, definitions: CustomFieldDefinition[]) {
   const { values, errors } = leadValues(input, current === null);
   errors.push(...(await checkCampaign(tx, ctx, input.campaignId)));
   const custom: { customFields?: Record<string, StoredValue> } = {};
   if (current === null || input.customFields != null) {
     const merged = mergeCustomFields(
-      await leadDefinitions(ctx),
+      definitions,
       (current?.customFields ?? {}) as Record<string, StoredValue>,
       input.customFields ?? {},
       ['input', 'customFields'],
@@ -52,9 +53,10 @@ async function validLead(tx: Queryable, ctx: SalesContext, input: LeadInput, cur
 }
 
 export const leadMutations = {
+  // The definitions come from the customer subgraph before the transaction opens.
   createLead: (_: unknown, { input }: { input: LeadInput }, ctx: SalesContext) =>
-    inTransaction(ctx.database, async (tx) => {
-      const values = await validLead(tx, ctx, input, null);
+    leadDefinitions(ctx).then((definitions) => inTransaction(ctx.database, async (tx) => {
+      const values = await validLead(tx, ctx, input, null, definitions);
       const now = new Date();
       const lead = await leadsQ.insertLead(tx, {
         source: 'OTHER',
@@ -68,19 +70,19 @@ export const leadMutations = {
         updatedAt: now,
       });
       return { lead };
-    }),
+    })),
 
   updateLead: (_: unknown, { input }: { input: LeadInput & { id: string; status?: string | null } }, ctx: SalesContext) =>
-    inTransaction(ctx.database, async (tx) => {
+    (input.customFields != null ? leadDefinitions(ctx) : Promise.resolve([])).then((definitions) => inTransaction(ctx.database, async (tx) => {
       const current = await leadForUpdate(tx, ctx, input.id);
       if (current.status === 'CONVERTED') refuseClosedLead(current);
       if (input.status && !canSetLeadStatus(current.status, input.status)) {
         failOn([userError('INVALID_STATUS_TRANSITION', ['input', 'status'], `Use qualifyLead, disqualifyLead or convertLead to move a lead from ${current.status} to ${input.status}`)]);
       }
       const { id: _id, status, ...fields } = input;
-      const values = await validLead(tx, ctx, fields, current);
+      const values = await validLead(tx, ctx, fields, current, definitions);
       return { lead: await leadsQ.updateLead(tx, ctx.tenantId, current.id, { ...values, ...(status ? { status } : {}) }) };
-    }),
+    })),
 
   assignLead: (_: unknown, { input }: { input: { leadId: string; ownerId?: string | null; roundRobin?: string[] | null } }, ctx: SalesContext) =>
     inTransaction(ctx.database, async (tx) => {
@@ -163,6 +165,9 @@ async function convertLead(
   ctx: SalesContext,
 ) {
   const field = ['input', 'leadId'];
+  const missing = input.customerId ? await missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']) : [];
+  // Creating the customer is a CRM write: the caller's token must allow it.
+  if (!input.customerId && !ctx.scopes.has('crm:write')) throw forbidden('Converting a lead into a new customer needs the crm:write scope (or pass customerId)');
   const reserved = await inTransaction(ctx.database, async (tx) => {
     // Everything the last step checks is checked first, before a customer is created.
     const tenant = await ctx.loaders.tenant();
@@ -171,8 +176,7 @@ async function convertLead(
     if (lead.status === 'CONVERTED') failOn([userError('LEAD_ALREADY_CONVERTED', field, 'The lead has been converted already')]);
     if (lead.status === 'DISQUALIFIED') failOn([userError('LEAD_DISQUALIFIED', field, 'A disqualified lead cannot be converted')]);
     if (input.customerId) {
-      const exists = isUuid(input.customerId) && (await ctx.customers.existing(ctx, [input.customerId])).has(input.customerId);
-      if (!exists) failOn([notFound('Customer', ['input', 'customerId'])]);
+      failOn(missing);
       return { lead, customerId: input.customerId };
     }
     const pending = lead.pendingCustomerId ?? uuidv7();
@@ -198,7 +202,9 @@ async function convertLead(
 
   const result = await inTransaction(ctx.database, async (tx) => {
     const lead = await leadForUpdate(tx, ctx, input.leadId, field);
+    // Someone may have converted or disqualified it while the customer was being created.
     if (lead.status === 'CONVERTED') failOn([userError('LEAD_ALREADY_CONVERTED', field, 'The lead has been converted already')]);
+    if (lead.status === 'DISQUALIFIED') failOn([userError('LEAD_DISQUALIFIED', field, 'A disqualified lead cannot be converted')]);
     const opportunity = await openOpportunity(tx, ctx, {
       title: input.opportunity.title,
       customerId: reserved.customerId!,

@@ -4,6 +4,7 @@ import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { checkMoney, type MoneyInput } from '../../../lib/money.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
+import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { SalesContext } from '../context.js';
 import * as opps from '../db/opportunity-queries.js';
 import { allStages, liveStages } from '../db/queries.js';
@@ -94,12 +95,13 @@ async function lineForUpdate(tx: Queryable, ctx: SalesContext, id: string) {
 }
 
 export const opportunityMutations = {
-  createOpportunity: (_: unknown, { input }: { input: Omit<NewOpportunity, 'field'> }, ctx: SalesContext) =>
-    inTransaction(ctx.database, async (tx) => {
-      const known = isUuid(input.customerId) && (await ctx.customers.existing(ctx, [input.customerId])).has(input.customerId);
-      if (!known) failOn([notFound('Customer', ['input', 'customerId'])]);
+  createOpportunity: async (_: unknown, { input }: { input: Omit<NewOpportunity, 'field'> }, ctx: SalesContext) => {
+    const missing = await missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']);
+    return inTransaction(ctx.database, async (tx) => {
+      failOn(missing);
       return { opportunity: await openOpportunity(tx, ctx, { ...input, field: ['input'] }) };
-    }),
+    });
+  },
 
   updateOpportunity: (
     _: unknown,
@@ -126,6 +128,9 @@ export const opportunityMutations = {
     inTransaction(ctx.database, async (tx) => {
       const opportunity = await openOpportunityForUpdate(tx, ctx, input.opportunityId, ['input', 'opportunityId']);
       const { values, errors } = lineValues({ discountPercent: '0', ...input.line }, { currency: opportunity.currency, creating: true, field: ['input', 'line'] });
+      if ((await opps.linesOfOpportunities(tx, ctx.tenantId, [opportunity.id])).length >= 200) {
+        errors.push(userError('TOO_MANY_LINES', ['input', 'opportunityId'], 'An opportunity has at most 200 lines'));
+      }
       failOn(errors);
       await opps.insertLines(tx, ctx.tenantId, opportunity.id, [values as opps.NewLine]);
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
