@@ -40,10 +40,13 @@ export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
       return resolve(source, args, context, info);
     }) as GraphQLFieldResolver<any, BaseContext>;
 
-  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
-    for (const field of Object.values(root?.getFields() ?? {})) {
+  // Every field with its own @requiresScopes: root fields, and fields such as Product.unitCost or
+  // the fields a subgraph adds to another's entity (Customer.receivables).
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!('getFields' in type) || !('getInterfaces' in type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values((type as import('graphql').GraphQLObjectType).getFields())) {
       const required = scopesOf(field);
-      if (required) field.resolve = guard(required, field.resolve ?? defaultFieldResolver, `${root!.name}.${field.name}`);
+      if (required) field.resolve = guard(required, field.resolve ?? defaultFieldResolver, `${type.name}.${field.name}`);
     }
   }
   for (const type of Object.values(schema.getTypeMap())) {

@@ -165,3 +165,27 @@ describe('bad requests', () => {
     expect(res.headers.get('x-request-id')).toBe('trace-123');
   });
 });
+
+describe('field scopes inside a subgraph', () => {
+  it('are checked again for fields below the root (defence in depth)', async () => {
+    const auth: ForwardedAuth = { tenantId: newTenant(), userId: 'u', scopes: ['fulfilment:read'], exp: Date.now() / 1000 + 60, requestId: 'r', aud: 'order-fulfilment' };
+    const query = '{ products { nodes { sku unitCost { amount } } } }';
+    const res = await fetch(stack.subgraphUrls['order-fulfilment'], {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, query, undefined, auth) } }),
+    });
+    const body = (await res.json()) as any;
+    expect(body.errors).toBeUndefined(); // no products yet: the guard only runs on a resolved field
+    const token = await stack.token(auth.tenantId, ['fulfilment:write', 'fulfilment:read']);
+    await stack.query(token, 'mutation { createProduct(input: {sku: "S", name: "N", listPrice: {amount: "1", currency: "CNY"}}) { product { id } } }');
+    const again = await fetch(stack.subgraphUrls['order-fulfilment'], {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, query, undefined, auth) } }),
+    });
+    const second = (await again.json()) as any;
+    expect(second.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(second.errors[0].path).toEqual(['products', 'nodes', 0, 'unitCost']);
+  });
+});
