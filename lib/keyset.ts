@@ -1,4 +1,4 @@
-import { and, asc, desc, getTableColumns, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, getTableColumns, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from './db.js';
 import { badInput } from './errors.js';
@@ -64,4 +64,20 @@ export async function pagePerParent<Row>(db: Queryable, table: PgTable, parent: 
     .where(and(where, keysetWhere(order, window)))
     .as('ranked');
   return (await db.select().from(ranked).where(lte(ranked.rank, window.fetch)).orderBy(ranked.rank)) as Row[];
+}
+
+/** One page of a list in keyset order (the page plus one row, to know whether more follow). */
+export async function pageOf<Row>(db: Queryable, table: PgTable, where: SQL, order: KeysetOrder, window: PageWindow): Promise<Row[]> {
+  return (await db
+    .select()
+    .from(table)
+    .where(and(where, keysetWhere(order, window)))
+    .orderBy(...keysetOrderBy(order, window))
+    .limit(window.fetch)) as Row[];
+}
+
+/** How many rows match (a list's totalCount). */
+export async function countOf(db: Queryable, table: PgTable, where: SQL): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(table).where(where);
+  return Number(row.n);
 }

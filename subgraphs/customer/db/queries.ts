@@ -1,7 +1,7 @@
-import { and, count, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { anyOf, containsText } from '../../../lib/sql.js';
 import type { Queryable } from '../../../lib/db.js';
-import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
+import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { customFieldDefinitions, customers, tenants, type CustomerRow } from './schema.js';
 
@@ -56,17 +56,11 @@ export const customerOrders = {
 } as const;
 
 export async function listCustomers(db: Queryable, tenantId: string, filter: CustomerFilter, order: KeysetOrder, window: PageWindow) {
-  return db
-    .select()
-    .from(customers)
-    .where(and(customerConditions(tenantId, filter), keysetWhere(order, window)))
-    .orderBy(...keysetOrderBy(order, window))
-    .limit(window.fetch);
+  return pageOf<typeof customers.$inferSelect>(db, customers, customerConditions(tenantId, filter), order, window);
 }
 
 export async function countCustomers(db: Queryable, tenantId: string, filter: CustomerFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(customers).where(customerConditions(tenantId, filter));
-  return Number(row.n);
+  return countOf(db, customers, customerConditions(tenantId, filter));
 }
 
 export type NewCustomer = typeof customers.$inferInsert;

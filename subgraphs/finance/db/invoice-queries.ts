@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
-import { keysetOrderBy, keysetWhere, pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
+import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
 import { invoiceLines, invoices, type InvoiceLineRow, type InvoiceRow } from './schema.js';
@@ -69,17 +69,11 @@ export const invoiceOrders = {
 } as const;
 
 export async function listInvoices(db: Queryable, tenantId: string, filter: InvoiceFilter, order: KeysetOrder, window: PageWindow) {
-  return db
-    .select()
-    .from(invoices)
-    .where(and(invoiceConditions(tenantId, filter), keysetWhere(order, window)))
-    .orderBy(...keysetOrderBy(order, window))
-    .limit(window.fetch);
+  return pageOf<typeof invoices.$inferSelect>(db, invoices, invoiceConditions(tenantId, filter), order, window);
 }
 
 export async function countInvoices(db: Queryable, tenantId: string, filter: InvoiceFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(invoices).where(invoiceConditions(tenantId, filter));
-  return Number(row.n);
+  return countOf(db, invoices, invoiceConditions(tenantId, filter));
 }
 
 export const customerInvoiceOrder: KeysetOrder = { column: invoices.createdAt, cast: 'timestamptz', id: invoices.id, direction: 'DESC' };

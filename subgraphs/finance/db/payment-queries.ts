@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
-import { keysetOrderBy, keysetWhere, pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
+import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { dec } from '../../../lib/money.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
@@ -36,17 +36,11 @@ function paymentConditions(tenantId: string, filter: PaymentFilter): SQL {
 export const paymentOrder: KeysetOrder = { column: payments.createdAt, cast: 'timestamptz', id: payments.id, direction: 'DESC' };
 
 export async function listPayments(db: Queryable, tenantId: string, filter: PaymentFilter, window: PageWindow) {
-  return db
-    .select()
-    .from(payments)
-    .where(and(paymentConditions(tenantId, filter), keysetWhere(paymentOrder, window)))
-    .orderBy(...keysetOrderBy(paymentOrder, window))
-    .limit(window.fetch);
+  return pageOf<typeof payments.$inferSelect>(db, payments, paymentConditions(tenantId, filter), paymentOrder, window);
 }
 
 export async function countPayments(db: Queryable, tenantId: string, filter: PaymentFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(payments).where(paymentConditions(tenantId, filter));
-  return Number(row.n);
+  return countOf(db, payments, paymentConditions(tenantId, filter));
 }
 
 export function paymentsOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], window: PageWindow) {

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
-import { keysetOrderBy, keysetWhere, pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
+import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { dec } from '../../../lib/money.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
@@ -54,17 +54,11 @@ export const orderOrders = {
 } as const;
 
 export async function listOrders(db: Queryable, tenantId: string, filter: OrderFilter, order: KeysetOrder, window: PageWindow) {
-  return db
-    .select()
-    .from(salesOrders)
-    .where(and(orderConditions(tenantId, filter), keysetWhere(order, window)))
-    .orderBy(...keysetOrderBy(order, window))
-    .limit(window.fetch);
+  return pageOf<typeof salesOrders.$inferSelect>(db, salesOrders, orderConditions(tenantId, filter), order, window);
 }
 
 export async function countOrders(db: Queryable, tenantId: string, filter: OrderFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(salesOrders).where(orderConditions(tenantId, filter));
-  return Number(row.n);
+  return countOf(db, salesOrders, orderConditions(tenantId, filter));
 }
 
 export const customerOrderOrder: KeysetOrder = { column: salesOrders.createdAt, cast: 'timestamptz', id: salesOrders.id, direction: 'DESC' };

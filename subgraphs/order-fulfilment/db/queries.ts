@@ -1,6 +1,6 @@
-import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
-import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
+import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { anyOf, containsText } from '../../../lib/sql.js';
 import { products, tenants, warehouses, type ProductRow } from './schema.js';
@@ -82,17 +82,11 @@ export const productOrders = {
 } as const;
 
 export async function listProducts(db: Queryable, tenantId: string, filter: ProductFilter, order: KeysetOrder, window: PageWindow) {
-  return db
-    .select()
-    .from(products)
-    .where(and(productConditions(tenantId, filter), keysetWhere(order, window)))
-    .orderBy(...keysetOrderBy(order, window))
-    .limit(window.fetch);
+  return pageOf<typeof products.$inferSelect>(db, products, productConditions(tenantId, filter), order, window);
 }
 
 export async function countProducts(db: Queryable, tenantId: string, filter: ProductFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(products).where(productConditions(tenantId, filter));
-  return Number(row.n);
+  return countOf(db, products, productConditions(tenantId, filter));
 }
 
 /** Inserts a product; undefined when the SKU is taken. */

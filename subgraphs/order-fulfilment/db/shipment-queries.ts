@@ -1,7 +1,7 @@
-import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
+import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
 import { replenishmentRequests, shipmentLines, shipments, type ReplenishmentRow, type ShipmentLineRow, type ShipmentRow } from './schema.js';
@@ -130,15 +130,9 @@ function requestConditions(tenantId: string, filter: RequestFilter): SQL {
 export const requestOrder: KeysetOrder = { column: replenishmentRequests.createdAt, cast: 'timestamptz', id: replenishmentRequests.id, direction: 'DESC' };
 
 export async function listRequests(db: Queryable, tenantId: string, filter: RequestFilter, window: PageWindow) {
-  return db
-    .select()
-    .from(replenishmentRequests)
-    .where(and(requestConditions(tenantId, filter), keysetWhere(requestOrder, window)))
-    .orderBy(...keysetOrderBy(requestOrder, window))
-    .limit(window.fetch);
+  return pageOf<typeof replenishmentRequests.$inferSelect>(db, replenishmentRequests, requestConditions(tenantId, filter), requestOrder, window);
 }
 
 export async function countRequests(db: Queryable, tenantId: string, filter: RequestFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(replenishmentRequests).where(requestConditions(tenantId, filter));
-  return Number(row.n);
+  return countOf(db, replenishmentRequests, requestConditions(tenantId, filter));
 }

@@ -1,6 +1,6 @@
-import { and, count, eq, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
-import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
+import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { anyOf, containsText, idEquals } from '../../../lib/sql.js';
 import { leads, type LeadRow } from './schema.js';
@@ -44,17 +44,11 @@ export const leadOrders = {
 } as const;
 
 export async function listLeads(db: Queryable, tenantId: string, filter: LeadFilter, order: KeysetOrder, window: PageWindow) {
-  return db
-    .select()
-    .from(leads)
-    .where(and(leadConditions(tenantId, filter), keysetWhere(order, window)))
-    .orderBy(...keysetOrderBy(order, window))
-    .limit(window.fetch);
+  return pageOf<typeof leads.$inferSelect>(db, leads, leadConditions(tenantId, filter), order, window);
 }
 
 export async function countLeads(db: Queryable, tenantId: string, filter: LeadFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(leads).where(leadConditions(tenantId, filter));
-  return Number(row.n);
+  return countOf(db, leads, leadConditions(tenantId, filter));
 }
 
 export async function insertLead(db: Queryable, values: typeof leads.$inferInsert): Promise<LeadRow> {

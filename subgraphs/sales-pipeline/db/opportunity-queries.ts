@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { keysetOrderBy, keysetWhere, pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
+import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
 import { opportunities, opportunityLines, pipelineStages, stageHistory, type LineRow, type OpportunityRow } from './schema.js';
@@ -47,17 +47,11 @@ export const opportunityOrders = {
 } as const;
 
 export async function listOpportunities(db: Queryable, tenantId: string, filter: OpportunityFilter, order: KeysetOrder, window: PageWindow) {
-  return db
-    .select()
-    .from(opportunities)
-    .where(and(opportunityConditions(tenantId, filter), keysetWhere(order, window)))
-    .orderBy(...keysetOrderBy(order, window))
-    .limit(window.fetch);
+  return pageOf<typeof opportunities.$inferSelect>(db, opportunities, opportunityConditions(tenantId, filter), order, window);
 }
 
 export async function countOpportunities(db: Queryable, tenantId: string, filter: OpportunityFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(opportunities).where(opportunityConditions(tenantId, filter));
-  return Number(row.n);
+  return countOf(db, opportunities, opportunityConditions(tenantId, filter));
 }
 
 export const customerOpportunityOrder: KeysetOrder = { column: opportunities.createdAt, cast: 'timestamptz', id: opportunities.id, direction: 'DESC' };
