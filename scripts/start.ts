@@ -15,6 +15,8 @@ import { DEMO_TENANT, seedDemo } from './seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (message: string) => process.stderr.write(`[start] ${message}\n`);
+/** .data/ inside the project, the absolute path elsewhere. */
+const displayPath = (dir: string) => (path.relative(root, dir).startsWith('..') ? dir : `${path.relative(root, dir)}/`);
 
 const children: ChildProcess[] = [];
 let postgres: RunningPostgres | undefined;
@@ -118,7 +120,7 @@ Try:
     -H "authorization: Bearer ${token}" \\
     -d '{"query":"{ customers(first: 5) { totalCount nodes { name segment tags contacts { name decisionRole } } } }"}'
 
-Ctrl-C stops everything; data stays in ${path.relative(root, dataDir()) || dataDir()}/.
+Ctrl-C stops everything; data stays in ${displayPath(dataDir())}.
 `);
 }
 
