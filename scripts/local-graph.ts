@@ -23,12 +23,12 @@ export async function startLocalGraph(databaseUrl: string, opts: { poolSize?: nu
   const sales = buildSalesSubgraph(database, { customerUrl: customerServer.url, signingSecret: secrets.signingSecret });
   await sales.apollo.start();
   const salesServer = await serveSubgraph(sales, { port: 0, signingSecret: secrets.signingSecret });
-  const fulfilment = buildFulfilmentSubgraph(database, { customerUrl: customerServer.url, signingSecret: secrets.signingSecret });
-  await fulfilment.apollo.start();
-  const fulfilmentServer = await serveSubgraph(fulfilment, { port: 0, signingSecret: secrets.signingSecret });
   const finance = buildFinanceSubgraph(database, { customerUrl: customerServer.url, signingSecret: secrets.signingSecret });
   await finance.apollo.start();
   const financeServer = await serveSubgraph(finance, { port: 0, signingSecret: secrets.signingSecret });
+  const fulfilment = buildFulfilmentSubgraph(database, { customerUrl: customerServer.url, financeUrl: financeServer.url, signingSecret: secrets.signingSecret });
+  await fulfilment.apollo.start();
+  const fulfilmentServer = await serveSubgraph(fulfilment, { port: 0, signingSecret: secrets.signingSecret });
   const subgraphUrls = { customer: customerServer.url, 'sales-pipeline': salesServer.url, 'order-fulfilment': fulfilmentServer.url, finance: financeServer.url };
   const gateway = createGateway({ secrets, subgraphUrls });
   const server = createServer(gateway);

@@ -1,6 +1,7 @@
 import { customerDirectoryAt } from '../../lib/customer-directory.js';
 import type { Database } from '../../lib/db.js';
 import { createSubgraph } from '../../lib/subgraph.js';
+import { creditChecker } from './credit.js';
 import { provisionTenant } from './db/queries.js';
 import { createLoaders } from './loaders.js';
 import { Mutation } from './resolvers/Mutation.js';
@@ -11,15 +12,15 @@ import { Customer, SalesOrder, SalesOrderLine, Shipment, ShipmentLine } from './
 /**
  * The order-fulfilment subgraph (ERP operations): products, warehouses, the stock ledger, sales
  * orders and their allocation, shipments, replenishment. It checks customer ids with the customer
- * subgraph over signed internal calls.
+ * subgraph and credit with the finance subgraph, over signed internal calls.
  */
-export function buildFulfilmentSubgraph(database: Database, opts: { customerUrl: string; signingSecret: string }) {
+export function buildFulfilmentSubgraph(database: Database, opts: { customerUrl: string; financeUrl: string; signingSecret: string }) {
   return createSubgraph({
     name: 'order-fulfilment',
     resolvers: { Query, Mutation, Product, StockLevel, StockMovement, ReplenishmentRequest, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, Customer },
     database,
     createLoaders,
     provisionTenant,
-    services: { customers: customerDirectoryAt(opts) },
+    services: { customers: customerDirectoryAt(opts), checkCredit: creditChecker(opts) },
   });
 }

@@ -107,6 +107,24 @@ async function promiseDate(tx: Queryable, ctx: FulfilmentContext, order: OrderRo
   return order.requestedDate && order.requestedDate > date! ? order.requestedDate : date;
 }
 
+/**
+ * Why finance refuses the order (as user errors), or nothing: within the limit, or over it with an
+ * override by someone allowed to give one. No answer from finance refuses too (fail safe).
+ */
+async function creditRefusal(ctx: FulfilmentContext, order: OrderRow, override: boolean): Promise<UserError[]> {
+  const verdict = await ctx.checkCredit(ctx, order.customerId, { amount: order.total, currency: order.currency });
+  if ('unavailable' in verdict) {
+    return [userError('CREDIT_CHECK_UNAVAILABLE', ['input', 'id'], 'The credit check could not be made; nothing was reserved. Try again shortly')];
+  }
+  if (verdict.allowed) return [];
+  if (!override) return [userError('CREDIT_LIMIT_EXCEEDED', ['input', 'id'], verdict.reason)];
+  if (!ctx.scopes.has('finance:credit-override')) {
+    return [userError('CREDIT_LIMIT_EXCEEDED', ['input', 'overrideCreditHold'], `${verdict.reason}; overriding needs the finance:credit-override scope`)];
+  }
+  ctx.log.info({ order: order.id, reason: verdict.reason }, 'credit hold overridden');
+  return [];
+}
+
 /** Releases every reservation of an order and lets waiting orders have the stock. */
 async function releaseAll(tx: Queryable, ctx: FulfilmentContext, order: OrderRow) {
   const lines = await orders.linesOfOrders(tx, ctx.tenantId, [order.id]);
@@ -158,12 +176,19 @@ export const orderMutations = {
       return { order: await orders.updateOrder(tx, ctx.tenantId, order.id, input.requestedDate !== undefined ? { requestedDate: input.requestedDate } : {}) };
     }),
 
-  confirmSalesOrder: (_: unknown, { input }: { input: { id: string } }, ctx: FulfilmentContext) =>
-    inTransaction(ctx.database, async (tx) => {
+  confirmSalesOrder: async (_: unknown, { input }: { input: { id: string; overrideCreditHold?: boolean | null } }, ctx: FulfilmentContext) => {
+    // The credit check runs before the transaction (no transaction waits on finance); the order's
+    // total is checked again under the lock, so what was approved is what gets confirmed.
+    const [draft] = isUuid(input.id) ? await orders.ordersByIds(ctx.database.db, ctx.tenantId, [input.id]) : [];
+    const refusal = draft?.status === 'DRAFT' ? await creditRefusal(ctx, draft, input.overrideCreditHold ?? false) : [];
+    return inTransaction(ctx.database, async (tx) => {
       const order = await orderForUpdate(tx, ctx, input.id);
       requireStatus(order, ['DRAFT']);
+      failOn(refusal);
+      if (order.total !== draft!.total) failOn([userError('ORDER_CHANGED', ['input', 'id'], 'The order changed while it was being checked: confirm again')]);
       return { order: await confirm(tx, ctx, order) };
-    }),
+    });
+  },
 
   cancelSalesOrder: (_: unknown, { input }: { input: { id: string; reason?: string | null } }, ctx: FulfilmentContext) =>
     inTransaction(ctx.database, async (tx) => {
