@@ -37,6 +37,14 @@ const randomId = () => crypto.randomUUID();
 type LineInput = { productId: string; quantity: string; unitPrice?: { amount: string; currency: string }; discountPercent?: string };
 
 /** A fresh tenant with helpers to build its catalogue, stock, customers and orders. */
+/** The usual scene: warehouse MAIN, product WIDGET at 10.00 with `onHand` in stock, customer Buyer. */
+async function stockedWidget(w: World, onHand: string) {
+  const warehouse = await w.warehouse('MAIN');
+  const widget = await w.product('WIDGET', '10');
+  await w.receive(widget, warehouse, onHand);
+  return { warehouse, widget, customer: await w.customer('Buyer') };
+}
+
 async function world(prefix = 'ord') {
   const tenant = newTenant(prefix);
   const token = await stack.token(tenant);
@@ -77,6 +85,8 @@ async function world(prefix = 'ord') {
   };
   return w;
 }
+
+type World = Awaited<ReturnType<typeof world>>;
 
 const byKind = (movements: any[]) => [...movements].sort((a, b) => `${a.kind}${a.reference}`.localeCompare(`${b.kind}${b.reference}`));
 
@@ -301,10 +311,7 @@ describe('reading sales orders', () => {
 describe('confirming and cancelling', () => {
   it('reserves stock and promises today (or the later requested date); a second confirmation is INVALID_STATUS', async () => {
     const w = await world();
-    const warehouse = await w.warehouse('MAIN');
-    const widget = await w.product('WIDGET', '10');
-    await w.receive(widget, warehouse, '10');
-    const customer = await w.customer('Buyer');
+    const { widget, customer } = await stockedWidget(w, '10');
     const now = await w.order(customer, [{ productId: widget, quantity: '4' }], { requestedDate: dayOffset(-3) });
     const confirmed = await w.confirm(now.id);
     expect(confirmed).toMatchObject({ status: 'CONFIRMED', promisedDate: today(), requestedDate: dayOffset(-3) });
@@ -352,10 +359,7 @@ describe('confirming and cancelling', () => {
 
   it('cancelling a confirmed order releases its reservations, and a waiting backorder gets the stock', async () => {
     const w = await world();
-    const warehouse = await w.warehouse('MAIN');
-    const widget = await w.product('WIDGET', '10');
-    await w.receive(widget, warehouse, '5');
-    const customer = await w.customer('Buyer');
+    const { widget, customer } = await stockedWidget(w, '5');
     const holder = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '5' }])).id);
     const waiting = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '3' }])).id);
     expect(waiting.lines[0]).toMatchObject({ allocatedQuantity: '0', backorderedQuantity: '3' });
@@ -382,10 +386,7 @@ describe('confirming and cancelling', () => {
 
   it('cancels drafts; a PICKING shipment blocks cancellation; shipped orders cannot be cancelled', async () => {
     const w = await world();
-    const warehouse = await w.warehouse('MAIN');
-    const widget = await w.product('WIDGET', '10');
-    await w.receive(widget, warehouse, '10');
-    const customer = await w.customer('Buyer');
+    const { widget, customer } = await stockedWidget(w, '10');
 
     const draft = await w.order(customer, [{ productId: widget, quantity: '1' }]);
     expect(await w.cancel(draft.id)).toMatchObject({ status: 'CANCELLED', confirmedAt: null });
@@ -480,10 +481,7 @@ describe('shipments', () => {
 
   it('ships explicit lines up to what is allocated and not already being picked', async () => {
     const w = await world();
-    const warehouse = await w.warehouse('MAIN');
-    const widget = await w.product('WIDGET', '10');
-    await w.receive(widget, warehouse, '10');
-    const customer = await w.customer('Buyer');
+    const { widget, customer } = await stockedWidget(w, '10');
     const order = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '5' }])).id);
     const line = order.lines[0].id;
     const attempt = (lines: { orderLineId: string; quantity: string }[]) => w.raw(SHIP_CREATE, { input: { orderId: order.id, lines } });
@@ -507,10 +505,7 @@ describe('shipments', () => {
 
   it('a line of another order is NOT_FOUND, and only that', async () => {
     const w = await world();
-    const warehouse = await w.warehouse('MAIN');
-    const widget = await w.product('WIDGET', '10');
-    await w.receive(widget, warehouse, '10');
-    const customer = await w.customer('Buyer');
+    const { widget, customer } = await stockedWidget(w, '10');
     const order = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '5' }])).id);
     const other = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '1' }])).id);
     for (const orderLineId of [other.lines[0].id, randomId(), 'garbage']) {
@@ -524,16 +519,15 @@ describe('shipments', () => {
 
   it('the same order line twice is a user error, not an internal error, and saves nothing', async () => {
     const w = await world();
-    const warehouse = await w.warehouse('MAIN');
-    const widget = await w.product('WIDGET', '10');
-    await w.receive(widget, warehouse, '10');
-    const order = await w.confirm((await w.order(await w.customer('Buyer'), [{ productId: widget, quantity: '5' }])).id);
+    const { widget, customer } = await stockedWidget(w, '10');
+    const order = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '5' }])).id);
     const line = order.lines[0].id;
     // 3 + 3 of the 5 allocated: each alone fits, together they do not.
     const twice = await stack.query(w.token, SHIP_CREATE, { input: { orderId: order.id, lines: [{ orderLineId: line, quantity: '3' }, { orderLineId: line, quantity: '3' }] } });
     expect(twice.errors, JSON.stringify(twice.errors)).toBeUndefined();
     expect(twice.data.createShipment.shipment).toBeNull();
     expect(twice.data.createShipment.userErrors.length).toBeGreaterThan(0);
+    expect(twice.data.createShipment.userErrors.map((e: any) => e.code)).toEqual(['DUPLICATE_LINE']);
     const [saved] = await stack.database.sql`select count(*)::int as n from fulfilment.shipments where tenant_id = ${w.tenant}`;
     expect(saved.n).toBe(0);
     // The whole allocation can still be picked.
@@ -543,10 +537,7 @@ describe('shipments', () => {
 
   it('shipping consumes on-hand and reservation; the order goes PARTIALLY_SHIPPED, SHIPPED, then DELIVERED on time', async () => {
     const w = await world();
-    const warehouse = await w.warehouse('MAIN');
-    const widget = await w.product('WIDGET', '10');
-    await w.receive(widget, warehouse, '10');
-    const customer = await w.customer('Buyer');
+    const { widget, customer } = await stockedWidget(w, '10');
     const order = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '5' }])).id);
     const line = order.lines[0].id;
     const first = await w.createShipment({ orderId: order.id, lines: [{ orderLineId: line, quantity: '2' }] });
@@ -594,10 +585,8 @@ describe('shipments', () => {
 
   it('an order delivered after its promised date is late, and waits for every shipment to arrive', async () => {
     const w = await world();
-    const warehouse = await w.warehouse('MAIN');
-    const widget = await w.product('WIDGET', '10');
-    await w.receive(widget, warehouse, '10');
-    const order = await w.confirm((await w.order(await w.customer('Buyer'), [{ productId: widget, quantity: '2' }])).id);
+    const { widget, customer } = await stockedWidget(w, '10');
+    const order = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '2' }])).id);
     const a = await w.createShipment({ orderId: order.id, lines: [{ orderLineId: order.lines[0].id, quantity: '1' }] });
     const b = await w.createShipment({ orderId: order.id });
     await w.ship(a.id);
