@@ -14,9 +14,6 @@ export const PUBLIC_ERROR_CODES = new Set([
   'SERVICE_UNAVAILABLE',
 ]);
 
-export const unauthenticated = (message = 'Authentication required') =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-
 export const forbidden = (message = 'Not allowed') => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 
 /** Bad arguments that the schema could not catch (a page size, a cursor). */

@@ -88,3 +88,7 @@ export function trimDecimal(value: string, minScale = 0): string {
   const kept = frac.replace(/0+$/, '').padEnd(minScale, '0');
   return kept ? `${int}.${kept}` : int;
 }
+
+/** part / whole as a fraction rounded to four places (a rate for BI); null when whole is zero. */
+export const ratio = (part: number | string, whole: number | string): number | null =>
+  dec(whole).eq(0) ? null : Number(dec(part).div(whole).round(4, Big.roundHalfUp).toFixed(4));

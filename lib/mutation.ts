@@ -1,9 +1,6 @@
 import type { Database, Queryable } from './db.js';
 import { UserInputError, type UserError } from './errors.js';
 
-/** Postgres error codes a mutation turns into user errors rather than faults. */
-export const UNIQUE_VIOLATION = '23505';
-
 /**
  * Runs a mutation's work in one transaction and shapes its payload. Throwing UserInputError rolls
  * everything back and returns the errors: nothing is ever half written.

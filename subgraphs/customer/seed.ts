@@ -1,8 +1,8 @@
+import { DAY_MS as DAY } from '../../lib/dates.js';
 import type { Queryable } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { customFieldDefinitions, contacts, customers, interactions, serviceTickets, tenants } from './db/schema.js';
 
-const DAY = 86_400_000;
 
 const companies = [
   { name: 'Hangzhou Lakeside Tea Co.', industry: 'Food & beverage', city: 'Hangzhou', region: 'Zhejiang', segment: 'SMB', tags: ['tea', 'repeat-buyer'], tier: 'gold' },

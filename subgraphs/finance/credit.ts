@@ -1,6 +1,7 @@
+import { todayUtc } from '../../lib/dates.js';
 import { dec } from '../../lib/money.js';
 import type { FinanceContext } from './context.js';
-import { creditStatus, todayUtc } from './rules.js';
+import { creditStatus } from './rules.js';
 
 /** A customer's limit, exposure (outstanding today + unbilled confirmed orders) and oldest overdue days. */
 export async function creditOf(ctx: FinanceContext, customerId: string) {

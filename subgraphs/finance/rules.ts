@@ -41,29 +41,6 @@ export function isBalanced(postings: Posting[]): boolean {
   return debit.eq(credit);
 }
 
-export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-
-export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
-export const todayUtc = () => new Date().toISOString().slice(0, 10);
-
-/** An invoice's status from what has been paid of it. */
-export function paidStatus(total: string, paid: string): 'OPEN' | 'PARTIALLY_PAID' | 'PAID' {
-  if (dec(paid).eq(0)) return 'OPEN';
-  return dec(paid).gte(total) ? 'PAID' : 'PARTIALLY_PAID';
-}
-
-export type Bucket = 'current' | 'days1To30' | 'days31To60' | 'days61To90' | 'over90';
-
-/** Days past due -> ageing bucket: not yet due (or due today) is current. */
-export function bucketOf(daysPastDue: number): Bucket {
-  if (daysPastDue <= 0) return 'current';
-  if (daysPastDue <= 30) return 'days1To30';
-  if (daysPastDue <= 60) return 'days31To60';
-  if (daysPastDue <= 90) return 'days61To90';
-  return 'over90';
-}
-
 /**
  * Oldest due first: pays each open invoice (in the given order) as far as the money goes.
  * Returns the allocations and what is left unallocated.

@@ -1,11 +1,12 @@
+import { DAY_MS as DAY } from '../../lib/dates.js';
+import { addDays } from '../../lib/dates.js';
 import type { Queryable } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
 import * as inv from './db/invoice-queries.js';
 import * as pay from './db/payment-queries.js';
 import { nextInvoiceNumber, post, provisionTenant, upsertAccount } from './db/queries.js';
-import { addDays, formatInvoiceNumber, invoicePostings, paymentPostings } from './rules.js';
+import { formatInvoiceNumber, invoicePostings, paymentPostings } from './rules.js';
 
-const DAY = 86_400_000;
 
 /**
  * The demo tenant's receivables: invoices in every ageing bucket (issued through the same numbering

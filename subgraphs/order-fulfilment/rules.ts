@@ -35,10 +35,6 @@ export function planAllocation(need: string, stock: WarehouseStock[]): Allocatio
 /** A shortage raises a request for max(reorder quantity, shortfall). */
 export const replenishmentQuantity = (reorderQuantity: string, shortfall: string) => (dec(reorderQuantity).gt(shortfall) ? dec(reorderQuantity) : dec(shortfall)).toFixed();
 
-export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
-export const todayUtc = () => new Date().toISOString().slice(0, 10);
-
 /**
  * Available-to-promise: what of `quantity` can ship now, and the date all of it can ship: today
  * when it is in stock; otherwise the due date of the open replenishment by which the incoming
@@ -62,8 +58,6 @@ export function availableToPromise(
   }
   return { quantity: shipNow.toFixed(), date: null };
 }
-
-export type OrderStatus = 'DRAFT' | 'CONFIRMED' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
 export const formatNumber = (prefix: string, n: number) => `${prefix}-${String(n).padStart(6, '0')}`;
 

@@ -1,10 +1,11 @@
+import { DAY_MS as DAY } from '../../lib/dates.js';
+import { addDays } from '../../lib/dates.js';
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
-import { addDays } from './rules.js';
+
 import { allocations, products, replenishmentRequests, salesOrderLines, salesOrders, shipmentLines, shipments, stockMovements, tenants, warehouses } from './db/schema.js';
 
-const DAY = 86_400_000;
 
 /**
  * The demo tenant's operations: two warehouses, a small catalogue with stock, and orders in every

@@ -4,11 +4,6 @@ import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInpu
 import { definedOnly, InputCheck } from '../../lib/validate.js';
 import type { QuoteRow, StageRow } from './db/schema.js';
 
-export type LeadStatus = 'NEW' | 'CONTACTED' | 'QUALIFIED' | 'DISQUALIFIED' | 'CONVERTED';
-
-/** Leads that are still being worked. */
-export const isOpenLead = (status: string) => status !== 'CONVERTED' && status !== 'DISQUALIFIED';
-
 /** `updateLead` may only move a lead between NEW and CONTACTED; the other moves have their own mutations. */
 export const canSetLeadStatus = (from: string, to: string) => from === to || ((from === 'NEW' || from === 'CONTACTED') && (to === 'NEW' || to === 'CONTACTED'));
 
@@ -136,5 +131,3 @@ export function quoteStatus(quote: Pick<QuoteRow, 'status' | 'validUntil'>, toda
 }
 
 export const formatQuoteNumber = (n: number) => `Q-${String(n).padStart(6, '0')}`;
-
-export const todayUtc = () => new Date().toISOString().slice(0, 10);

@@ -1,3 +1,4 @@
+import { DAY_MS as DAY } from '../../lib/dates.js';
 import type { Queryable } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { updateOpportunity } from './db/opportunity-queries.js';
@@ -5,7 +6,6 @@ import { allStages, provisionTenant } from './db/queries.js';
 import { campaigns, leads, opportunities, opportunityLines, quoteLines, quotes, stageHistory, tenants } from './db/schema.js';
 import { eq } from 'drizzle-orm';
 
-const DAY = 86_400_000;
 
 /** [title, customer index, owner, amount, stage path, days ago the path started, days between moves, expected close in days] */
 type DealSpec = [string, number, string, string, string[], number, number, number];

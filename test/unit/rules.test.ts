@@ -129,3 +129,24 @@ describe('service ticket rules', () => {
     expect([0, 1, 5, 6, 2.5].map(isValidSatisfactionScore)).toEqual([false, true, true, false, false]);
   });
 });
+
+describe('shared dates, rates and postings', () => {
+  it('count calendar days in UTC, across month and year ends', async () => {
+    const { addDays, daysBetween } = await import('../../lib/dates.js');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(daysBetween('2026-01-31', '2026-03-01')).toBe(29);
+  });
+
+  it('round rates half-up to four places and have none for an empty whole', async () => {
+    const { ratio } = await import('../../lib/money.js');
+    expect([ratio(2, 3), ratio(1, 3), ratio('1', '8'), ratio(0, 5), ratio(1, 0)]).toEqual([0.6667, 0.3333, 0.125, 0, null]);
+  });
+
+  it('only balanced journal postings are accepted', async () => {
+    const { invoicePostings, isBalanced, paymentPostings, reversal } = await import('../../subgraphs/finance/rules.js');
+    expect(isBalanced(invoicePostings('113.00', '100.00', '13.00'))).toBe(true);
+    expect(isBalanced(reversal(paymentPostings('5.00')))).toBe(true);
+    expect(isBalanced([{ account: '1100', debit: '113.00' }, { account: '4000', credit: '100.00' }])).toBe(false);
+  });
+});

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { anyOf } from '../../../lib/sql.js';
-import type { Posting } from '../rules.js';
+import { isBalanced, type Posting } from '../rules.js';
 import { customerAccounts, invoiceSequences, journalEntries, journalLines, orderExposures, tenants } from './schema.js';
 
 export async function provisionTenant(db: Queryable, tenantId: string): Promise<void> {
@@ -62,8 +62,9 @@ export async function unbilledOfCustomers(db: Queryable, tenantId: string, custo
     group by e.customer_id`)) as unknown as { customer_id: string; unbilled: string }[];
 }
 
-/** Posts one balanced journal entry. */
+/** Posts one journal entry; an unbalanced one is a programming error and never reaches the ledger. */
 export async function post(db: Queryable, tenantId: string, entry: { postedOn: string; description: string; reference: string | null }, postings: Posting[]) {
+  if (!isBalanced(postings)) throw new Error(`Unbalanced journal entry: ${entry.description} ${entry.reference ?? ''}`);
   const id = uuidv7();
   await db.insert(journalEntries).values({ tenantId, id, ...entry, createdAt: new Date() });
   await db.insert(journalLines).values(

@@ -1,3 +1,4 @@
+import { addDays, todayUtc } from '../../../lib/dates.js';
 import type { Queryable } from '../../../lib/db.js';
 import { notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
@@ -10,7 +11,7 @@ import * as inv from '../db/invoice-queries.js';
 import { postingsOf } from '../db/ledger-queries.js';
 import { accountsOf, nextInvoiceNumber, post } from '../db/queries.js';
 import type { InvoiceRow } from '../db/schema.js';
-import { addDays, formatInvoiceNumber, invoicePostings, reversal, todayUtc, type AccountCode } from '../rules.js';
+import { formatInvoiceNumber, invoicePostings, reversal, type AccountCode } from '../rules.js';
 
 interface LineInput {
   description: string;

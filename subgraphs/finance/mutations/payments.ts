@@ -1,3 +1,4 @@
+import { todayUtc } from '../../../lib/dates.js';
 import type { Queryable } from '../../../lib/db.js';
 import { notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
@@ -10,7 +11,7 @@ import * as inv from '../db/invoice-queries.js';
 import * as pay from '../db/payment-queries.js';
 import { post } from '../db/queries.js';
 import type { PaymentRow } from '../db/schema.js';
-import { allocateOldestFirst, paymentPostings, todayUtc } from '../rules.js';
+import { allocateOldestFirst, paymentPostings } from '../rules.js';
 
 type AllocationInput = { invoiceId: string; amount: MoneyInput };
 

@@ -1,9 +1,10 @@
+import { todayUtc } from '../../../lib/dates.js';
 import { money } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { FinanceContext } from '../context.js';
 import { creditOf } from '../credit.js';
 import type { ReceivableRow } from '../db/receivables-queries.js';
-import { todayUtc } from '../rules.js';
+
 
 /** Ageing buckets of a receivables row (zeros without one), as Money. */
 export const ageing = (row: ReceivableRow | null, currency: string) => ({

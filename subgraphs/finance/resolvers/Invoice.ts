@@ -1,7 +1,8 @@
+import { daysBetween, todayUtc } from '../../../lib/dates.js';
 import { dec, money, trimDecimal } from '../../../lib/money.js';
 import type { FinanceContext } from '../context.js';
 import type { AllocationRow, InvoiceLineRow, InvoiceRow, JournalEntryRow, JournalLineRow, PaymentRow } from '../db/schema.js';
-import { ACCOUNTS, daysBetween, formatInvoiceNumber, todayUtc, type AccountCode } from '../rules.js';
+import { ACCOUNTS, formatInvoiceNumber, type AccountCode } from '../rules.js';
 
 const balance = (i: InvoiceRow) => dec(i.total).minus(i.amountPaid);
 

@@ -1,3 +1,4 @@
+import { addDays, todayUtc } from '../../../lib/dates.js';
 import { GraphQLError } from 'graphql';
 import { badInput } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
@@ -11,7 +12,7 @@ import { accountTotals, countEntries, listEntries } from '../db/ledger-queries.j
 import { countPayments, listPayments, type PaymentFilter } from '../db/payment-queries.js';
 import { invoicedBetween, receivablesOfCustomers } from '../db/receivables-queries.js';
 import type { InvoiceRow } from '../db/schema.js';
-import { ACCOUNTS, addDays, checkCredit, parseInvoiceNumber, todayUtc, type AccountCode } from '../rules.js';
+import { ACCOUNTS, checkCredit, parseInvoiceNumber, type AccountCode } from '../rules.js';
 import { ageing } from './Customer.js';
 
 type Order<F> = { field: F; direction?: 'ASC' | 'DESC' | null } | null | undefined;

@@ -1,3 +1,4 @@
+import { addDays, todayUtc } from '../../../lib/dates.js';
 import type { Queryable } from '../../../lib/db.js';
 import { notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
@@ -9,7 +10,7 @@ import * as orders from '../db/order-queries.js';
 import { nextNumber, productsByIds } from '../db/queries.js';
 import type { OrderRow, ProductRow } from '../db/schema.js';
 import { openRequestsOfProducts, raiseRequestIfNoneOpen, shipmentsOfOrders } from '../db/shipment-queries.js';
-import { addDays, availableToPromise, formatNumber, replenishmentQuantity, todayUtc } from '../rules.js';
+import { availableToPromise, formatNumber, replenishmentQuantity } from '../rules.js';
 import { LockedStock } from '../stock.js';
 
 interface LineInput {

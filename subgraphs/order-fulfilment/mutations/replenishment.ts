@@ -1,10 +1,11 @@
+import { addDays, todayUtc } from '../../../lib/dates.js';
 import { notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
 import type { FulfilmentContext } from '../context.js';
 import { nextNumber } from '../db/queries.js';
 import * as shipmentsQ from '../db/shipment-queries.js';
-import { addDays, formatNumber, todayUtc } from '../rules.js';
+import { formatNumber } from '../rules.js';
 import { positiveQuantity, productFor, receive, warehouseFor } from './catalogue.js';
 
 async function openRequest(tx: Parameters<typeof shipmentsQ.lockRequest>[0], ctx: FulfilmentContext, id: string) {

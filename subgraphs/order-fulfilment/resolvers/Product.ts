@@ -1,7 +1,8 @@
+import { todayUtc } from '../../../lib/dates.js';
 import { dec, trimDecimal } from '../../../lib/money.js';
 import type { FulfilmentContext } from '../context.js';
 import type { MovementRow, ProductRow, ReplenishmentRow, StockLevelRow } from '../db/schema.js';
-import { availableToPromise, formatNumber, todayUtc } from '../rules.js';
+import { availableToPromise, formatNumber } from '../rules.js';
 
 const sum = (values: string[]) => values.reduce((total, v) => total.plus(v), dec(0));
 /** Available never reads below zero per warehouse. */

@@ -1,6 +1,7 @@
+import { addDays } from '../../../lib/dates.js';
 import { badInput } from '../../../lib/errors.js';
 import type { KeysetOrder } from '../../../lib/keyset.js';
-import { dec } from '../../../lib/money.js';
+import { dec, ratio } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { FulfilmentContext } from '../context.js';
 import { fulfilmentMetrics } from '../db/analytics-queries.js';
@@ -9,7 +10,7 @@ import { countProducts, listProducts, productBySku, productOrders, warehousesOf,
 import type { OrderRow, ProductRow } from '../db/schema.js';
 import { countRequests, listRequests, type RequestFilter } from '../db/shipment-queries.js';
 import { countMovements, movementsPage } from '../db/stock-queries.js';
-import { addDays, parseNumber } from '../rules.js';
+import { parseNumber } from '../rules.js';
 
 type Order<F> = { field: F; direction?: 'ASC' | 'DESC' | null } | null | undefined;
 
@@ -24,8 +25,6 @@ const orderCursor: Record<keyof typeof orderOrders, (o: OrderRow) => string> = {
   TOTAL: (o) => o.total,
   NUMBER: (o) => String(o.number),
 };
-
-const ratio = (part: number | string, whole: number | string) => (dec(whole).eq(0) ? null : Number(dec(part).div(whole).round(4).toFixed(4)));
 
 export const Query = {
   product: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.product.load(args.id),

@@ -1,3 +1,4 @@
+import { todayUtc } from '../../../lib/dates.js';
 import type { Queryable } from '../../../lib/db.js';
 import { notFound, userError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
@@ -8,7 +9,7 @@ import { linesOfOpportunities, updateOpportunity } from '../db/opportunity-queri
 import { nextQuoteNumber } from '../db/queries.js';
 import * as quotesQ from '../db/quote-queries.js';
 import type { QuoteRow } from '../db/schema.js';
-import { lineValues, quoteStatus, todayUtc } from '../rules.js';
+import { lineValues, quoteStatus } from '../rules.js';
 import { openOpportunityForUpdate } from './opportunities.js';
 
 /** The quote, locked, in one of the statuses the action needs (an expired quote is in none). */

@@ -1,6 +1,7 @@
+import { addDays, todayUtc } from '../../../lib/dates.js';
 import { badInput } from '../../../lib/errors.js';
 import type { KeysetOrder } from '../../../lib/keyset.js';
-import { money } from '../../../lib/money.js';
+import { money, ratio } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { SalesContext } from '../context.js';
 import { forecast, funnelStages, funnelTotals } from '../db/analytics-queries.js';
@@ -8,7 +9,7 @@ import { countLeads, leadOrders, leadsDue, listLeads, type LeadFilter } from '..
 import { countOpportunities, listOpportunities, opportunitiesDue, opportunityOrders, type OpportunityFilter } from '../db/opportunity-queries.js';
 import { campaignsOf, liveStages } from '../db/queries.js';
 import type { LeadRow, OpportunityRow } from '../db/schema.js';
-import { todayUtc } from '../rules.js';
+
 
 type Order<F> = { field: F; direction?: 'ASC' | 'DESC' | null } | null | undefined;
 
@@ -25,10 +26,6 @@ const opportunityCursor: Record<keyof typeof opportunityOrders, (o: OpportunityR
   CREATED_AT: (o) => timeKey(o.createdAt),
   UPDATED_AT: (o) => timeKey(o.updatedAt),
 };
-
-const ratio = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
-
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export const Query = {
   lead: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.lead.load(args.id),

@@ -1,7 +1,8 @@
+import { todayUtc } from '../../../lib/dates.js';
 import { dec, money } from '../../../lib/money.js';
 import type { SalesContext } from '../context.js';
 import type { QuoteRow } from '../db/schema.js';
-import { formatQuoteNumber, quoteStatus, todayUtc } from '../rules.js';
+import { formatQuoteNumber, quoteStatus } from '../rules.js';
 
 async function totals(quote: QuoteRow, ctx: SalesContext) {
   const lines = await ctx.loaders.linesOfQuote.load(quote.id);

@@ -1,0 +1,8 @@
+/** Calendar days as 'YYYY-MM-DD' strings in UTC: due dates, windows, ageing. */
+export const DAY_MS = 86_400_000;
+
+export const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
