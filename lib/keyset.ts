@@ -81,3 +81,12 @@ export async function countOf(db: Queryable, table: PgTable, where: SQL): Promis
   const [row] = await db.select({ n: count() }).from(table).where(where);
   return Number(row.n);
 }
+
+/** A list's `orderBy` argument. */
+export type OrderArg<F extends string> = { field: F; direction?: Direction | null } | null | undefined;
+
+/** The keyset order an `orderBy` argument asks for (ascending unless told otherwise). */
+export function orderFrom<F extends string>(orders: Record<F, Omit<KeysetOrder, 'direction'>>, arg: OrderArg<F>, fallback: F): { field: F; order: KeysetOrder } {
+  const field = arg?.field ?? fallback;
+  return { field, order: { ...orders[field], direction: arg?.direction ?? 'ASC' } };
+}

@@ -1,4 +1,4 @@
-import type { KeysetOrder } from '../../../lib/keyset.js';
+import { orderFrom, type OrderArg } from '../../../lib/keyset.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { CustomerContext } from '../context.js';
 import { countCustomers, customerOrders, getTenant, listCustomers, type CustomerFilter } from '../db/queries.js';
@@ -16,12 +16,11 @@ export const Query = {
 
   customers: async (
     _: unknown,
-    args: PageArgs & { filter?: CustomerFilter | null; orderBy?: { field: OrderField; direction?: 'ASC' | 'DESC' | null } | null },
+    args: PageArgs & { filter?: CustomerFilter | null; orderBy?: OrderArg<OrderField> },
     ctx: CustomerContext,
   ) => {
     const window = pageWindow(args);
-    const field = args.orderBy?.field ?? 'NAME';
-    const order: KeysetOrder = { ...customerOrders[field], direction: args.orderBy?.direction ?? 'ASC' };
+    const { field, order } = orderFrom(customerOrders, args.orderBy, 'NAME');
     const filter = args.filter ?? {};
     const rows = await listCustomers(ctx.database.db, ctx.tenantId, filter, order, window);
     for (const row of rows) ctx.loaders.customer.prime(row.id, row);

@@ -2,7 +2,7 @@ import { addDays, todayUtc } from '../../../lib/dates.js';
 import { GraphQLError } from 'graphql';
 import { badInput } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
-import type { KeysetOrder } from '../../../lib/keyset.js';
+import { orderFrom, type OrderArg } from '../../../lib/keyset.js';
 import { checkMoney, dec, money, type MoneyInput } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { FinanceContext } from '../context.js';
@@ -14,8 +14,6 @@ import { invoicedBetween, receivablesOfCustomers } from '../db/receivables-queri
 import type { InvoiceRow } from '../db/schema.js';
 import { ACCOUNTS, checkCredit, parseInvoiceNumber, type AccountCode } from '../rules.js';
 import { ageing } from './Customer.js';
-
-type Order<F> = { field: F; direction?: 'ASC' | 'DESC' | null } | null | undefined;
 
 const invoiceCursor: Record<keyof typeof invoiceOrders, (i: InvoiceRow) => string> = {
   CREATED_AT: (i) => timeKey(i.createdAt),
@@ -32,10 +30,9 @@ export const Query = {
     const parsed = parseInvoiceNumber(args.number);
     return parsed ? invoiceByNumber(ctx.database.db, ctx.tenantId, parsed.year, parsed.number) : null;
   },
-  invoices: async (_: unknown, args: PageArgs & { filter?: InvoiceFilter | null; orderBy?: Order<keyof typeof invoiceOrders> }, ctx: FinanceContext) => {
+  invoices: async (_: unknown, args: PageArgs & { filter?: InvoiceFilter | null; orderBy?: OrderArg<keyof typeof invoiceOrders> }, ctx: FinanceContext) => {
     const window = pageWindow({ first: args.first, after: args.after });
-    const field = args.orderBy?.field ?? 'CREATED_AT';
-    const order: KeysetOrder = { ...invoiceOrders[field], direction: args.orderBy?.direction ?? 'ASC' };
+    const { field, order } = orderFrom(invoiceOrders, args.orderBy, 'CREATED_AT');
     const filter = args.filter ?? {};
     const rows = await listInvoices(ctx.database.db, ctx.tenantId, filter, order, window);
     for (const row of rows) ctx.loaders.invoice.prime(row.id, row);

@@ -1,6 +1,6 @@
 import { addDays } from '../../../lib/dates.js';
 import { badInput } from '../../../lib/errors.js';
-import type { KeysetOrder } from '../../../lib/keyset.js';
+import { orderFrom, type OrderArg } from '../../../lib/keyset.js';
 import { dec, ratio } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { FulfilmentContext } from '../context.js';
@@ -11,8 +11,6 @@ import type { OrderRow, ProductRow } from '../db/schema.js';
 import { countRequests, listRequests, type RequestFilter } from '../db/shipment-queries.js';
 import { countMovements, movementsPage } from '../db/stock-queries.js';
 import { parseNumber } from '../rules.js';
-
-type Order<F> = { field: F; direction?: 'ASC' | 'DESC' | null } | null | undefined;
 
 const productCursor: Record<keyof typeof productOrders, (p: ProductRow) => string> = {
   SKU: (p) => p.sku,
@@ -29,10 +27,9 @@ const orderCursor: Record<keyof typeof orderOrders, (o: OrderRow) => string> = {
 export const Query = {
   product: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.product.load(args.id),
   productBySku: (_: unknown, args: { sku: string }, ctx: FulfilmentContext) => productBySku(ctx.database.db, ctx.tenantId, args.sku.trim()),
-  products: async (_: unknown, args: PageArgs & { filter?: ProductFilter | null; orderBy?: Order<keyof typeof productOrders> }, ctx: FulfilmentContext) => {
+  products: async (_: unknown, args: PageArgs & { filter?: ProductFilter | null; orderBy?: OrderArg<keyof typeof productOrders> }, ctx: FulfilmentContext) => {
     const window = pageWindow({ first: args.first, after: args.after });
-    const field = args.orderBy?.field ?? 'SKU';
-    const order: KeysetOrder = { ...productOrders[field], direction: args.orderBy?.direction ?? 'ASC' };
+    const { field, order } = orderFrom(productOrders, args.orderBy, 'SKU');
     const filter = args.filter ?? {};
     const rows = await listProducts(ctx.database.db, ctx.tenantId, filter, order, window);
     for (const row of rows) ctx.loaders.product.prime(row.id, row);
@@ -49,10 +46,9 @@ export const Query = {
     const n = parseNumber('SO', args.number);
     return n === null ? null : orderByNumber(ctx.database.db, ctx.tenantId, n);
   },
-  salesOrders: async (_: unknown, args: PageArgs & { filter?: OrderFilter | null; orderBy?: Order<keyof typeof orderOrders> }, ctx: FulfilmentContext) => {
+  salesOrders: async (_: unknown, args: PageArgs & { filter?: OrderFilter | null; orderBy?: OrderArg<keyof typeof orderOrders> }, ctx: FulfilmentContext) => {
     const window = pageWindow({ first: args.first, after: args.after });
-    const field = args.orderBy?.field ?? 'CREATED_AT';
-    const order: KeysetOrder = { ...orderOrders[field], direction: args.orderBy?.direction ?? 'ASC' };
+    const { field, order } = orderFrom(orderOrders, args.orderBy, 'CREATED_AT');
     const filter = args.filter ?? {};
     const rows = await listOrders(ctx.database.db, ctx.tenantId, filter, order, window);
     for (const row of rows) ctx.loaders.order.prime(row.id, row);

@@ -1,6 +1,6 @@
 import { addDays, todayUtc } from '../../../lib/dates.js';
 import { badInput } from '../../../lib/errors.js';
-import type { KeysetOrder } from '../../../lib/keyset.js';
+import { orderFrom, type OrderArg } from '../../../lib/keyset.js';
 import { money, ratio } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { SalesContext } from '../context.js';
@@ -10,8 +10,6 @@ import { countOpportunities, listOpportunities, opportunitiesDue, opportunityOrd
 import { campaignsOf, liveStages } from '../db/queries.js';
 import type { LeadRow, OpportunityRow } from '../db/schema.js';
 
-
-type Order<F> = { field: F; direction?: 'ASC' | 'DESC' | null } | null | undefined;
 
 const leadCursor: Record<keyof typeof leadOrders, (l: LeadRow) => string> = {
   CREATED_AT: (l) => timeKey(l.createdAt),
@@ -30,10 +28,9 @@ const opportunityCursor: Record<keyof typeof opportunityOrders, (o: OpportunityR
 export const Query = {
   lead: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.lead.load(args.id),
 
-  leads: async (_: unknown, args: PageArgs & { filter?: LeadFilter | null; orderBy?: Order<keyof typeof leadOrders> }, ctx: SalesContext) => {
+  leads: async (_: unknown, args: PageArgs & { filter?: LeadFilter | null; orderBy?: OrderArg<keyof typeof leadOrders> }, ctx: SalesContext) => {
     const window = pageWindow({ first: args.first, after: args.after });
-    const field = args.orderBy?.field ?? 'CREATED_AT';
-    const order: KeysetOrder = { ...leadOrders[field], direction: args.orderBy?.direction ?? 'ASC' };
+    const { field, order } = orderFrom(leadOrders, args.orderBy, 'CREATED_AT');
     const filter = args.filter ?? {};
     const rows = await listLeads(ctx.database.db, ctx.tenantId, filter, order, window);
     for (const row of rows) ctx.loaders.lead.prime(row.id, row);
@@ -63,12 +60,11 @@ export const Query = {
 
   opportunities: async (
     _: unknown,
-    args: PageArgs & { filter?: OpportunityFilter | null; orderBy?: Order<keyof typeof opportunityOrders> },
+    args: PageArgs & { filter?: OpportunityFilter | null; orderBy?: OrderArg<keyof typeof opportunityOrders> },
     ctx: SalesContext,
   ) => {
     const window = pageWindow({ first: args.first, after: args.after });
-    const field = args.orderBy?.field ?? 'CREATED_AT';
-    const order: KeysetOrder = { ...opportunityOrders[field], direction: args.orderBy?.direction ?? 'ASC' };
+    const { field, order } = orderFrom(opportunityOrders, args.orderBy, 'CREATED_AT');
     const filter = args.filter ?? {};
     const rows = await listOpportunities(ctx.database.db, ctx.tenantId, filter, order, window);
     for (const row of rows) ctx.loaders.opportunity.prime(row.id, row);
