@@ -14,7 +14,10 @@ import { formatSubgraphError, type Subgraph } from './subgraph-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export const readSdl = (name: string) => readFileSync(path.join(root, 'schema', `${name}.graphql`), 'utf8');
+const schemaFile = (name: string) => readFileSync(path.join(root, 'schema', `${name}.graphql`), 'utf8');
+
+/** A subgraph's SDL: its own file after the shared types (schema/shared.graphql). */
+export const readSdl = (name: string) => `${schemaFile(name)}\n${schemaFile('shared')}`;
 
 export type SubgraphContext<Loaders> = BaseContext & { database: Database; loaders: Loaders };
 
