@@ -1,5 +1,6 @@
 import type { Database, Queryable } from './db.js';
-import { UserInputError, type UserError } from './errors.js';
+import { notFound, UserInputError, type UserError } from './errors.js';
+import { isUuid } from './ids.js';
 
 /**
  * Runs a mutation's work in one transaction and shapes its payload. Throwing UserInputError rolls
@@ -34,4 +35,14 @@ const codeOf = (error: unknown): string | undefined => {
 /** Throws the collected errors, if any, to abort the transaction. */
 export function failOn(errors: UserError[]): void {
   if (errors.length > 0) throw new UserInputError(errors);
+}
+
+/**
+ * The row an id names in the caller's tenant, or NOT_FOUND at `field`. A malformed id never
+ * reaches SQL, and an unknown id reads exactly like another tenant's.
+ */
+export async function findOrFail<T>(id: string, load: (id: string) => Promise<T | null | undefined>, what: string, field: string[]): Promise<T> {
+  const row = isUuid(id) ? await load(id) : null;
+  if (!row) failOn([notFound(what, field)]);
+  return row!;
 }

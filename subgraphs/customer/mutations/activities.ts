@@ -1,6 +1,6 @@
 import { notFound, userError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import type { Queryable } from '../../../lib/db.js';
 import type { CustomerContext } from '../context.js';
@@ -9,9 +9,8 @@ import { canMoveTicket, isValidSatisfactionScore, ticketValues, type TicketField
 import { customerForUpdate } from './customers.js';
 
 async function ticketForUpdate(tx: Queryable, ctx: CustomerContext, id: string, field: string[]) {
-  const ticket = isUuid(id) ? await activity.lockTicket(tx, ctx.tenantId, id) : null;
-  if (!ticket) failOn([notFound('Service ticket', field)]);
-  return ticket!;
+  const ticket = await findOrFail(id, (id) => activity.lockTicket(tx, ctx.tenantId, id), 'Service ticket', field);
+  return ticket;
 }
 
 export const activityMutations = {

@@ -1,7 +1,7 @@
 import type { StoredValue } from '../../../lib/custom-fields.js';
 import { notFound, userError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import type { CustomerContext } from '../context.js';
 import { customFieldDefinitionsFor, customersByIds, insertCustomer, lockCustomer, retagCustomers, updateCustomer, type NewCustomer } from '../db/queries.js';
@@ -12,10 +12,9 @@ const definitionsOf = (tx: Queryable, ctx: CustomerContext) => customFieldDefini
 
 /** The customer to change, locked; a missing id, another tenant's id and a malformed id all read as NOT_FOUND. */
 export async function customerForUpdate(tx: Queryable, ctx: CustomerContext, id: string, field: string[], opts: { allowArchived?: boolean } = {}) {
-  const row = isUuid(id) ? await lockCustomer(tx, ctx.tenantId, id) : null;
-  if (!row) failOn([notFound('Customer', field)]);
-  if (row!.archivedAt && !opts.allowArchived) failOn([userError('CUSTOMER_ARCHIVED', field, 'The customer is archived')]);
-  return row!;
+  const row = await findOrFail(id, (id) => lockCustomer(tx, ctx.tenantId, id), 'Customer', field);
+  if (row.archivedAt && !opts.allowArchived) failOn([userError('CUSTOMER_ARCHIVED', field, 'The customer is archived')]);
+  return row;
 }
 
 export const customerMutations = {

@@ -3,7 +3,7 @@ import type { Queryable } from '../../../lib/db.js';
 import { notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { checkMoney, dec, type MoneyInput } from '../../../lib/money.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FinanceContext } from '../context.js';
@@ -87,10 +87,9 @@ export const paymentMutations = {
 
   allocatePayment: (_: unknown, { input }: { input: { paymentId: string; allocations?: AllocationInput[] | null } }, ctx: FinanceContext) =>
     inTransaction(ctx.database, async (tx) => {
-      const payment = isUuid(input.paymentId) ? await pay.lockPayment(tx, ctx.tenantId, input.paymentId) : null;
-      if (!payment) failOn([notFound('Payment', ['input', 'paymentId'])]);
-      if (dec(payment!.allocated).gte(payment!.amount)) failOn([userError('FULLY_ALLOCATED', ['input', 'paymentId'], 'Nothing of this payment is left to allocate')]);
-      await allocate(tx, ctx, payment!, input.allocations);
-      return { payment: (await pay.paymentsByIds(tx, ctx.tenantId, [payment!.id]))[0] };
+      const payment = await findOrFail(input.paymentId, (id) => pay.lockPayment(tx, ctx.tenantId, id), 'Payment', ['input', 'paymentId']);
+      if (dec(payment.allocated).gte(payment.amount)) failOn([userError('FULLY_ALLOCATED', ['input', 'paymentId'], 'Nothing of this payment is left to allocate')]);
+      await allocate(tx, ctx, payment, input.allocations);
+      return { payment: (await pay.paymentsByIds(tx, ctx.tenantId, [payment.id]))[0] };
     }),
 };

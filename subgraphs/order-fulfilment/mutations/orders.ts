@@ -3,7 +3,7 @@ import type { Queryable } from '../../../lib/db.js';
 import { notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInput } from '../../../lib/money.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FulfilmentContext } from '../context.js';
 import * as orders from '../db/order-queries.js';
@@ -44,9 +44,8 @@ async function orderLines(tx: Queryable, ctx: FulfilmentContext, lines: LineInpu
 }
 
 export async function orderForUpdate(tx: Queryable, ctx: FulfilmentContext, id: string, field: string[] = ['input', 'id']): Promise<OrderRow> {
-  const order = isUuid(id) ? await orders.lockOrder(tx, ctx.tenantId, id) : null;
-  if (!order) failOn([notFound('Sales order', field)]);
-  return order!;
+  const order = await findOrFail(id, (id) => orders.lockOrder(tx, ctx.tenantId, id), 'Sales order', field);
+  return order;
 }
 
 function requireStatus(order: OrderRow, allowed: string[], field = ['input', 'id']) {

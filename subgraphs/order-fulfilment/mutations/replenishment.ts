@@ -1,7 +1,7 @@
 import { addDays, todayUtc } from '../../../lib/dates.js';
-import { notFound, userError, type UserError } from '../../../lib/errors.js';
-import { isUuid, uuidv7 } from '../../../lib/ids.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { userError, type UserError } from '../../../lib/errors.js';
+import { uuidv7 } from '../../../lib/ids.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import type { FulfilmentContext } from '../context.js';
 import { nextNumber } from '../db/queries.js';
 import * as shipmentsQ from '../db/shipment-queries.js';
@@ -9,10 +9,9 @@ import { formatNumber } from '../rules.js';
 import { positiveQuantity, productFor, receive, warehouseFor } from './catalogue.js';
 
 async function openRequest(tx: Parameters<typeof shipmentsQ.lockRequest>[0], ctx: FulfilmentContext, id: string) {
-  const request = isUuid(id) ? await shipmentsQ.lockRequest(tx, ctx.tenantId, id) : null;
-  if (!request) failOn([notFound('Replenishment request', ['input', 'id'])]);
-  if (request!.status !== 'OPEN') failOn([userError('INVALID_STATUS', ['input', 'id'], `The request is ${request!.status}`)]);
-  return request!;
+  const request = await findOrFail(id, (id) => shipmentsQ.lockRequest(tx, ctx.tenantId, id), 'Replenishment request', ['input', 'id']);
+  if (request.status !== 'OPEN') failOn([userError('INVALID_STATUS', ['input', 'id'], `The request is ${request.status}`)]);
+  return request;
 }
 
 export const replenishmentMutations = {

@@ -1,7 +1,7 @@
 import { notFound, userError, type UserError } from '../../../lib/errors.js';
-import { isUuid, uuidv7 } from '../../../lib/ids.js';
+import { uuidv7 } from '../../../lib/ids.js';
 import { checkDecimal, dec, MAX_QUANTITY } from '../../../lib/money.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import type { FulfilmentContext } from '../context.js';
 import * as orders from '../db/order-queries.js';
@@ -93,30 +93,28 @@ export const shipmentMutations = {
 
   markShipmentShipped: (_: unknown, { input }: { input: { id: string; carrier?: string | null; trackingNumber?: string | null } }, ctx: FulfilmentContext) =>
     inTransaction(ctx.database, async (tx) => {
-      const shipment = isUuid(input.id) ? await shipmentsQ.lockShipment(tx, ctx.tenantId, input.id) : null;
-      if (!shipment) failOn([notFound('Shipment', ['input', 'id'])]);
-      if (shipment!.status !== 'PICKING') failOn([userError('INVALID_STATUS', ['input', 'id'], `The shipment is ${shipment!.status} already`)]);
+      const shipment = await findOrFail(input.id, (id) => shipmentsQ.lockShipment(tx, ctx.tenantId, id), 'Shipment', ['input', 'id']);
+      if (shipment.status !== 'PICKING') failOn([userError('INVALID_STATUS', ['input', 'id'], `The shipment is ${shipment.status} already`)]);
       const carrier = carrierFields(input);
-      const order = await orderForUpdate(tx, ctx, shipment!.orderId);
-      const shipped = await shipmentsQ.linesOfShipments(tx, ctx.tenantId, [shipment!.id]);
+      const order = await orderForUpdate(tx, ctx, shipment.orderId);
+      const shipped = await shipmentsQ.linesOfShipments(tx, ctx.tenantId, [shipment.id]);
       const stock = await LockedStock.lock(tx, ctx.tenantId, shipped.map((l) => l.productId));
-      for (const line of shipped) stock.ship({ id: line.orderLineId, productId: line.productId }, shipment!.warehouseId, line.quantity, formatNumber('SH', shipment!.number));
+      for (const line of shipped) stock.ship({ id: line.orderLineId, productId: line.productId }, shipment.warehouseId, line.quantity, formatNumber('SH', shipment.number));
       await stock.flush();
       const now = new Date();
       const lines = await orders.linesOfOrders(tx, ctx.tenantId, [order.id]);
       const complete = lines.every((l) => dec(l.shipped).eq(l.quantity));
       await orders.updateOrder(tx, ctx.tenantId, order.id, complete ? { status: 'SHIPPED', shippedAt: now } : { status: 'PARTIALLY_SHIPPED' });
-      return { shipment: await shipmentsQ.updateShipment(tx, ctx.tenantId, shipment!.id, { status: 'SHIPPED', shippedAt: now, ...carrier }) };
+      return { shipment: await shipmentsQ.updateShipment(tx, ctx.tenantId, shipment.id, { status: 'SHIPPED', shippedAt: now, ...carrier }) };
     }),
 
   markShipmentDelivered: (_: unknown, { input }: { input: { id: string } }, ctx: FulfilmentContext) =>
     inTransaction(ctx.database, async (tx) => {
-      const shipment = isUuid(input.id) ? await shipmentsQ.lockShipment(tx, ctx.tenantId, input.id) : null;
-      if (!shipment) failOn([notFound('Shipment', ['input', 'id'])]);
-      if (shipment!.status !== 'SHIPPED') failOn([userError('INVALID_STATUS', ['input', 'id'], `The shipment is ${shipment!.status}; only shipped ones are delivered`)]);
-      const order = await orderForUpdate(tx, ctx, shipment!.orderId);
+      const shipment = await findOrFail(input.id, (id) => shipmentsQ.lockShipment(tx, ctx.tenantId, id), 'Shipment', ['input', 'id']);
+      if (shipment.status !== 'SHIPPED') failOn([userError('INVALID_STATUS', ['input', 'id'], `The shipment is ${shipment.status}; only shipped ones are delivered`)]);
+      const order = await orderForUpdate(tx, ctx, shipment.orderId);
       const now = new Date();
-      const delivered = await shipmentsQ.updateShipment(tx, ctx.tenantId, shipment!.id, { status: 'DELIVERED', deliveredAt: now });
+      const delivered = await shipmentsQ.updateShipment(tx, ctx.tenantId, shipment.id, { status: 'DELIVERED', deliveredAt: now });
       const all = await shipmentsQ.shipmentsOfOrders(tx, ctx.tenantId, [order.id]);
       // The order is delivered when it is fully shipped and every shipment has arrived.
       if (order.status === 'SHIPPED' && all.every((s) => s.status === 'DELIVERED')) {

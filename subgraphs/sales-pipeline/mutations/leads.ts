@@ -4,7 +4,7 @@ import { missingCustomer } from '../../../lib/customer-directory.js';
 import { forbidden, notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { checkMoney, type MoneyInput } from '../../../lib/money.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import type { SalesContext } from '../context.js';
 import * as leadsQ from '../db/lead-queries.js';
@@ -17,9 +17,8 @@ import { openOpportunity, opportunityFieldErrors } from './opportunities.js';
 type LeadInput = LeadFields & { customFields?: Record<string, unknown> | null };
 
 export async function leadForUpdate(tx: Queryable, ctx: SalesContext, id: string, field: string[] = ['input', 'id']): Promise<LeadRow> {
-  const lead = isUuid(id) ? await leadsQ.lockLead(tx, ctx.tenantId, id) : null;
-  if (!lead) failOn([notFound('Lead', field)]);
-  return lead!;
+  const lead = await findOrFail(id, (id) => leadsQ.lockLead(tx, ctx.tenantId, id), 'Lead', field);
+  return lead;
 }
 
 function refuseClosedLead(lead: LeadRow, field: string[] = ['input', 'id']) {

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../../lib/db.js';
 import { notFound, userError, type UserError } from '../../../lib/errors.js';
-import { isUuid, uuidv7 } from '../../../lib/ids.js';
+import { uuidv7 } from '../../../lib/ids.js';
 import { checkMoney, type MoneyInput } from '../../../lib/money.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { SalesContext } from '../context.js';
@@ -66,10 +66,9 @@ export async function openOpportunity(tx: Queryable, ctx: SalesContext, input: N
 
 /** The opportunity to change, locked; a closed one can't be edited. */
 export async function openOpportunityForUpdate(tx: Queryable, ctx: SalesContext, id: string, field: string[]): Promise<OpportunityRow> {
-  const opportunity = isUuid(id) ? await opps.lockOpportunity(tx, ctx.tenantId, id) : null;
-  if (!opportunity) failOn([notFound('Opportunity', field)]);
-  if (opportunity!.status !== 'OPEN') failOn([userError('OPPORTUNITY_CLOSED', field, `The opportunity is ${opportunity!.status} and can't be changed`)]);
-  return opportunity!;
+  const opportunity = await findOrFail(id, (id) => opps.lockOpportunity(tx, ctx.tenantId, id), 'Opportunity', field);
+  if (opportunity.status !== 'OPEN') failOn([userError('OPPORTUNITY_CLOSED', field, `The opportunity is ${opportunity.status} and can't be changed`)]);
+  return opportunity;
 }
 
 /** Moves the opportunity to a stage: into WON or LOST it closes, anything else keeps it open. */
@@ -88,10 +87,9 @@ async function moveTo(tx: Queryable, ctx: SalesContext, opportunity: Opportunity
 const stageOfKind = async (tx: Queryable, ctx: SalesContext, kind: 'WON' | 'LOST') => liveStages(await allStages(tx, ctx.tenantId)).find((s) => s.kind === kind)!;
 
 async function lineForUpdate(tx: Queryable, ctx: SalesContext, id: string) {
-  const line = isUuid(id) ? await opps.lineById(tx, ctx.tenantId, id) : null;
-  if (!line) failOn([notFound('Opportunity line', ['input', 'id'])]);
-  const opportunity = await openOpportunityForUpdate(tx, ctx, line!.opportunityId, ['input', 'id']);
-  return { line: line!, opportunity };
+  const line = await findOrFail(id, (id) => opps.lineById(tx, ctx.tenantId, id), 'Opportunity line', ['input', 'id']);
+  const opportunity = await openOpportunityForUpdate(tx, ctx, line.opportunityId, ['input', 'id']);
+  return { line: line, opportunity };
 }
 
 export const opportunityMutations = {

@@ -1,9 +1,9 @@
 import { todayUtc } from '../../../lib/dates.js';
 import type { Queryable } from '../../../lib/db.js';
-import { notFound, userError } from '../../../lib/errors.js';
-import { isUuid, uuidv7 } from '../../../lib/ids.js';
+import { userError } from '../../../lib/errors.js';
+import { uuidv7 } from '../../../lib/ids.js';
 import type { MoneyInput } from '../../../lib/money.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import type { SalesContext } from '../context.js';
 import { linesOfOpportunities, updateOpportunity } from '../db/opportunity-queries.js';
 import { nextQuoteNumber } from '../db/queries.js';
@@ -14,12 +14,11 @@ import { openOpportunityForUpdate } from './opportunities.js';
 
 /** The quote, locked, in one of the statuses the action needs (an expired quote is in none). */
 async function quoteInStatus(tx: Queryable, ctx: SalesContext, id: string, allowed: string[], field = ['input', 'id']): Promise<QuoteRow> {
-  const quote = isUuid(id) ? await quotesQ.lockQuote(tx, ctx.tenantId, id) : null;
-  if (!quote) failOn([notFound('Quote', field)]);
-  const status = quoteStatus(quote!, todayUtc());
-  if (status === 'EXPIRED') failOn([userError('QUOTE_EXPIRED', field, `The quote expired on ${quote!.validUntil}`)]);
+  const quote = await findOrFail(id, (id) => quotesQ.lockQuote(tx, ctx.tenantId, id), 'Quote', field);
+  const status = quoteStatus(quote, todayUtc());
+  if (status === 'EXPIRED') failOn([userError('QUOTE_EXPIRED', field, `The quote expired on ${quote.validUntil}`)]);
   if (!allowed.includes(status)) failOn([userError('INVALID_QUOTE_STATUS', field, `The quote is ${status}; this needs ${allowed.join(' or ')}`)]);
-  return quote!;
+  return quote;
 }
 
 export const quoteMutations = {
@@ -50,13 +49,12 @@ export const quoteMutations = {
     ctx: SalesContext,
   ) =>
     inTransaction(ctx.database, async (tx) => {
-      const line = isUuid(input.id) ? await quotesQ.quoteLineById(tx, ctx.tenantId, input.id) : null;
-      if (!line) failOn([notFound('Quote line', ['input', 'id'])]);
-      const quote = await quoteInStatus(tx, ctx, line!.quoteId, ['DRAFT']);
+      const line = await findOrFail(input.id, (id) => quotesQ.quoteLineById(tx, ctx.tenantId, id), 'Quote line', ['input', 'id']);
+      const quote = await quoteInStatus(tx, ctx, line.quoteId, ['DRAFT']);
       const { id: _id, ...fields } = input;
-      const { values, errors } = lineValues(fields, { currency: quote.currency, creating: false, field: ['input'], current: line! });
+      const { values, errors } = lineValues(fields, { currency: quote.currency, creating: false, field: ['input'], current: line });
       failOn(errors);
-      await quotesQ.updateQuoteLine(tx, ctx.tenantId, line!.id, values);
+      await quotesQ.updateQuoteLine(tx, ctx.tenantId, line.id, values);
       return { quote };
     }),
 
