@@ -4,11 +4,20 @@ import type { SalesContext } from '../context.js';
 import type { QuoteRow } from '../db/schema.js';
 import { formatQuoteNumber, quoteStatus } from '../rules.js';
 
-async function totals(quote: QuoteRow, ctx: SalesContext) {
-  const lines = await ctx.loaders.linesOfQuote.load(quote.id);
-  const subtotal = lines.reduce((sum, l) => sum.plus(l.grossAmount), dec(0));
-  const total = lines.reduce((sum, l) => sum.plus(l.amount), dec(0));
-  return { subtotal: subtotal.toFixed(2), total: total.toFixed(2), discount: subtotal.minus(total).toFixed(2) };
+const computed = new WeakMap<QuoteRow, Promise<{ subtotal: string; total: string; discount: string }>>();
+
+/** Subtotal, total and discount of a quote, summed once however many of them are selected. */
+function totals(quote: QuoteRow, ctx: SalesContext) {
+  let result = computed.get(quote);
+  if (!result) {
+    result = ctx.loaders.linesOfQuote.load(quote.id).then((lines) => {
+      const subtotal = lines.reduce((sum, l) => sum.plus(l.grossAmount), dec(0));
+      const total = lines.reduce((sum, l) => sum.plus(l.amount), dec(0));
+      return { subtotal: subtotal.toFixed(2), total: total.toFixed(2), discount: subtotal.minus(total).toFixed(2) };
+    });
+    computed.set(quote, result);
+  }
+  return result;
 }
 
 export const Quote = {
