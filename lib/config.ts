@@ -30,6 +30,20 @@ export function subgraphUrl(name: SubgraphName): string {
   return process.env[`${envPrefix(name)}_URL`] ?? `http://127.0.0.1:${subgraphPort(name)}/graphql`;
 }
 
+/** Where a subgraph takes event deliveries from relays: its `/events` endpoint. */
+export function subgraphEventsUrl(name: SubgraphName): string {
+  return process.env[`${envPrefix(name)}_EVENTS_URL`] ?? subgraphUrl(name).replace(/\/graphql$/, '/events');
+}
+
+/** The relay's retry policy (EVENT_MAX_ATTEMPTS, EVENT_RETRY_BASE_MS, EVENT_POLL_MS). */
+export function relaySettings() {
+  return {
+    maxAttempts: intFromEnv('EVENT_MAX_ATTEMPTS', 10),
+    retryBaseMs: intFromEnv('EVENT_RETRY_BASE_MS', 1000),
+    pollMs: intFromEnv('EVENT_POLL_MS', 1000),
+  };
+}
+
 /** A subgraph may have its own database; otherwise all share DATABASE_URL. */
 export function subgraphDatabaseUrl(name: SubgraphName): string | undefined {
   return process.env[`${envPrefix(name)}_DATABASE_URL`] ?? process.env.DATABASE_URL;

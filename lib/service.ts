@@ -1,4 +1,5 @@
-import { loadSecrets, subgraphDatabaseUrl, subgraphPort, type SubgraphName } from './config.js';
+import { ACTIVE_SUBGRAPHS, loadSecrets, relaySettings, subgraphDatabaseUrl, subgraphEventsUrl, subgraphPort, type SubgraphName } from './config.js';
+import { Relay } from './events/relay.js';
 import { connect, type Database } from './db.js';
 import { logger, redactUrl } from './logger.js';
 import { migrateSubgraph } from './migrate.js';
@@ -18,8 +19,20 @@ export async function runSubgraphService<C extends BaseContext>(name: SubgraphNa
   const subgraph = build(database);
   await subgraph.apollo.start();
   const server = await serveSubgraph(subgraph, { port: subgraphPort(name), host: process.env.HOST ?? '127.0.0.1', signingSecret });
+  // The relay has its own connections: a batch being delivered holds one, and LISTEN holds another.
+  const relayDatabase = connect(url, { max: 2 });
+  const relay = new Relay({
+    outbox: subgraph.outbox,
+    database: relayDatabase,
+    targets: Object.fromEntries(ACTIVE_SUBGRAPHS.map((target) => [target, subgraphEventsUrl(target)])),
+    signingSecret,
+    ...relaySettings(),
+  });
+  await relay.start();
   logger.info({ subgraph: name, url: server.url, database: redactUrl(url) }, 'subgraph listening');
   const stop = async () => {
+    await relay.stop();
+    await relayDatabase.close();
     await server.close();
     await subgraph.close();
     await database.close();

@@ -8,6 +8,9 @@ import { verifyUpstream, type ForwardedAuth } from './auth.js';
 import type { BaseContext } from './context.js';
 import { PUBLIC_ERROR_CODES } from './errors.js';
 import { logger } from './logger.js';
+import { RejectedEvent } from './events/inbox.js';
+import type { Outbox } from './events/outbox.js';
+import { EVENT_SIGNATURE_HEADER, verifyDelivery } from './events/signature.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -16,6 +19,9 @@ export interface Subgraph<TContext extends BaseContext> {
   name: string;
   apollo: ApolloServer<TContext>;
   contextFor(auth: ForwardedAuth): Promise<TContext>;
+  outbox: Outbox;
+  /** Applies a delivered event once; a repeat is recognised and changes nothing. */
+  consume(event: unknown): Promise<'applied' | 'duplicate'>;
   /** Resolves when the subgraph can serve, including its database. */
   health(): Promise<void>;
   close(): Promise<void>;
@@ -60,13 +66,45 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 /**
+ * `POST /events`: a relay delivering an event. Only signed deliveries addressed to this subgraph
+ * are read. 200 once the effect is committed (or was already); 4xx when the event can never apply
+ * (the relay dead-letters it); 5xx when trying again later may work.
+ */
+async function receiveEvent(subgraph: Subgraph<any>, req: http.IncomingMessage, res: http.ServerResponse, secret: string) {
+  const raw = await readBody(req);
+  const signature = req.headers[EVENT_SIGNATURE_HEADER];
+  if (!verifyDelivery(secret, subgraph.name, raw, typeof signature === 'string' ? signature : undefined)) {
+    logger.warn({ subgraph: subgraph.name, remote: req.socket.remoteAddress }, 'refused an event delivery without a valid signature');
+    return send(res, 401, errorBody('Event deliveries must be signed by a relay', 'UNAUTHENTICATED'));
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return send(res, 400, errorBody('The body must be JSON', 'BAD_REQUEST'));
+  }
+  try {
+    const status = await subgraph.consume(body);
+    logger.info({ subgraph: subgraph.name, event: (body as { id?: string }).id, type: (body as { type?: string }).type, status }, 'event consumed');
+    return send(res, 200, { status });
+  } catch (error) {
+    if (error instanceof RejectedEvent) {
+      logger.error({ subgraph: subgraph.name, event: (body as { id?: string }).id, reason: error.message }, 'event rejected');
+      return send(res, 422, errorBody(error.message, 'EVENT_REJECTED'));
+    }
+    logger.error({ subgraph: subgraph.name, err: error, event: (body as { id?: string }).id }, 'event handler failed; the relay will retry');
+    return send(res, 500, errorBody('The event could not be applied now', 'INTERNAL_SERVER_ERROR'));
+  }
+}
+
+/**
  * Serves a subgraph over HTTP: `GET /healthz`, and `POST /graphql` for requests that carry the
  * gateway's signature. Anything unsigned is answered 401 before GraphQL runs.
  */
 export async function serveSubgraph<TContext extends BaseContext>(
   subgraph: Subgraph<TContext>,
   opts: { port: number; host?: string; signingSecret: string },
-): Promise<{ url: string; close(): Promise<void> }> {
+): Promise<{ url: string; eventsUrl: string; close(): Promise<void> }> {
   const log = logger.child({ subgraph: subgraph.name });
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -75,6 +113,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
         await subgraph.health();
         return send(res, 200, { status: 'ok' });
       }
+      if (url.pathname === '/events' && req.method === 'POST') return await receiveEvent(subgraph, req, res, opts.signingSecret);
       if (url.pathname !== '/graphql') return send(res, 404, errorBody('Not found', 'NOT_FOUND'));
       if (req.method !== 'POST') return send(res, 405, errorBody('Use POST', 'BAD_REQUEST'));
       const started = performance.now();
@@ -119,6 +158,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    eventsUrl: `http://127.0.0.1:${port}/events`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

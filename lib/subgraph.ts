@@ -11,6 +11,8 @@ import type { Database, Queryable } from './db.js';
 import { logger } from './logger.js';
 import { scalarResolvers } from './scalars.js';
 import { formatSubgraphError, type Subgraph } from './subgraph-server.js';
+import { consumeEvent, parseEnvelope, type EventHandlers } from './events/inbox.js';
+import type { Outbox } from './events/outbox.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,7 +21,10 @@ const schemaFile = (name: string) => readFileSync(path.join(root, 'schema', `${n
 /** A subgraph's SDL: its own file after the shared types (schema/shared.graphql). */
 export const readSdl = (name: string) => `${schemaFile(name)}\n${schemaFile('shared')}`;
 
-export type SubgraphContext<Loaders> = BaseContext & { database: Database; loaders: Loaders };
+export type SubgraphContext<Loaders> = BaseContext & { database: Database; loaders: Loaders; outbox: Outbox };
+
+/** Who event handlers act as: the tenant of the event, no caller scopes. */
+export const EVENT_USER = 'system:events';
 
 /**
  * Builds a subgraph the same way for every domain: its SDL from schema/<name>.graphql, its
@@ -34,6 +39,10 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
   provisionTenant: (db: Queryable, tenantId: string) => Promise<void>;
   /** Clients of other services the resolvers need (added to every request's context). */
   services?: Services;
+  /** Where its mutations publish events (db/schema.ts's event tables). */
+  outbox: Outbox;
+  /** The events it consumes, each applied exactly once (events.ts). */
+  consumes?: EventHandlers<SubgraphContext<Loaders> & Services>;
 }): Subgraph<SubgraphContext<Loaders> & Services> {
   const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(readSdl(opts.name)), resolvers: { ...scalarResolvers, ...opts.resolvers } }));
   // Each mutation starts with fresh DataLoaders: what an earlier mutation of the same operation
@@ -64,12 +73,9 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
     }
     return done;
   };
-  return {
-    name: opts.name,
-    apollo,
-    async contextFor(auth: ForwardedAuth) {
-      await provision(auth.tenantId);
-      return {
+  async function contextFor(auth: ForwardedAuth): Promise<SubgraphContext<Loaders> & Services> {
+    await provision(auth.tenantId);
+    return {
         tenantId: auth.tenantId,
         userId: auth.userId,
         scopes: new Set(auth.scopes),
@@ -77,8 +83,19 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
         log: logger.child({ subgraph: opts.name, requestId: auth.requestId, tenant: auth.tenantId }),
         database: opts.database,
         loaders: opts.createLoaders(opts.database.db, auth.tenantId),
+        outbox: opts.outbox,
         ...(opts.services as Services),
       };
+  }
+  return {
+    name: opts.name,
+    apollo,
+    contextFor,
+    outbox: opts.outbox,
+    async consume(body: unknown) {
+      const event = parseEnvelope(body, opts.name);
+      const ctx = await contextFor({ tenantId: event.tenantId, userId: EVENT_USER, scopes: [], exp: 0, requestId: event.id });
+      return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, ctx);
     },
     async health() {
       await opts.database.sql`select 1`;

@@ -2,6 +2,7 @@ import type { Database } from '../../lib/db.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import { provisionTenant } from './db/queries.js';
 import { createLoaders } from './loaders.js';
+import { consumes, outbox } from './events.js';
 import { Customer } from './resolvers/Customer.js';
 import { Interaction } from './resolvers/Interaction.js';
 import { Mutation } from './resolvers/Mutation.js';
@@ -15,5 +16,7 @@ export function buildCustomerSubgraph(database: Database) {
     database,
     createLoaders,
     provisionTenant,
+    outbox,
+    consumes,
   });
 }

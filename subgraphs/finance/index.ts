@@ -3,6 +3,7 @@ import type { Database } from '../../lib/db.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import { provisionTenant } from './db/queries.js';
 import { createLoaders } from './loaders.js';
+import { consumes, outbox } from './events.js';
 import { Customer } from './resolvers/Customer.js';
 import { Invoice, InvoiceLine, JournalEntry, JournalLine, Payment, PaymentAllocation } from './resolvers/Invoice.js';
 import { Mutation } from './resolvers/Mutation.js';
@@ -19,6 +20,8 @@ export function buildFinanceSubgraph(database: Database, opts: { customerUrl: st
     database,
     createLoaders,
     provisionTenant,
+    outbox,
+    consumes,
     services: { customers: customerDirectoryAt(opts) },
   });
 }

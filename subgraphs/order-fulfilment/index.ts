@@ -4,6 +4,7 @@ import { createSubgraph } from '../../lib/subgraph.js';
 import { creditChecker } from './credit.js';
 import { provisionTenant } from './db/queries.js';
 import { createLoaders } from './loaders.js';
+import { consumes, outbox } from './events.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Product, ReplenishmentRequest, StockLevel, StockMovement } from './resolvers/Product.js';
 import { Query } from './resolvers/Query.js';
@@ -21,6 +22,8 @@ export function buildFulfilmentSubgraph(database: Database, opts: { customerUrl:
     database,
     createLoaders,
     provisionTenant,
+    outbox,
+    consumes,
     services: { customers: customerDirectoryAt(opts), checkCredit: creditChecker(opts) },
   });
 }

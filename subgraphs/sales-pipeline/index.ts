@@ -3,6 +3,7 @@ import type { Database } from '../../lib/db.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import { provisionTenant } from './db/queries.js';
 import { createLoaders } from './loaders.js';
+import { outbox } from './events.js';
 import { Customer } from './resolvers/Customer.js';
 import { Campaign, Lead } from './resolvers/Lead.js';
 import { Mutation } from './resolvers/Mutation.js';
@@ -21,6 +22,7 @@ export function buildSalesSubgraph(database: Database, opts: { customerUrl: stri
     database,
     createLoaders,
     provisionTenant,
+    outbox,
     services: { customers: customerDirectoryAt(opts) },
   });
 }

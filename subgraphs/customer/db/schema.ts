@@ -1,3 +1,4 @@
+import { eventTables } from '../../../lib/events/tables.js';
 import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -136,3 +137,6 @@ export type ContactRow = typeof contacts.$inferSelect;
 export type InteractionRow = typeof interactions.$inferSelect;
 export type ServiceTicketRow = typeof serviceTickets.$inferSelect;
 export type CustomFieldDefinitionRow = typeof customFieldDefinitions.$inferSelect;
+
+/** Events it publishes (outbox + deliveries) and the events it has consumed (inbox). */
+export const { outboxEvents, outboxDeliveries, inbox } = eventTables(customerSchema);

@@ -83,7 +83,9 @@ export const activityMutations = {
       if (current.status !== 'OPEN' && current.status !== 'IN_PROGRESS') {
         failOn([userError('TICKET_NOT_OPEN', ['input', 'id'], `The ticket is ${current.status}, only open tickets can be resolved`)]);
       }
-      return { serviceTicket: await activity.updateTicket(tx, ctx.tenantId, current.id, { status: 'RESOLVED', resolvedAt: new Date() }) };
+      const resolved = await activity.updateTicket(tx, ctx.tenantId, current.id, { status: 'RESOLVED', resolvedAt: new Date() });
+      await ctx.outbox.publish(tx, ctx.tenantId, 'serviceTicket.resolved', { ticketId: resolved.id, customerId: resolved.customerId, resolvedAt: resolved.resolvedAt!.toISOString() });
+      return { serviceTicket: resolved };
     }),
 
   /** A later rating of the same ticket replaces the earlier one. */

@@ -64,8 +64,9 @@ export async function insertPayment(db: Queryable, values: typeof payments.$infe
  * Records allocations and applies them to the payment and the invoices (whose status follows
  * what is paid). The CHECK constraints refuse over-payment even if the caller got it wrong.
  */
+/** Records allocations and updates the invoices; returns the invoices they paid off. */
 export async function applyAllocations(db: Queryable, tenantId: string, paymentId: string, allocations: { invoiceId: string; amount: string }[]) {
-  if (allocations.length === 0) return;
+  if (allocations.length === 0) return [];
   await db
     .insert(paymentAllocations)
     .values(allocations.map((a) => ({ tenantId, paymentId, invoiceId: a.invoiceId, amount: a.amount, createdAt: new Date() })))
@@ -75,12 +76,25 @@ export async function applyAllocations(db: Queryable, tenantId: string, paymentI
     });
   const total = allocations.reduce((sum, a) => sum.plus(a.amount), dec(0)).toFixed(2);
   await db.execute(sql`update finance.payments set allocated = allocated + ${total}::numeric where tenant_id = ${tenantId} and id = ${paymentId}`);
-  await db.execute(sql`
+  const updated = (await db.execute(sql`
     update finance.invoices i
     set amount_paid = i.amount_paid + v.amount,
         status = case when i.amount_paid + v.amount >= i.total then 'PAID' else 'PARTIALLY_PAID' end
     from unnest(${sql.param(allocations.map((a) => a.invoiceId))}::uuid[], ${sql.param(allocations.map((a) => a.amount))}::text[]::numeric[]) as v(id, amount)
-    where i.tenant_id = ${tenantId} and i.id = v.id`);
+    where i.tenant_id = ${tenantId} and i.id = v.id
+    returning i.id, i.year, i.number, i.customer_id, i.order_id, i.total::text, i.currency, i.status`)) as unknown as PaidOff[];
+  return updated.filter((i) => i.status === 'PAID');
+}
+
+export interface PaidOff {
+  id: string;
+  year: number;
+  number: number;
+  customer_id: string;
+  order_id: string | null;
+  total: string;
+  currency: string;
+  status: string;
 }
 
 export async function allocationsOfPayments(db: Queryable, tenantId: string, paymentIds: readonly string[]): Promise<AllocationRow[]> {

@@ -1,3 +1,4 @@
+import { eventTables } from '../../../lib/events/tables.js';
 import { sql } from 'drizzle-orm';
 import { check, date, index, integer, numeric, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -173,3 +174,6 @@ export type PaymentRow = typeof payments.$inferSelect;
 export type AllocationRow = typeof paymentAllocations.$inferSelect;
 export type JournalEntryRow = typeof journalEntries.$inferSelect;
 export type JournalLineRow = typeof journalLines.$inferSelect;
+
+/** Events it publishes (outbox + deliveries) and the events it has consumed (inbox). */
+export const { outboxEvents, outboxDeliveries, inbox } = eventTables(financeSchema);

@@ -60,6 +60,15 @@ export async function issue(tx: Queryable, ctx: FinanceContext, invoice: Invoice
   const number = await nextInvoiceNumber(tx, ctx.tenantId, year);
   const issued = await inv.updateInvoice(tx, ctx.tenantId, invoice.id, { status: 'OPEN', year, number, issueDate, dueDate, issuedAt: new Date() });
   await post(tx, ctx.tenantId, { postedOn: issueDate, description: 'Invoice issued', reference: formatInvoiceNumber(year, number) }, invoicePostings(issued.total, issued.subtotal, issued.taxTotal));
+  await ctx.outbox.publish(tx, ctx.tenantId, 'invoice.issued', {
+    invoiceId: issued.id,
+    number: formatInvoiceNumber(year, number),
+    customerId: issued.customerId,
+    orderId: issued.orderId,
+    total: issued.total,
+    currency: issued.currency,
+    dueDate: issued.dueDate!,
+  });
   return issued;
 }
 

@@ -1,3 +1,4 @@
+import { eventTables } from '../../../lib/events/tables.js';
 import { sql } from 'drizzle-orm';
 import { check, date, index, integer, numeric, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid, boolean } from 'drizzle-orm/pg-core';
 
@@ -231,3 +232,6 @@ export type AllocationRow = typeof allocations.$inferSelect;
 export type ShipmentRow = typeof shipments.$inferSelect;
 export type ShipmentLineRow = typeof shipmentLines.$inferSelect;
 export type ReplenishmentRow = typeof replenishmentRequests.$inferSelect;
+
+/** Events it publishes (outbox + deliveries) and the events it has consumed (inbox). */
+export const { outboxEvents, outboxDeliveries, inbox } = eventTables(fulfilmentSchema);

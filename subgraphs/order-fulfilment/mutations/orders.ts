@@ -11,6 +11,7 @@ import { nextNumber, productsByIds } from '../db/queries.js';
 import type { OrderRow, ProductRow } from '../db/schema.js';
 import { openRequestsOfProducts, raiseRequestIfNoneOpen, shipmentsOfOrders } from '../db/shipment-queries.js';
 import { availableToPromise, formatNumber, replenishmentQuantity } from '../rules.js';
+import { publishOrderCancelled, publishOrderConfirmed } from '../publish.js';
 import { LockedStock } from '../stock.js';
 
 interface LineInput {
@@ -80,11 +81,13 @@ async function confirm(tx: Queryable, ctx: FulfilmentContext, order: OrderRow): 
       dueDate: addDays(today, product.leadTimeDays),
     });
   }
-  return orders.updateOrder(tx, ctx.tenantId, order.id, {
+  const confirmed = await orders.updateOrder(tx, ctx.tenantId, order.id, {
     status: 'CONFIRMED',
     confirmedAt: new Date(),
     promisedDate: await promiseDate(tx, ctx, order, shortfalls, today),
   });
+  await publishOrderConfirmed(tx, ctx, confirmed);
+  return confirmed;
 }
 
 /**
@@ -200,6 +203,7 @@ export const orderMutations = {
       }
       const cancelled = await orders.updateOrder(tx, ctx.tenantId, order.id, { status: 'CANCELLED', cancelledAt: new Date() });
       if (order.status === 'CONFIRMED') await releaseAll(tx, ctx, order);
+      await publishOrderCancelled(tx, ctx, cancelled, order.status === 'CONFIRMED');
       return { order: cancelled };
     }),
 

@@ -8,6 +8,7 @@ import * as orders from '../db/order-queries.js';
 import { nextNumber } from '../db/queries.js';
 import * as shipmentsQ from '../db/shipment-queries.js';
 import { formatNumber } from '../rules.js';
+import { publishDelivered, publishShipped } from '../publish.js';
 import { LockedStock } from '../stock.js';
 import { warehouseFor } from './catalogue.js';
 import { orderForUpdate } from './orders.js';
@@ -105,7 +106,9 @@ export const shipmentMutations = {
       const lines = await orders.linesOfOrders(tx, ctx.tenantId, [order.id]);
       const complete = lines.every((l) => dec(l.shipped).eq(l.quantity));
       await orders.updateOrder(tx, ctx.tenantId, order.id, complete ? { status: 'SHIPPED', shippedAt: now } : { status: 'PARTIALLY_SHIPPED' });
-      return { shipment: await shipmentsQ.updateShipment(tx, ctx.tenantId, shipment.id, { status: 'SHIPPED', shippedAt: now, ...carrier }) };
+      const sent = await shipmentsQ.updateShipment(tx, ctx.tenantId, shipment.id, { status: 'SHIPPED', shippedAt: now, ...carrier });
+      await publishShipped(tx, ctx, sent, order);
+      return { shipment: sent };
     }),
 
   markShipmentDelivered: (_: unknown, { input }: { input: { id: string } }, ctx: FulfilmentContext) =>
@@ -120,6 +123,7 @@ export const shipmentMutations = {
       if (order.status === 'SHIPPED' && all.every((s) => s.status === 'DELIVERED')) {
         await orders.updateOrder(tx, ctx.tenantId, order.id, { status: 'DELIVERED', deliveredAt: now });
       }
+      await publishDelivered(tx, ctx, delivered, order);
       return { shipment: delivered };
     }),
 };

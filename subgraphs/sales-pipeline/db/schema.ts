@@ -1,3 +1,4 @@
+import { eventTables } from '../../../lib/events/tables.js';
 import { sql } from 'drizzle-orm';
 import { date, index, integer, jsonb, numeric, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -195,3 +196,6 @@ export type LineRow = typeof opportunityLines.$inferSelect;
 export type StageVisitRow = typeof stageHistory.$inferSelect;
 export type QuoteRow = typeof quotes.$inferSelect;
 export type QuoteLineRow = typeof quoteLines.$inferSelect;
+
+/** Events it publishes (outbox + deliveries) and the events it has consumed (inbox). */
+export const { outboxEvents, outboxDeliveries, inbox } = eventTables(salesSchema);

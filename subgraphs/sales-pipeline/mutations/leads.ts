@@ -220,6 +220,7 @@ async function convertLead(
       opportunityId: opportunity.id,
       pendingCustomerId: null,
     });
+    await ctx.outbox.publish(tx, ctx.tenantId, 'lead.converted', { leadId: lead.id, customerId: reserved.customerId!, opportunityId: opportunity.id });
     return { lead: converted, opportunity, customer: { __typename: 'Customer', id: reserved.customerId! } };
   });
   return { lead: null, customer: null, opportunity: null, ...result };

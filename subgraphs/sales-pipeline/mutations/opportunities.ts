@@ -77,10 +77,28 @@ async function moveTo(tx: Queryable, ctx: SalesContext, opportunity: Opportunity
   const now = new Date();
   await opps.recordStageEntry(tx, ctx.tenantId, opportunity.id, stage.id, now);
   const closing = stage.kind === 'WON' || stage.kind === 'LOST';
-  return opps.updateOpportunity(tx, ctx.tenantId, opportunity.id, {
+  const moved = await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id, {
     stageId: stage.id,
     ...(closing ? { status: stage.kind, closedAt: now } : {}),
     ...(stage.kind === 'LOST' ? { lostReason } : {}),
+  });
+  if (stage.kind === 'WON') await publishWon(tx, ctx, moved);
+  if (stage.kind === 'LOST') await ctx.outbox.publish(tx, ctx.tenantId, 'opportunity.lost', { opportunityId: moved.id, customerId: moved.customerId, reason: lostReason });
+  return moved;
+}
+
+/** opportunity.won carries the lines order-fulfilment turns into a draft order (those naming a product). */
+async function publishWon(tx: Queryable, ctx: SalesContext, won: OpportunityRow) {
+  const lines = await opps.linesOfOpportunities(tx, ctx.tenantId, [won.id]);
+  await ctx.outbox.publish(tx, ctx.tenantId, 'opportunity.won', {
+    opportunityId: won.id,
+    customerId: won.customerId,
+    title: won.title,
+    currency: won.currency,
+    amount: won.amount,
+    lines: lines
+      .filter((l) => l.productId)
+      .map((l) => ({ productId: l.productId!, quantity: l.quantity, unitPrice: l.unitPrice, discountPercent: l.discountPercent })),
   });
 }
 

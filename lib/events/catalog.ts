@@ -1,0 +1,63 @@
+import type { SubgraphName } from '../config.js';
+
+/**
+ * Every event the graph publishes: who publishes it, its payload version, and which subgraphs
+ * consume it. Events nobody consumes yet are still recorded (for webhooks and the audit trail).
+ * Payloads carry what consumers need so that no consumer has to call back into the publisher.
+ */
+export const EVENT_CATALOG = {
+  'lead.converted': { publisher: 'sales-pipeline', version: 1, subscribers: [] },
+  'opportunity.won': { publisher: 'sales-pipeline', version: 1, subscribers: ['order-fulfilment'] },
+  'opportunity.lost': { publisher: 'sales-pipeline', version: 1, subscribers: [] },
+  'salesOrder.confirmed': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance'] },
+  'salesOrder.cancelled': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance'] },
+  'shipment.shipped': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance'] },
+  'shipment.delivered': { publisher: 'order-fulfilment', version: 1, subscribers: ['customer'] },
+  'invoice.issued': { publisher: 'finance', version: 1, subscribers: [] },
+  'invoice.paid': { publisher: 'finance', version: 1, subscribers: ['customer'] },
+  'serviceTicket.resolved': { publisher: 'customer', version: 1, subscribers: [] },
+} as const satisfies Record<string, { publisher: SubgraphName; version: number; subscribers: readonly SubgraphName[] }>;
+
+export type EventType = keyof typeof EVENT_CATALOG;
+
+export const isEventType = (value: unknown): value is EventType => typeof value === 'string' && Object.hasOwn(EVENT_CATALOG, value);
+
+interface Line {
+  productId: string;
+  quantity: string;
+  unitPrice: string;
+  discountPercent: string;
+}
+
+/** What each event carries (amounts are decimal strings in the tenant's currency). */
+export interface EventPayloads {
+  'lead.converted': { leadId: string; customerId: string; opportunityId: string | null };
+  'opportunity.won': { opportunityId: string; customerId: string; title: string; currency: string; amount: string; lines: Line[] };
+  'opportunity.lost': { opportunityId: string; customerId: string; reason: string | null };
+  'salesOrder.confirmed': { orderId: string; number: string; customerId: string; opportunityId: string | null; total: string; currency: string };
+  'salesOrder.cancelled': { orderId: string; number: string; customerId: string; total: string; currency: string; wasConfirmed: boolean };
+  'shipment.shipped': {
+    shipmentId: string;
+    number: string;
+    orderId: string;
+    orderNumber: string;
+    customerId: string;
+    currency: string;
+    shippedOn: string;
+    lines: (Line & { orderLineId: string; sku: string; name: string; unitCost: string })[];
+  };
+  'shipment.delivered': { shipmentId: string; orderId: string; customerId: string; deliveredOn: string; orderTotal: string; currency: string };
+  'invoice.issued': { invoiceId: string; number: string; customerId: string; orderId: string | null; total: string; currency: string; dueDate: string };
+  'invoice.paid': { invoiceId: string; number: string; customerId: string; orderId: string | null; total: string; currency: string; paidOn: string };
+  'serviceTicket.resolved': { ticketId: string; customerId: string; resolvedAt: string };
+}
+
+/** An event as stored, delivered and handed to consumers. */
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  version: number;
+  tenantId: string;
+  occurredAt: string;
+  payload: EventPayloads[T];
+}

@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import { SUBGRAPHS, type SubgraphName } from '../config.js';
+import type { Queryable } from '../db.js';
+import { uuidv7 } from '../ids.js';
+import { EVENT_CATALOG, type EventEnvelope, type EventPayloads, type EventType } from './catalog.js';
+import type { EventTables } from './tables.js';
+
+/** The NOTIFY channel a publisher's relay listens on. */
+export const channelOf = (publisher: SubgraphName) => `outbox_${SUBGRAPHS[publisher].schema}`;
+
+/**
+ * Writes events in the caller's transaction: they exist if and only if the state change that
+ * caused them commits. NOTIFY is transactional too, so the relay wakes exactly when they commit.
+ */
+export class Outbox {
+  constructor(
+    readonly publisher: SubgraphName,
+    readonly tables: EventTables,
+  ) {}
+
+  async publish<T extends EventType>(tx: Queryable, tenantId: string, type: T, payload: EventPayloads[T]): Promise<EventEnvelope<T>> {
+    const entry = EVENT_CATALOG[type];
+    if (entry.publisher !== this.publisher) throw new Error(`${this.publisher} does not publish ${type}`);
+    const now = new Date();
+    const event: EventEnvelope<T> = { id: uuidv7(), type, version: entry.version, tenantId, occurredAt: now.toISOString(), payload };
+    await tx.insert(this.tables.outboxEvents).values({ tenantId, id: event.id, type, version: entry.version, payload: payload as never, occurredAt: now });
+    if (entry.subscribers.length > 0) {
+      await tx
+        .insert(this.tables.outboxDeliveries)
+        .values(entry.subscribers.map((subscriber) => ({ tenantId, eventId: event.id, subscriber, status: 'PENDING', nextAttemptAt: now })));
+      await tx.execute(sql`select pg_notify(${channelOf(this.publisher)}, '')`);
+    }
+    return event;
+  }
+}

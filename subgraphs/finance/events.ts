@@ -1,0 +1,10 @@
+import { Outbox } from '../../lib/events/outbox.js';
+import type { EventHandlers } from '../../lib/events/inbox.js';
+import type { FinanceContext } from './context.js';
+import { inbox, outboxDeliveries, outboxEvents } from './db/schema.js';
+
+/** Publishes invoice.issued and invoice.paid. */
+export const outbox = new Outbox('finance', { outboxEvents, outboxDeliveries, inbox });
+
+/** Consumes salesOrder.confirmed/cancelled (exposure) and shipment.shipped (invoice + cost of goods sold). */
+export const consumes: EventHandlers<FinanceContext> = {};

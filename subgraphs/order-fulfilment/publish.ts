@@ -1,0 +1,69 @@
+import { todayUtc } from '../../lib/dates.js';
+import type { Queryable } from '../../lib/db.js';
+import type { FulfilmentContext } from './context.js';
+import { linesOfOrders } from './db/order-queries.js';
+import { productsByIds } from './db/queries.js';
+import type { OrderRow, ShipmentRow } from './db/schema.js';
+import { linesOfShipments } from './db/shipment-queries.js';
+import { formatNumber } from './rules.js';
+
+/** The events order-fulfilment publishes, each in the transaction of the change it reports. */
+
+export const publishOrderConfirmed = (tx: Queryable, ctx: FulfilmentContext, order: OrderRow) =>
+  ctx.outbox.publish(tx, ctx.tenantId, 'salesOrder.confirmed', {
+    orderId: order.id,
+    number: formatNumber('SO', order.number),
+    customerId: order.customerId,
+    opportunityId: order.opportunityId,
+    total: order.total,
+    currency: order.currency,
+  });
+
+export const publishOrderCancelled = (tx: Queryable, ctx: FulfilmentContext, order: OrderRow, wasConfirmed: boolean) =>
+  ctx.outbox.publish(tx, ctx.tenantId, 'salesOrder.cancelled', {
+    orderId: order.id,
+    number: formatNumber('SO', order.number),
+    customerId: order.customerId,
+    total: order.total,
+    currency: order.currency,
+    wasConfirmed,
+  });
+
+/** What finance needs to bill the shipment and post its cost: quantities, the order's prices, unit costs. */
+export async function publishShipped(tx: Queryable, ctx: FulfilmentContext, shipment: ShipmentRow, order: OrderRow) {
+  const [shipped, orderLines] = await Promise.all([linesOfShipments(tx, ctx.tenantId, [shipment.id]), linesOfOrders(tx, ctx.tenantId, [order.id])]);
+  const products = new Map((await productsByIds(tx, ctx.tenantId, [...new Set(shipped.map((l) => l.productId))])).map((p) => [p.id, p]));
+  await ctx.outbox.publish(tx, ctx.tenantId, 'shipment.shipped', {
+    shipmentId: shipment.id,
+    number: formatNumber('SH', shipment.number),
+    orderId: order.id,
+    orderNumber: formatNumber('SO', order.number),
+    customerId: order.customerId,
+    currency: order.currency,
+    shippedOn: todayUtc(),
+    lines: shipped.map((line) => {
+      const orderLine = orderLines.find((l) => l.id === line.orderLineId)!;
+      const product = products.get(line.productId)!;
+      return {
+        orderLineId: line.orderLineId,
+        productId: line.productId,
+        sku: product.sku,
+        name: product.name,
+        quantity: line.quantity,
+        unitPrice: orderLine.unitPrice,
+        discountPercent: orderLine.discountPercent,
+        unitCost: product.unitCost,
+      };
+    }),
+  });
+}
+
+export const publishDelivered = (tx: Queryable, ctx: FulfilmentContext, shipment: ShipmentRow, order: OrderRow) =>
+  ctx.outbox.publish(tx, ctx.tenantId, 'shipment.delivered', {
+    shipmentId: shipment.id,
+    orderId: order.id,
+    customerId: order.customerId,
+    deliveredOn: todayUtc(),
+    orderTotal: order.total,
+    currency: order.currency,
+  });
