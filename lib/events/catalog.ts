@@ -13,8 +13,9 @@ export const EVENT_CATALOG = {
   'salesOrder.cancelled': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance'] },
   'shipment.shipped': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance'] },
   'shipment.delivered': { publisher: 'order-fulfilment', version: 1, subscribers: ['customer'] },
-  'invoice.issued': { publisher: 'finance', version: 1, subscribers: [] },
+  'invoice.issued': { publisher: 'finance', version: 1, subscribers: ['customer'] },
   'invoice.paid': { publisher: 'finance', version: 1, subscribers: ['customer'] },
+  'invoice.voided': { publisher: 'finance', version: 1, subscribers: ['customer'] },
   'serviceTicket.resolved': { publisher: 'customer', version: 1, subscribers: [] },
 } as const satisfies Record<string, { publisher: SubgraphName; version: number; subscribers: readonly SubgraphName[] }>;
 
@@ -49,6 +50,7 @@ export interface EventPayloads {
   'shipment.delivered': { shipmentId: string; orderId: string; customerId: string; deliveredOn: string; orderTotal: string; currency: string };
   'invoice.issued': { invoiceId: string; number: string; customerId: string; orderId: string | null; total: string; currency: string; dueDate: string };
   'invoice.paid': { invoiceId: string; number: string; customerId: string; orderId: string | null; total: string; currency: string; paidOn: string };
+  'invoice.voided': { invoiceId: string; number: string; customerId: string };
   'serviceTicket.resolved': { ticketId: string; customerId: string; resolvedAt: string };
 }
 

@@ -3,7 +3,7 @@ import type { EventHandlers } from '../../lib/events/inbox.js';
 import type { FinanceContext } from './context.js';
 import { inbox, outboxDeliveries, outboxEvents } from './db/schema.js';
 
-/** Publishes invoice.issued and invoice.paid. */
+/** Publishes invoice.issued, invoice.paid and invoice.voided. */
 export const outbox = new Outbox('finance', { outboxEvents, outboxDeliveries, inbox });
 
 /** Consumes salesOrder.confirmed/cancelled (exposure) and shipment.shipped (invoice + cost of goods sold). */

@@ -106,6 +106,7 @@ export const invoiceMutations = {
       const reference = formatInvoiceNumber(invoice.year!, invoice.number!);
       const original = (await postingsOf(tx, ctx.tenantId, reference)).map((p) => ({ account: p.account_code as AccountCode, debit: p.debit, credit: p.credit }));
       await post(tx, ctx.tenantId, { postedOn: todayUtc(), description: `Invoice voided${reason ? `: ${reason}` : ''}`, reference }, reversal(original));
+      await ctx.outbox.publish(tx, ctx.tenantId, 'invoice.voided', { invoiceId: invoice.id, number: reference, customerId: invoice.customerId });
       return { invoice: await inv.updateInvoice(tx, ctx.tenantId, invoice.id, { status: 'VOID', voidedAt: new Date() }) };
     }),
 };
