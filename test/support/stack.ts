@@ -12,10 +12,13 @@ export interface GraphQLResponse<T = any> {
   headers: Headers;
 }
 
+const runningGraphs = new Set<Awaited<ReturnType<typeof startLocalGraph>>>();
+
 /** The whole graph in this test process, on the test database, with helpers to call it. */
 export async function startStack(opts: { poolSize?: number } = {}) {
   const graph = await startLocalGraph(inject('databaseUrl'), opts);
   const { secrets, gatewayUrl } = graph;
+  runningGraphs.add(graph);
 
   const token = (tenantId: string, scopes: readonly string[] = ALL_SCOPES, extra: { userId?: string; expiresIn?: string | number } = {}) =>
     signToken(secrets.jwtSecret!, { tenantId, scopes, ...extra });
@@ -32,6 +35,10 @@ export async function startStack(opts: { poolSize?: number } = {}) {
 
   return {
     ...graph,
+    close: () => {
+      runningGraphs.delete(graph);
+      return graph.close();
+    },
     token,
     post,
     /** Runs an operation through the gateway as `auth` (a token string). */
@@ -50,6 +57,8 @@ export const newTenant = (prefix = 't') => `${prefix}-${randomBytes(6).toString(
  * tenant id, so its presence among the parameters attributes the statement.
  */
 export async function countStatements<T>(tenantId: string, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  // Events still on their way would be counted too: deliver them first.
+  await Promise.all([...runningGraphs].map((g) => g.settle()));
   const statements: string[] = [];
   const stop = onQuery((query, params) => {
     if (params.includes(tenantId)) statements.push(query);
