@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
 import { isUuid } from './ids.js';
 
-/** One row per id, null for ids that do not exist (or are not UUIDs): one query per batch. */
-export function rowsById<Row extends { id: string }>(fetch: (ids: readonly string[]) => Promise<Row[]>) {
+/** One row per id (or per `keyOf` key), null for ids that do not exist (or are not UUIDs): one query per batch. */
+export function rowsById<Row extends { id: string }>(fetch: (ids: readonly string[]) => Promise<Row[]>, keyOf: (row: Row) => string = (row) => row.id) {
   return new DataLoader<string, Row | null>(async (ids) => {
     const valid = ids.filter(isUuid);
     const rows = valid.length ? await fetch(valid) : [];
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byId = new Map(rows.map((r) => [keyOf(r), r]));
     return ids.map((id) => byId.get(id) ?? null);
   });
 }

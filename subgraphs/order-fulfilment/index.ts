@@ -8,7 +8,7 @@ import { consumes, outbox } from './events.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Product, ReplenishmentRequest, StockLevel, StockMovement } from './resolvers/Product.js';
 import { Query } from './resolvers/Query.js';
-import { Customer, SalesOrder, SalesOrderLine, Shipment, ShipmentLine } from './resolvers/SalesOrder.js';
+import { Customer, Opportunity, SalesOrder, SalesOrderLine, Shipment, ShipmentLine } from './resolvers/SalesOrder.js';
 
 /**
  * The order-fulfilment subgraph (ERP operations): products, warehouses, the stock ledger, sales
@@ -18,7 +18,7 @@ import { Customer, SalesOrder, SalesOrderLine, Shipment, ShipmentLine } from './
 export function buildFulfilmentSubgraph(database: Database, opts: { customerUrl: string; financeUrl: string; signingSecret: string }) {
   return createSubgraph({
     name: 'order-fulfilment',
-    resolvers: { Query, Mutation, Product, StockLevel, StockMovement, ReplenishmentRequest, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, Customer },
+    resolvers: { Query, Mutation, Product, StockLevel, StockMovement, ReplenishmentRequest, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, Customer, Opportunity },
     database,
     createLoaders,
     provisionTenant,

@@ -24,6 +24,7 @@ export function createLoaders(db: Queryable, tenantId: string) {
     openRequestsOfProduct: childrenOf((ids) => shipmentsQ.openRequestsOfProducts(db, tenantId, ids), (r) => r.productId),
     backlogOfProduct: aggregateOf((ids) => orders.backlogOfProducts(db, tenantId, ids), (r) => r.product_id, (r) => r.backlog, '0'),
     order: rowsById((ids) => orders.ordersByIds(db, tenantId, ids)),
+    orderOfOpportunity: rowsById((ids) => orders.ordersOfOpportunities(db, tenantId, ids), (o) => o.opportunityId!),
     linesOfOrder: childrenOf((ids) => orders.linesOfOrders(db, tenantId, ids), (l) => l.orderId),
     shipmentsOfOrder: childrenOf((ids) => shipmentsQ.shipmentsOfOrders(db, tenantId, ids), (s) => s.orderId),
     linesOfShipment: childrenOf((ids) => shipmentsQ.linesOfShipments(db, tenantId, ids), (l) => l.shipmentId),

@@ -10,6 +10,14 @@ export async function ordersByIds(db: Queryable, tenantId: string, ids: readonly
   return db.select().from(salesOrders).where(and(eq(salesOrders.tenantId, tenantId), anyOf(salesOrders.id, ids)));
 }
 
+/** The live (not cancelled) order of each opportunity. */
+export async function ordersOfOpportunities(db: Queryable, tenantId: string, opportunityIds: readonly string[]): Promise<OrderRow[]> {
+  return db
+    .select()
+    .from(salesOrders)
+    .where(and(eq(salesOrders.tenantId, tenantId), anyOf(salesOrders.opportunityId, opportunityIds), sql`${salesOrders.status} <> 'CANCELLED'`));
+}
+
 export async function orderByNumber(db: Queryable, tenantId: string, number: number): Promise<OrderRow | null> {
   const [row] = await db.select().from(salesOrders).where(and(eq(salesOrders.tenantId, tenantId), eq(salesOrders.number, number)));
   return row ?? null;

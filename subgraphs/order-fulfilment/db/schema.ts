@@ -128,6 +128,9 @@ export const salesOrders = fulfilmentSchema.table(
     index('sales_orders_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
     index('sales_orders_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('sales_orders_status_idx').on(t.tenantId, t.status),
+    // One live order per opportunity: a redelivered opportunity.won, or a manual order racing the
+    // automatic one, can never make a second.
+    uniqueIndex('sales_orders_opportunity_idx').on(t.tenantId, t.opportunityId).where(sql`opportunity_id is not null and status <> 'CANCELLED'`),
   ],
 );
 

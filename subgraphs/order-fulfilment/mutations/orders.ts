@@ -44,6 +44,24 @@ async function orderLines(tx: Queryable, ctx: FulfilmentContext, lines: LineInpu
   return values;
 }
 
+type NewDraft = Pick<OrderRow, 'customerId' | 'opportunityId' | 'priority' | 'requestedDate' | 'currency'>;
+
+/** Writes a DRAFT order with its lines (number from the tenant's sequence, total from the lines). */
+export async function insertDraft(tx: Queryable, ctx: FulfilmentContext, draft: NewDraft, lines: Awaited<ReturnType<typeof orderLines>>) {
+  const now = new Date();
+  const created = await orders.insertOrder(tx, {
+    tenantId: ctx.tenantId,
+    id: uuidv7(),
+    number: await nextNumber(tx, ctx.tenantId, 'orderSeq'),
+    ...draft,
+    status: 'DRAFT',
+    createdAt: now,
+    updatedAt: now,
+  });
+  await orders.replaceLines(tx, ctx.tenantId, created.id, lines);
+  return orders.updateOrder(tx, ctx.tenantId, created.id);
+}
+
 export async function orderForUpdate(tx: Queryable, ctx: FulfilmentContext, id: string, field: string[] = ['input', 'id']): Promise<OrderRow> {
   const order = await findOrFail(id, (id) => orders.lockOrder(tx, ctx.tenantId, id), 'Sales order', field);
   return order;
@@ -151,24 +169,13 @@ export const orderMutations = {
     missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']).then((missing) => inTransaction(ctx.database, async (tx) => {
       failOn(missing);
       if (input.opportunityId && !isUuid(input.opportunityId)) failOn([notFound('Opportunity', ['input', 'opportunityId'])]);
+      if (input.opportunityId && (await orders.ordersOfOpportunities(tx, ctx.tenantId, [input.opportunityId])).length > 0) {
+        failOn([userError('OPPORTUNITY_HAS_ORDER', ['input', 'opportunityId'], 'This opportunity has an order already (cancel it first to make another)')]);
+      }
       const tenant = await ctx.loaders.tenant();
       const lines = await orderLines(tx, ctx, input.lines, tenant.currency);
-      const now = new Date();
-      const created = await orders.insertOrder(tx, {
-        tenantId: ctx.tenantId,
-        id: uuidv7(),
-        number: await nextNumber(tx, ctx.tenantId, 'orderSeq'),
-        customerId: input.customerId,
-        opportunityId: input.opportunityId ?? null,
-        status: 'DRAFT',
-        priority: input.priority ?? 'NORMAL',
-        requestedDate: input.requestedDate ?? null,
-        currency: tenant.currency,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await orders.replaceLines(tx, ctx.tenantId, created.id, lines);
-      return { order: await orders.updateOrder(tx, ctx.tenantId, created.id) };
+      const order = await insertDraft(tx, ctx, { customerId: input.customerId, opportunityId: input.opportunityId ?? null, priority: input.priority ?? 'NORMAL', requestedDate: input.requestedDate ?? null, currency: tenant.currency }, lines);
+      return { order };
     })),
 
   updateSalesOrder: (_: unknown, { input }: { input: { id: string; requestedDate?: string | null; lines?: LineInput[] | null } }, ctx: FulfilmentContext) =>

@@ -18,6 +18,12 @@ export const SalesOrder = {
   onTime: (o: OrderRow) => (o.deliveredAt && o.promisedDate ? o.deliveredAt.toISOString().slice(0, 10) <= o.promisedDate : null),
 };
 
+/** The opportunity side of the link: its order, by opportunity id, one query per batch. */
+export const Opportunity = {
+  __resolveReference: (ref: { id: string }) => ref,
+  salesOrder: (o: { id: string }, _: unknown, ctx: FulfilmentContext) => ctx.loaders.orderOfOpportunity.load(o.id),
+};
+
 type Line = OrderLineRow & { currency: string; backorderable: boolean };
 
 export const SalesOrderLine = {

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "sales_orders_opportunity_idx" ON "fulfilment"."sales_orders" USING btree ("tenant_id","opportunity_id") WHERE opportunity_id is not null and status <> 'CANCELLED';
