@@ -11,6 +11,9 @@ import { logger } from './logger.js';
 import { RejectedEvent } from './events/inbox.js';
 import type { Outbox } from './events/outbox.js';
 import { EVENT_SIGNATURE_HEADER, verifyDelivery } from './events/signature.js';
+import { parseAdminRequest, type AdminRequest } from './events/admin.js';
+import { TENANT_ID } from './auth.js';
+import { isUuid } from './ids.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -22,6 +25,8 @@ export interface Subgraph<TContext extends BaseContext> {
   outbox: Outbox;
   /** Applies a delivered event once; a repeat is recognised and changes nothing. */
   consume(event: unknown): Promise<'applied' | 'duplicate'>;
+  /** Lists or replays this subgraph's outbox for the `events` admin query (lib/events/admin.ts). */
+  eventAdmin(request: AdminRequest): Promise<unknown>;
   /** Resolves when the subgraph can serve, including its database. */
   health(): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +102,29 @@ async function receiveEvent(subgraph: Subgraph<any>, req: http.IncomingMessage, 
   }
 }
 
+/** The audience admin requests are signed for: not the same as event deliveries to the subgraph. */
+export const adminAudience = (subgraph: string) => `${subgraph}/admin`;
+
+/**
+ * `POST /events/admin`: the `events` query and `replayEvent` of the subgraph that serves them, asking
+ * this one about its outbox. Signed like event deliveries, for this subgraph's admin audience.
+ */
+async function answerEventAdmin(subgraph: Subgraph<any>, req: http.IncomingMessage, res: http.ServerResponse, secret: string) {
+  const raw = await readBody(req);
+  const signature = req.headers[EVENT_SIGNATURE_HEADER];
+  if (!verifyDelivery(secret, adminAudience(subgraph.name), raw, typeof signature === 'string' ? signature : undefined)) {
+    return send(res, 401, errorBody('Admin requests must be signed', 'UNAUTHENTICATED'));
+  }
+  let request: AdminRequest | null = null;
+  try {
+    request = parseAdminRequest(JSON.parse(raw), isUuid, TENANT_ID);
+  } catch {
+    // not JSON: answered below
+  }
+  if (!request) return send(res, 400, errorBody('Malformed admin request', 'BAD_REQUEST'));
+  return send(res, 200, await subgraph.eventAdmin(request));
+}
+
 /**
  * Serves a subgraph over HTTP: `GET /healthz`, and `POST /graphql` for requests that carry the
  * gateway's signature. Anything unsigned is answered 401 before GraphQL runs.
@@ -114,6 +142,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
         return send(res, 200, { status: 'ok' });
       }
       if (url.pathname === '/events' && req.method === 'POST') return await receiveEvent(subgraph, req, res, opts.signingSecret);
+      if (url.pathname === '/events/admin' && req.method === 'POST') return await answerEventAdmin(subgraph, req, res, opts.signingSecret);
       if (url.pathname !== '/graphql') return send(res, 404, errorBody('Not found', 'NOT_FOUND'));
       if (req.method !== 'POST') return send(res, 405, errorBody('Use POST', 'BAD_REQUEST'));
       const started = performance.now();

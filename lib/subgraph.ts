@@ -13,6 +13,7 @@ import { scalarResolvers } from './scalars.js';
 import { formatSubgraphError, type Subgraph } from './subgraph-server.js';
 import { consumeEvent, parseEnvelope, type EventHandlers } from './events/inbox.js';
 import type { Outbox } from './events/outbox.js';
+import { listOutbox, replayOutbox, type AdminRequest } from './events/admin.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -96,6 +97,10 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
       const event = parseEnvelope(body, opts.name);
       const ctx = await contextFor({ tenantId: event.tenantId, userId: EVENT_USER, scopes: [], exp: 0, requestId: event.id });
       return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, ctx);
+    },
+    async eventAdmin(request: AdminRequest) {
+      if (request.action === 'replay') return { replayed: await replayOutbox(opts.database.db, opts.outbox, request.tenantId, request.eventId) };
+      return listOutbox(opts.database.db, opts.outbox, request);
     },
     async health() {
       await opts.database.sql`select 1`;

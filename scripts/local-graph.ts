@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Secrets, SubgraphName } from '../lib/config.js';
 import { connect } from '../lib/db.js';
+import { freePort } from '../lib/embedded-postgres.js';
 import { Relay, type RelayOptions } from '../lib/events/relay.js';
 import { serveSubgraph } from '../lib/subgraph-server.js';
 import { createGateway } from '../gateway/index.js';
@@ -26,15 +27,25 @@ export async function startLocalGraph(
   const customer = buildCustomerSubgraph(database);
   await customer.apollo.start();
   const customerServer = await serveSubgraph(customer, { port: 0, signingSecret });
-  const sales = buildSalesSubgraph(database, { customerUrl: customerServer.url, signingSecret });
-  await sales.apollo.start();
-  const salesServer = await serveSubgraph(sales, { port: 0, signingSecret });
   const finance = buildFinanceSubgraph(database, { customerUrl: customerServer.url, signingSecret });
   await finance.apollo.start();
   const financeServer = await serveSubgraph(finance, { port: 0, signingSecret });
   const fulfilment = buildFulfilmentSubgraph(database, { customerUrl: customerServer.url, financeUrl: financeServer.url, signingSecret });
   await fulfilment.apollo.start();
   const fulfilmentServer = await serveSubgraph(fulfilment, { port: 0, signingSecret });
+  // Sales serves the event log: it asks every subgraph's outbox, its own included (through the
+  // same endpoint as the others; `sales` is served right below, before any request can come).
+  const salesPort = await freePort();
+  const adminUrl = (server: { eventsUrl: string }) => `${server.eventsUrl}/admin`;
+  const eventAdminUrls = {
+    customer: adminUrl(customerServer),
+    'sales-pipeline': `http://127.0.0.1:${salesPort}/events/admin`,
+    'order-fulfilment': adminUrl(fulfilmentServer),
+    finance: adminUrl(financeServer),
+  };
+  const sales = buildSalesSubgraph(database, { customerUrl: customerServer.url, signingSecret, eventAdminUrls });
+  await sales.apollo.start();
+  const salesServer = await serveSubgraph(sales, { port: salesPort, signingSecret });
   const servers = { customer: customerServer, 'sales-pipeline': salesServer, 'order-fulfilment': fulfilmentServer, finance: financeServer };
   const subgraphUrls = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])) as Record<SubgraphName, string>;
   const eventUrls = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.eventsUrl])) as Record<SubgraphName, string>;

@@ -1,5 +1,6 @@
 import type { SubgraphContext } from '../../lib/subgraph.js';
 import type { CustomerDirectory } from '../../lib/customer-directory.js';
 import type { Loaders } from './loaders.js';
+import type { EventLog } from '../../lib/events/event-log.js';
 
-export type SalesContext = SubgraphContext<Loaders> & { customers: CustomerDirectory };
+export type SalesContext = SubgraphContext<Loaders> & { customers: CustomerDirectory; eventLog: EventLog };

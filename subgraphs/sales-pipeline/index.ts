@@ -1,4 +1,6 @@
 import { customerDirectoryAt } from '../../lib/customer-directory.js';
+import type { SubgraphName } from '../../lib/config.js';
+import { eventLogAt } from '../../lib/events/event-log.js';
 import type { Database } from '../../lib/db.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import { provisionTenant } from './db/queries.js';
@@ -13,9 +15,10 @@ import { Quote } from './resolvers/Quote.js';
 
 /**
  * The sales-pipeline subgraph (CRM process): leads, campaigns, stages, opportunities, quotes and
- * the funnel. It reaches the customer subgraph at `customerUrl` with signed internal calls.
+ * the funnel. It reaches the customer subgraph at `customerUrl` with signed internal calls, and
+ * serves the tenant's event log (`events`), asking every subgraph's outbox at `eventAdminUrls`.
  */
-export function buildSalesSubgraph(database: Database, opts: { customerUrl: string; signingSecret: string }) {
+export function buildSalesSubgraph(database: Database, opts: { customerUrl: string; signingSecret: string; eventAdminUrls: Partial<Record<SubgraphName, string>> }) {
   return createSubgraph({
     name: 'sales-pipeline',
     resolvers: { Query, Mutation, Customer, Lead, Campaign, Opportunity, OpportunityLine, QuoteLine, StageVisit, Quote },
@@ -23,6 +26,6 @@ export function buildSalesSubgraph(database: Database, opts: { customerUrl: stri
     createLoaders,
     provisionTenant,
     outbox,
-    services: { customers: customerDirectoryAt(opts) },
+    services: { customers: customerDirectoryAt(opts), eventLog: eventLogAt({ adminUrls: opts.eventAdminUrls, signingSecret: opts.signingSecret }) },
   });
 }

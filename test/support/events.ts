@@ -20,3 +20,36 @@ export async function deliver(stack: Stack, subscriber: SubgraphName, event: unk
   });
   return { status: res.status, body: (await res.json()) as { status?: string; errors?: { message: string; extensions: { code: string } }[] } };
 }
+
+/**
+ * A real HTTP hop in front of a subscriber's /events endpoint, to make the network misbehave:
+ * `answer` decides per request whether to fail it, forward it, or forward it and then hold the
+ * answer back. It records the event id of every request it saw.
+ */
+export async function startEventProxy(target: string, answer: (n: number, eventId: string) => 'forward' | 'fail' | { hold: Promise<void> } = () => 'forward') {
+  const { createServer } = await import('node:http');
+  const seen: string[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const eventId = (JSON.parse(body) as { id: string }).id;
+    seen.push(eventId);
+    const action = answer(seen.length, eventId);
+    if (action === 'fail') {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'down for maintenance' }] }));
+      return;
+    }
+    const forwarded = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', [EVENT_SIGNATURE_HEADER]: String(req.headers[EVENT_SIGNATURE_HEADER]) }, body });
+    const text = await forwarded.text();
+    if (typeof action === 'object') await action.hold;
+    res.writeHead(forwarded.status, { 'content-type': 'application/json' }).end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/events`,
+    seen,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}

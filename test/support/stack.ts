@@ -15,7 +15,7 @@ export interface GraphQLResponse<T = any> {
 const runningGraphs = new Set<Awaited<ReturnType<typeof startLocalGraph>>>();
 
 /** The whole graph in this test process, on the test database, with helpers to call it. */
-export async function startStack(opts: { poolSize?: number } = {}) {
+export async function startStack(opts: Parameters<typeof startLocalGraph>[1] = {}) {
   const graph = await startLocalGraph(inject('databaseUrl'), opts);
   const { secrets, gatewayUrl } = graph;
   runningGraphs.add(graph);

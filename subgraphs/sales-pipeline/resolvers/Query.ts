@@ -4,6 +4,7 @@ import { orderFrom, type OrderArg } from '../../../lib/keyset.js';
 import { money, ratio } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { SalesContext } from '../context.js';
+import { eventQueries } from './Events.js';
 import { forecast, funnelStages, funnelTotals } from '../db/analytics-queries.js';
 import { countLeads, leadOrders, leadsDue, listLeads, type LeadFilter } from '../db/lead-queries.js';
 import { countOpportunities, listOpportunities, opportunitiesDue, opportunityOrders, type OpportunityFilter } from '../db/opportunity-queries.js';
@@ -26,6 +27,7 @@ const opportunityCursor: Record<keyof typeof opportunityOrders, (o: OpportunityR
 };
 
 export const Query = {
+  ...eventQueries,
   lead: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.lead.load(args.id),
 
   leads: async (_: unknown, args: PageArgs & { filter?: LeadFilter | null; orderBy?: OrderArg<keyof typeof leadOrders> }, ctx: SalesContext) => {

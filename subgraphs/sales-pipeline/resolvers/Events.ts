@@ -1,0 +1,45 @@
+import { badInput, notFound, userError } from '../../../lib/errors.js';
+import type { EventState, ListedEvent } from '../../../lib/events/admin.js';
+import { isUuid } from '../../../lib/ids.js';
+import { decodeCursor, encodeCursor, pageWindow } from '../../../lib/pagination.js';
+import type { SalesContext } from '../context.js';
+
+/**
+ * The event log's admin entry points. They live in this subgraph only because one subgraph must
+ * own a root field; the log itself is every subgraph's outbox (lib/events/event-log.ts).
+ */
+export const eventQueries = {
+  events: async (
+    _: unknown,
+    args: { first?: number | null; after?: string | null; filter?: { type?: string | null; since?: string | null; state?: EventState | null } | null },
+    ctx: SalesContext,
+  ) => {
+    const window = pageWindow({ first: args.first });
+    const before = args.after ? decodeCursor(args.after, 'after').id : null;
+    if (before !== null && !isUuid(before)) throw badInput('"after" is not a valid cursor', 'after');
+    const page = await ctx.eventLog.list(ctx.tenantId, { size: window.size, before, ...args.filter });
+    const edges = page.events.map((node) => ({ cursor: encodeCursor({ value: node.id, id: node.id }), node }));
+    return {
+      edges,
+      nodes: page.events,
+      totalCount: page.totalCount,
+      pageInfo: { hasNextPage: page.hasMore, hasPreviousPage: before !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  },
+};
+
+export const eventMutations = {
+  replayEvent: async (_: unknown, { input }: { input: { id: string } }, ctx: SalesContext) => {
+    const fail = (code: string, message: string) => ({ event: null, replayed: 0, userErrors: [userError(code, ['input', 'id'], message)] });
+    if (!isUuid(input.id)) return { event: null, replayed: 0, userErrors: [notFound('Event', ['input', 'id'])] };
+    const replayed = await ctx.eventLog.replay(ctx.tenantId, input.id);
+    const event = await eventById(ctx, input.id);
+    if (!event) return { event: null, replayed: 0, userErrors: [notFound('Event', ['input', 'id'])] };
+    if (replayed === 0) return fail('NOTHING_TO_REPLAY', `The event is ${event.state}: only dead-lettered deliveries are replayed`);
+    return { event, replayed, userErrors: [] };
+  },
+};
+
+async function eventById(ctx: SalesContext, id: string): Promise<ListedEvent | null> {
+  return (await ctx.eventLog.list(ctx.tenantId, { size: 1, id })).events[0] ?? null;
+}
