@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import { dec } from '../../lib/money.js';
 
 /** The chart of accounts the journal posts to. */
@@ -31,6 +32,44 @@ export const paymentPostings = (amount: string): Posting[] => [
   { account: '1000', debit: amount },
   { account: '1100', credit: amount },
 ];
+
+/** Goods leaving the warehouse: Dr cost of goods sold / Cr inventory, at their cost. */
+export const costOfGoodsPostings = (cost: string): Posting[] => [
+  { account: '5000', debit: cost },
+  { account: '1200', credit: cost },
+];
+
+/** Σ quantity x unit cost of shipped lines, rounded half-up to the cent once (not per line). */
+export const costOfGoods = (lines: { quantity: string; unitCost: string }[]): string =>
+  lines.reduce((sum, l) => sum.plus(dec(l.quantity).times(l.unitCost)), dec(0)).round(2, Big.roundHalfUp).toFixed(2);
+
+/**
+ * A line's net amount, as the invoice_lines.amount column computes it (so that callers can know
+ * it before inserting): quantity x unit price x (100 - discount) / 100, rounded half-up to the cent.
+ */
+export const netAmount = (quantity: string, unitPrice: string, discountPercent: string): string =>
+  dec(quantity).times(unitPrice).times(dec(100).minus(discountPercent)).div(100).round(2, Big.roundHalfUp).toFixed(2);
+
+export interface ShippedLine {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: string;
+  unitPrice: string;
+  discountPercent: string;
+}
+
+/** One invoice line per shipped line: exactly the shipped quantity at the order line's price and discount. */
+export const shipmentInvoiceLines = (lines: ShippedLine[], taxRate: string) =>
+  lines.map((l, i) => ({
+    description: `${l.sku} ${l.name}`,
+    productId: l.productId,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    discountPercent: l.discountPercent,
+    taxRate,
+    position: i + 1,
+  }));
 
 /** The exact reversal of some postings. */
 export const reversal = (postings: Posting[]): Posting[] => postings.map((p) => ({ account: p.account, debit: p.credit, credit: p.debit }));

@@ -45,7 +45,7 @@ const sum = (values: bigint[]) => values.reduce((s, v) => s + v, 0n);
 
 const ERRORS = 'userErrors { code field }';
 const MONEY = 'amount currency';
-const LINE = `description quantity unitPrice { ${MONEY} } taxRate amount { ${MONEY} } tax { ${MONEY} }`;
+const LINE = `description quantity unitPrice { ${MONEY} } discountPercent taxRate amount { ${MONEY} } tax { ${MONEY} }`;
 const INVOICE = `id number status issueDate dueDate customer { id }
   subtotal { ${MONEY} } taxTotal { ${MONEY} } total { ${MONEY} } amountPaid { ${MONEY} } balance { ${MONEY} }
   lines { ${LINE} }`;
@@ -184,11 +184,11 @@ describe('createInvoice', () => {
     const invoice = await c.draft(customerId, ROUNDING_LINES);
     expect(invoice).toMatchObject({ number: null, status: 'DRAFT', issueDate: null, dueDate: null, customer: { id: customerId } });
     expect(invoice.lines).toEqual([
-      { description: 'Oolong tins', quantity: '3', unitPrice: cny('19.99'), taxRate: '13', amount: cny('59.97'), tax: cny('7.80') },
-      { description: 'Sample sachet', quantity: '1', unitPrice: cny('0.05'), taxRate: '13', amount: cny('0.05'), tax: cny('0.01') },
-      { description: 'Sample sachet', quantity: '1', unitPrice: cny('0.05'), taxRate: '13', amount: cny('0.05'), tax: cny('0.01') },
-      { description: 'Export crate', quantity: '2.5', unitPrice: cny('10.00'), taxRate: '0', amount: cny('25.00'), tax: cny('0.00') },
-      { description: 'Books', quantity: '1', unitPrice: cny('100.00'), taxRate: '9', amount: cny('100.00'), tax: cny('9.00') },
+      { description: 'Oolong tins', quantity: '3', unitPrice: cny('19.99'), discountPercent: '0', taxRate: '13', amount: cny('59.97'), tax: cny('7.80') },
+      { description: 'Sample sachet', quantity: '1', unitPrice: cny('0.05'), discountPercent: '0', taxRate: '13', amount: cny('0.05'), tax: cny('0.01') },
+      { description: 'Sample sachet', quantity: '1', unitPrice: cny('0.05'), discountPercent: '0', taxRate: '13', amount: cny('0.05'), tax: cny('0.01') },
+      { description: 'Export crate', quantity: '2.5', unitPrice: cny('10.00'), discountPercent: '0', taxRate: '0', amount: cny('25.00'), tax: cny('0.00') },
+      { description: 'Books', quantity: '1', unitPrice: cny('100.00'), discountPercent: '0', taxRate: '9', amount: cny('100.00'), tax: cny('9.00') },
     ]);
     // 59.97 + 0.05 + 0.05 + 25 + 100; tax per line 7.80 + 0.01 + 0.01 + 0 + 9.00 (not 13% of a subtotal)
     expect(invoice.subtotal).toEqual(cny('185.07'));
@@ -221,6 +221,24 @@ describe('createInvoice', () => {
     expect([invoice.subtotal.amount, invoice.taxTotal.amount, invoice.total.amount]).toEqual(['3.41', '0.43', '3.84']);
   });
 
+  it('takes a discount per line: the amount is net of it, the tax on the net amount', async () => {
+    const c = await newClient();
+    const customerId = await c.createCustomer();
+    const invoice = await c.draft(customerId, [
+      { ...line('3', '19.99'), discountPercent: '12.5' }, // 59.97 x 87.5% = 52.47375 -> 52.47; tax 6.8211 -> 6.82
+      { ...line('1', '0.05'), discountPercent: '10' }, // 0.045 -> 0.05; tax 0.0065 -> 0.01
+      { ...line('2', '40'), discountPercent: '100' }, // free: 0.00
+      line('1', '10'), // no discount: 10.00, tax 1.30
+    ]);
+    expect(invoice.lines.map((l: any) => [l.discountPercent, l.amount.amount, l.tax.amount])).toEqual([
+      ['12.5', '52.47', '6.82'],
+      ['10', '0.05', '0.01'],
+      ['100', '0.00', '0.00'],
+      ['0', '10.00', '1.30'],
+    ]);
+    expect([invoice.subtotal.amount, invoice.taxTotal.amount, invoice.total.amount]).toEqual(['62.52', '8.13', '70.65']);
+  });
+
   it('reports every input problem as a user error and saves nothing', async () => {
     const c = await newClient();
     const customerId = await c.createCustomer();
@@ -229,6 +247,9 @@ describe('createInvoice', () => {
       [{ customerId, lines: [line('1', '10'), { ...line('1', '10'), description: '   ' }] }, [{ code: 'REQUIRED', field: ['input', 'lines', '1', 'description'] }]],
       [{ customerId, lines: [line('0', '10')] }, [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }]],
       [{ customerId, lines: [line('-2', '10')] }, [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }]],
+      [{ customerId, lines: [{ ...line('1', '10'), discountPercent: '100.01' }] }, [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'discountPercent'] }]],
+      [{ customerId, lines: [{ ...line('1', '10'), discountPercent: '-1' }] }, [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'discountPercent'] }]],
+      [{ customerId, lines: [{ ...line('1', '10'), discountPercent: '1.005' }] }, [{ code: 'TOO_PRECISE', field: ['input', 'lines', '0', 'discountPercent'] }]],
       [
         { customerId, lines: [{ ...line('1', '10'), unitPrice: { amount: '10', currency: 'USD' } }] },
         [{ code: 'CURRENCY_MISMATCH', field: ['input', 'lines', '0', 'unitPrice', 'currency'] }],

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, type ForwardedAuth } from '../../lib/auth.js';
+import { signDelivery } from '../../lib/events/signature.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
+import { deliverToFinance, envelope, orderEvent } from './deliver.js';
 
 /**
  * Receivables, ageing, days sales outstanding and credit through the gateway, checked against
@@ -75,24 +76,26 @@ async function pay(token: string, customerId: string, amount: string, receivedOn
   return res.payment as { id: string; unallocated: { amount: string } };
 }
 
-/** A request straight to the finance subgraph, signed as the gateway signs (as order-fulfilment's calls are). */
-async function internalCall(tenantId: string, query: string, variables: Record<string, unknown>) {
-  const auth: ForwardedAuth = { tenantId, userId: 'order-fulfilment', scopes: ['finance:read', 'finance:write'], aud: 'finance', exp: Date.now() / 1000 + 60, requestId: uuidv7() };
-  const res = await fetch(stack.subgraphUrls.finance, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables, extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, query, variables, auth) } }),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
-}
+/** A valid shipment.shipped payload (one line of 2 x 10.00, cost 4.00) for a customer. */
+const shipped = (customerId: string) => ({
+  shipmentId: uuidv7(),
+  number: 'SH-000001',
+  orderId: uuidv7(),
+  orderNumber: 'SO-000001',
+  customerId,
+  currency: 'CNY',
+  shippedOn: daysAgo(0),
+  lines: [{ orderLineId: uuidv7(), productId: uuidv7(), sku: 'W', name: 'Widget', quantity: '2', unitPrice: '10.0000', discountPercent: '0.00', unitCost: '4.0000' }],
+});
 
-const RECORD_EXPOSURE = `mutation($input: RecordOrderExposureInput!) { recordOrderExposure(input: $input) { customer { id } ${ERRORS} } }`;
-
-async function recordExposure(tenantId: string, orderId: string, customerId: string, amount: string, status: 'CONFIRMED' | 'CANCELLED' = 'CONFIRMED') {
-  const res = await internalCall(tenantId, RECORD_EXPOSURE, { input: { orderId, customerId, amount: cny(amount), status } });
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  expect(res.data.recordOrderExposure).toEqual({ customer: { id: customerId }, userErrors: [] });
+/**
+ * What order-fulfilment's relay does when an order is confirmed (or cancelled): a signed
+ * salesOrder.confirmed (salesOrder.cancelled) delivered to finance's /events endpoint.
+ */
+async function recordExposure(tenantId: string, orderId: string, customerId: string, total: string, status: 'CONFIRMED' | 'CANCELLED' = 'CONFIRMED') {
+  const event = orderEvent(tenantId, status === 'CONFIRMED' ? 'confirmed' : 'cancelled', { orderId, customerId, total });
+  expect(await deliverToFinance(stack, event)).toEqual({ status: 200, body: { status: 'applied' } });
+  return event;
 }
 
 describe('receivables ageing against a hand-built fixture', () => {
@@ -286,9 +289,10 @@ describe('credit', () => {
     const o2 = uuidv7();
     await recordExposure(tenant, o1, c, '9.00');
     expect(await credit(token, c)).toMatchObject({ exposure: cny('800.00'), available: m('200.00'), status: 'OK' }); // exactly 80%
-    // The same order reported again (new amount, then a retry): one exposure, the latest amount.
-    await recordExposure(tenant, o1, c, '9.01');
-    await recordExposure(tenant, o1, c, '9.01');
+    // The same order confirmed again with a new total: one exposure, the latest amount; the same
+    // event delivered again (a relay's retry) changes nothing.
+    const again = await recordExposure(tenant, o1, c, '9.01');
+    expect(await deliverToFinance(stack, again)).toEqual({ status: 200, body: { status: 'duplicate' } });
     expect(await credit(token, c)).toMatchObject({ exposure: cny('800.01'), available: m('199.99'), status: 'WARNING' });
     await recordExposure(tenant, o2, c, '199.99');
     expect(await credit(token, c)).toMatchObject({ exposure: cny('1000.00'), available: m('0.00'), status: 'WARNING' }); // at the limit
@@ -303,39 +307,85 @@ describe('credit', () => {
     expect(refused).toMatchObject({ allowed: false, exposure: m('800.01'), limit: m('1000.00'), available: m('199.99') });
     expect(refused.reason).toMatch(/1000\.01/);
 
-    // An invoice for order 1 (5 + 0.65 = 5.65): a draft bills nothing; issued, it moves 5.65 from unbilled to outstanding.
+    // An invoice for order 1 (5 + 0.65 = 5.65): a draft bills nothing; issued, it bills 5.00 of the
+    // order's 9.01 (order totals are net of tax), and the 5.65 is outstanding.
     const forO1 = await draftInvoice(token, c, [{ price: '5' }], o1);
     expect(await credit(token, c)).toMatchObject({ exposure: cny('800.01'), status: 'WARNING' });
     await issue(token, forO1.id, daysAgo(0));
-    // outstanding 791 + 5.65 = 796.65, unbilled 9.01 - 5.65 = 3.36 -> 800.01 (not 805.66)
-    expect(await credit(token, c)).toMatchObject({ exposure: cny('800.01'), status: 'WARNING' });
-    // Invoiced beyond the order (10.00 ordered, 11.30 invoiced): nothing unbilled, never negative.
+    // outstanding 791 + 5.65 = 796.65, unbilled 9.01 - 5.00 = 4.01 -> 800.66 (not 805.66: the 5.00 counts once)
+    expect(await credit(token, c)).toMatchObject({ exposure: cny('800.66'), status: 'WARNING' });
+    // Invoiced beyond the order (10.00 ordered, 10.00 + 1.30 tax invoiced): nothing unbilled, never negative.
     const o3 = uuidv7();
     await recordExposure(tenant, o3, c, '10.00');
     await issuedInvoice(token, c, [{ price: '10' }], daysAgo(0), o3);
-    // outstanding 796.65 + 11.30 = 807.95, unbilled 3.36 + 0 -> 811.31
-    expect(await credit(token, c)).toMatchObject({ exposure: cny('811.31'), available: m('188.69'), status: 'WARNING' });
+    // outstanding 796.65 + 11.30 = 807.95, unbilled 4.01 + 0 -> 811.96
+    expect(await credit(token, c)).toMatchObject({ exposure: cny('811.96'), available: m('188.04'), status: 'WARNING' });
 
     // Over the limit, then the limit removed: never held without one.
     await recordExposure(tenant, uuidv7(), c, '500.00');
-    expect(await credit(token, c)).toMatchObject({ exposure: cny('1311.31'), status: 'HOLD' });
+    expect(await credit(token, c)).toMatchObject({ exposure: cny('1311.96'), status: 'HOLD' });
     expect(await setLimit(token, c, null)).toEqual({
-      customer: { credit: { limit: null, exposure: cny('1311.31'), available: null, status: 'OK' } },
+      customer: { credit: { limit: null, exposure: cny('1311.96'), available: null, status: 'OK' } },
       userErrors: [],
     });
-    expect(await creditCheck(token, c, '1000000.00')).toEqual({ allowed: true, reason: null, exposure: m('1311.31'), limit: null, available: null });
+    expect(await creditCheck(token, c, '1000000.00')).toEqual({ allowed: true, reason: null, exposure: m('1311.96'), limit: null, available: null });
   });
 
-  it('recordOrderExposure is internal: the gateway refuses it, the subgraph checks its ids', async () => {
+  it('the events endpoint refuses unsigned or wrongly signed deliveries (401) and invalid events (422), changing nothing', async () => {
     const tenant = newTenant('internal');
     const token = await stack.token(tenant);
     const c = await createCustomer(token, 'Internal Co');
-    const res = await stack.query(token, RECORD_EXPOSURE, { input: { orderId: uuidv7(), customerId: c, amount: cny('5'), status: 'CONFIRMED' } });
-    expect(res.status).toBe(400);
-    expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const bad = await internalCall(tenant, RECORD_EXPOSURE, { input: { orderId: 'nope', customerId: c, amount: cny('5'), status: 'CONFIRMED' } });
-    expect(bad.data.recordOrderExposure).toEqual({ customer: null, userErrors: [{ code: 'INVALID_ID', field: ['input', 'orderId'] }] });
+    const valid = orderEvent(tenant, 'confirmed', { orderId: uuidv7(), customerId: c, total: '5.00' });
+    const body = JSON.stringify(valid);
+    const unauthenticated = { status: 401, body: { errors: [{ message: 'Event deliveries must be signed by a relay', extensions: { code: 'UNAUTHENTICATED' } }] } };
+
+    // The mutation that used to take these reports is gone from the graph.
+    const gone = await stack.query(token, 'mutation { recordOrderExposure(input: {}) { userErrors { code } } }');
+    expect([gone.status, gone.errors?.[0].extensions?.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
+
+    const now = Date.now() / 1000;
+    const badSignatures: [string, string | null][] = [
+      ['none', null],
+      ['garbage', 'not-a-signature'],
+      ['another secret', signDelivery('not-the-secret', 'finance', body)],
+      ['signed for another subgraph', signDelivery(stack.secrets.signingSecret, 'customer', body)],
+      ['signed for another body', signDelivery(stack.secrets.signingSecret, 'finance', JSON.stringify({ ...valid, payload: { ...valid.payload, total: '0.01' } }))],
+      ['signed too long ago', signDelivery(stack.secrets.signingSecret, 'finance', body, now - 3600)],
+    ];
+    for (const [why, signature] of badSignatures) expect(await deliverToFinance(stack, body, { signature }), why).toEqual(unauthenticated);
+
+    const rejected = (message: string | RegExp) => ({ status: 422, body: { errors: [{ message: expect.stringMatching(message), extensions: { code: 'EVENT_REJECTED' } }] } });
+    const invalid: [unknown, string | RegExp][] = [
+      [[valid], /id must be a UUID/],
+      [{ ...valid, id: 'nope' }, /id must be a UUID/],
+      [{ ...valid, type: 'salesOrder.exploded' }, /Unknown event type/],
+      [{ ...valid, type: 'invoice.issued' }, /finance does not consume invoice.issued/],
+      [{ ...valid, version: 2 }, /version 2 is not supported/],
+      [{ ...valid, tenantId: 'Not A Tenant!' }, /tenantId is invalid/],
+      [{ ...valid, occurredAt: 'yesterday' }, /occurredAt/],
+      [{ ...valid, payload: null }, /payload must be an object/],
+      [{ ...valid, payload: { ...valid.payload, orderId: 'nope' } }, /INVALID_ID: orderId must be a UUID/],
+      [{ ...valid, payload: { ...valid.payload, customerId: undefined } }, /INVALID_ID: customerId/],
+      [{ ...valid, payload: { ...valid.payload, total: '-5' } }, /INVALID_DECIMAL/],
+      [{ ...valid, payload: { ...valid.payload, total: 5 } }, /INVALID_DECIMAL/],
+      [{ ...valid, payload: { ...valid.payload, total: '5.001' } }, /TOO_PRECISE/],
+      [{ ...valid, payload: { ...valid.payload, currency: 'USD' } }, /CURRENCY_MISMATCH/],
+      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [] }), /INVALID_LIST/],
+      [envelope(tenant, 'shipment.shipped', { ...shipped(c), shippedOn: '2026-02-30' }), /INVALID_DATE/],
+      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], quantity: '0' }] }), /OUT_OF_RANGE/],
+      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], discountPercent: '100.01' }] }), /OUT_OF_RANGE/],
+    ];
+    for (const [event, message] of invalid) expect(await deliverToFinance(stack, event), JSON.stringify(event)).toEqual(rejected(message));
+    expect(await deliverToFinance(stack, '{not json')).toEqual({ status: 400, body: { errors: [{ message: 'The body must be JSON', extensions: { code: 'BAD_REQUEST' } }] } });
+
+    // Nothing of it left a trace: no exposure, no invoice, no inbox row (so the same ids stay usable).
     expect(await credit(token, c)).toMatchObject({ exposure: cny('0.00') });
+    expect((await ok(token, '{ invoices { totalCount } }')).totalCount).toBe(0);
+    const [inbox] = await stack.database.sql`select count(*)::int as n from finance.inbox where tenant_id = ${tenant}`;
+    expect(inbox.n).toBe(0);
+    // The valid event, properly signed, applies.
+    expect(await deliverToFinance(stack, body)).toEqual({ status: 200, body: { status: 'applied' } });
+    expect(await credit(token, c)).toMatchObject({ exposure: cny('5.00') });
   });
 
   it('holds and refuses a customer with anything more than 90 days past due; allows without a limit', async () => {

@@ -96,6 +96,12 @@ export async function insertInvoice(db: Queryable, values: typeof invoices.$infe
   return row;
 }
 
+/** Inserts the invoice of a shipment unless the shipment already has one (null then). */
+export async function insertShipmentInvoice(db: Queryable, values: typeof invoices.$inferInsert & { shipmentId: string }): Promise<InvoiceRow | null> {
+  const [row] = await db.insert(invoices).values(values).onConflictDoNothing({ target: [invoices.tenantId, invoices.shipmentId] }).returning();
+  return row ?? null;
+}
+
 /** Applies a patch and recomputes subtotal, tax and total as the exact sums of the lines. */
 export async function updateInvoice(db: Queryable, tenantId: string, id: string, patch: Partial<typeof invoices.$inferInsert> = {}): Promise<InvoiceRow> {
   const sums = (column: string) =>

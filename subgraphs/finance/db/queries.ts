@@ -40,22 +40,42 @@ export async function upsertAccount(db: Queryable, tenantId: string, customerId:
     .onConflictDoUpdate({ target: [customerAccounts.tenantId, customerAccounts.customerId], set: { ...patch, updatedAt: new Date() } });
 }
 
-export async function upsertOrderExposure(db: Queryable, values: typeof orderExposures.$inferInsert) {
+type Exposure = Pick<typeof orderExposures.$inferInsert, 'tenantId' | 'orderId' | 'customerId' | 'amount'>;
+
+/**
+ * A confirmed order counts as unbilled exposure. Never revives a cancelled order: a cancellation
+ * that arrived first (events may be reordered) keeps the order CANCELLED.
+ */
+export async function confirmOrderExposure(db: Queryable, values: Exposure) {
   await db
     .insert(orderExposures)
-    .values(values)
+    .values({ ...values, status: 'CONFIRMED', updatedAt: new Date() })
     .onConflictDoUpdate({
       target: [orderExposures.tenantId, orderExposures.orderId],
-      set: { amount: values.amount, status: values.status, customerId: values.customerId, updatedAt: values.updatedAt },
+      set: { amount: values.amount, customerId: values.customerId, updatedAt: new Date() },
+      setWhere: sql`${orderExposures.status} = 'CONFIRMED'`,
     });
 }
 
-/** Confirmed orders' amounts not yet covered by issued invoices, per customer. */
+/** A cancelled order no longer counts, whether its confirmation came before or comes later. */
+export async function cancelOrderExposure(db: Queryable, values: Exposure) {
+  await db
+    .insert(orderExposures)
+    .values({ ...values, status: 'CANCELLED', updatedAt: new Date() })
+    .onConflictDoUpdate({ target: [orderExposures.tenantId, orderExposures.orderId], set: { status: 'CANCELLED', updatedAt: new Date() } });
+}
+
+/**
+ * Confirmed orders' amounts not yet covered by issued invoices, per customer. Order totals are
+ * net of tax, so what is billed is counted net too (the invoices' subtotals): a part shipped and
+ * invoiced leaves unbilled exactly the net value of what is still to be invoiced, and counts once,
+ * in outstanding receivables (with its tax).
+ */
 export async function unbilledOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[]) {
   return (await db.execute(sql`
     select e.customer_id, sum(greatest(e.amount - coalesce(billed.total, 0), 0))::text as unbilled
     from finance.order_exposures e
-    left join (select order_id, sum(total) as total from finance.invoices
+    left join (select order_id, sum(subtotal) as total from finance.invoices
                where tenant_id = ${tenantId} and order_id is not null and status <> 'DRAFT' and status <> 'VOID' group by order_id) billed
       on billed.order_id = e.order_id
     where e.tenant_id = ${tenantId} and e.customer_id = any(${sql.param([...customerIds])}::uuid[]) and e.status = 'CONFIRMED'

@@ -59,6 +59,8 @@ export const invoices = financeSchema.table(
     number: integer('number'),
     customerId: uuid('customer_id').notNull(),
     orderId: uuid('order_id'),
+    /** The shipment this invoice bills (invoices made from shipment.shipped); at most one per shipment. */
+    shipmentId: uuid('shipment_id'),
     status: text('status').notNull(),
     currency: text('currency').notNull(),
     issueDate: date('issue_date'),
@@ -74,6 +76,7 @@ export const invoices = financeSchema.table(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('invoices_number_idx').on(t.tenantId, t.year, t.number),
+    uniqueIndex('invoices_shipment_idx').on(t.tenantId, t.shipmentId),
     index('invoices_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
     index('invoices_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('invoices_due_idx').on(t.tenantId, t.status, t.dueDate),
@@ -92,9 +95,11 @@ export const invoiceLines = financeSchema.table(
     quantity: numeric('quantity', { precision: 18, scale: 4 }).notNull(),
     unitPrice: numeric('unit_price', { precision: 18, scale: 4 }).notNull(),
     taxRate: numeric('tax_rate', { precision: 5, scale: 2 }).notNull(),
-    /** Rounded half-up to the cent per line; totals are the exact sums of these. */
-    amount: money('amount').notNull().generatedAlwaysAs(sql`round(quantity * unit_price, 2)`),
-    tax: money('tax').notNull().generatedAlwaysAs(sql`round(round(quantity * unit_price, 2) * tax_rate / 100, 2)`),
+    /** Percent off quantity x unit price (an order line's discount carried onto its invoice line). */
+    discountPercent: numeric('discount_percent', { precision: 5, scale: 2 }).notNull().default('0'),
+    /** Net of the discount, rounded half-up to the cent per line; totals are the exact sums of these. */
+    amount: money('amount').notNull().generatedAlwaysAs(sql`round(quantity * unit_price * (100 - discount_percent) / 100, 2)`),
+    tax: money('tax').notNull().generatedAlwaysAs(sql`round(round(quantity * unit_price * (100 - discount_percent) / 100, 2) * tax_rate / 100, 2)`),
     position: integer('position').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('invoice_lines_invoice_idx').on(t.tenantId, t.invoiceId, t.position)],

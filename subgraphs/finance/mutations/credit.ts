@@ -1,10 +1,9 @@
 import { userError } from '../../../lib/errors.js';
-import { isUuid } from '../../../lib/ids.js';
 import { checkDecimal, checkMoney, type MoneyInput } from '../../../lib/money.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FinanceContext } from '../context.js';
-import { setTaxRate, upsertAccount, upsertOrderExposure } from '../db/queries.js';
+import { setTaxRate, upsertAccount } from '../db/queries.js';
 
 const customerRef = (customerId: string) => ({ customer: { __typename: 'Customer', id: customerId } });
 
@@ -34,23 +33,5 @@ export const creditMutations = {
       const taxRate = checkDecimal(input.taxRate, { field: ['input', 'taxRate'], min: '0', max: '100', scale: 2 }, errors);
       failOn(errors);
       return { settings: await setTaxRate(tx, ctx.tenantId, taxRate!) };
-    }),
-
-  /** Idempotent: the same order reported twice keeps one exposure, with the latest amount and status. */
-  recordOrderExposure: (
-    _: unknown,
-    { input }: { input: { orderId: string; customerId: string; amount: MoneyInput; status: string } },
-    ctx: FinanceContext,
-  ) =>
-    inTransaction(ctx.database, async (tx) => {
-      const tenant = await ctx.loaders.tenant();
-      const errors: Parameters<typeof failOn>[0] = [];
-      for (const key of ['orderId', 'customerId'] as const) {
-        if (!isUuid(input[key])) errors.push(userError('INVALID_ID', ['input', key], `${key} must be a UUID`));
-      }
-      const amount = checkMoney(input.amount, { currency: tenant.currency, field: ['input', 'amount'] }, errors);
-      failOn(errors);
-      await upsertOrderExposure(tx, { tenantId: ctx.tenantId, orderId: input.orderId, customerId: input.customerId, amount: amount!, status: input.status, updatedAt: new Date() });
-      return customerRef(input.customerId);
     }),
 };

@@ -18,6 +18,7 @@ interface LineInput {
   productId?: string | null;
   quantity: string;
   unitPrice: MoneyInput;
+  discountPercent?: string | null;
   taxRate?: string | null;
 }
 
@@ -39,16 +40,17 @@ function invoiceLines(lines: LineInput[], currency: string, defaultTaxRate: stri
     if (line.productId && !isUuid(line.productId)) errors.push(notFound('Product', [...field, 'productId']));
     const quantity = checkDecimal(line.quantity, { field: [...field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 }, errors);
     const unitPrice = checkMoney(line.unitPrice, { currency, field: [...field, 'unitPrice'], scale: 4 }, errors);
+    const discountPercent = checkDecimal(line.discountPercent ?? '0', { field: [...field, 'discountPercent'], min: '0', max: '100', scale: 2 }, errors);
     const taxRate = checkDecimal(line.taxRate ?? defaultTaxRate, { field: [...field, 'taxRate'], min: '0', max: '100', scale: 2 }, errors);
     if (quantity && unitPrice && dec(quantity).times(unitPrice).gt(MAX_AMOUNT)) errors.push(userError('OUT_OF_RANGE', [...field, 'quantity'], `quantity x unit price must be at most ${MAX_AMOUNT}`));
-    return { description: description!, productId: line.productId ?? null, quantity: quantity!, unitPrice: unitPrice!, taxRate: taxRate!, position: i + 1 };
+    return { description: description!, productId: line.productId ?? null, quantity: quantity!, unitPrice: unitPrice!, discountPercent: discountPercent!, taxRate: taxRate!, position: i + 1 };
   });
   failOn(errors);
   return values;
 }
 
 /**
- * Creates and issues an invoice in the caller's transaction (the shipment flow will reuse it):
+ * Issues a draft in the caller's transaction (issueInvoice, and the shipment flow's invoices):
  * number without gaps, due date from the customer's terms, balanced postings.
  */
 export async function issue(tx: Queryable, ctx: FinanceContext, invoice: InvoiceRow, issueDate: string) {

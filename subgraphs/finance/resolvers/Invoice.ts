@@ -38,6 +38,7 @@ export const InvoiceLine = {
   product: (l: Line) => (l.productId ? { __typename: 'Product', id: l.productId } : null),
   quantity: (l: Line) => trimDecimal(l.quantity),
   unitPrice: (l: Line) => ({ amount: trimDecimal(l.unitPrice, 2), currency: l.currency }),
+  discountPercent: (l: Line) => trimDecimal(l.discountPercent),
   taxRate: (l: Line) => trimDecimal(l.taxRate),
   amount: (l: Line) => money(l.amount, l.currency),
   tax: (l: Line) => money(l.tax, l.currency),
