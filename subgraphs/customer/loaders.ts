@@ -2,7 +2,9 @@ import type { Queryable } from '../../lib/db.js';
 import type { CustomFieldDefinition } from '../../lib/custom-fields.js';
 import { aggregateOf, childrenOf, perArguments, rowsById } from '../../lib/loaders.js';
 import type { PageWindow } from '../../lib/pagination.js';
+import { todayUtc } from '../../lib/dates.js';
 import * as activity from './db/activity-queries.js';
+import { insightsOf, type InsightRow } from './db/insight-queries.js';
 import * as q from './db/queries.js';
 import DataLoader from 'dataloader';
 
@@ -28,6 +30,8 @@ export function createLoaders(db: Queryable, tenantId: string) {
       (r) => ({ averageScore: r.average, count: Number(r.n) }),
       { averageScore: null as string | null, count: 0 },
     ),
+    /** Purchases, repurchase forecast and health of each customer, as of today (UTC): one statement per batch. */
+    insights: aggregateOf((ids) => insightsOf(db, tenantId, todayUtc(), ids), (r) => r.customer_id, (r): InsightRow | null => r, null),
     customFieldDefinitions: new DataLoader<string, CustomFieldDefinition[]>(async (entities) =>
       Promise.all(entities.map((e) => q.customFieldDefinitionsFor(db, tenantId, e) as Promise<CustomFieldDefinition[]>)),
     ),

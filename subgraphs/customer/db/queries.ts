@@ -4,6 +4,8 @@ import type { Queryable } from '../../../lib/db.js';
 import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { customFieldDefinitions, customers, tenants, type CustomerRow } from './schema.js';
+import { insightCondition, type InsightFilter } from './insight-queries.js';
+import { todayUtc } from '../../../lib/dates.js';
 
 export async function provisionTenant(db: Queryable, tenantId: string): Promise<void> {
   await db.insert(tenants).values({ id: tenantId }).onConflictDoNothing();
@@ -25,7 +27,8 @@ export async function lockCustomer(db: Queryable, tenantId: string, id: string):
   return row ?? null;
 }
 
-export interface CustomerFilter {
+/** The list filter; the insight filters (repurchase, last purchase, health) read customerInsightsSql. */
+export interface CustomerFilter extends InsightFilter {
   search?: string | null;
   tags?: string[] | null;
   segment?: string | null;
@@ -46,6 +49,7 @@ function customerConditions(tenantId: string, filter: CustomerFilter): SQL {
   if (filter.createdAfter) conditions.push(gte(customers.createdAt, filter.createdAfter));
   if (filter.createdBefore) conditions.push(lt(customers.createdAt, filter.createdBefore));
   if (filter.customField) conditions.push(sql`${customers.customFields} ->> ${filter.customField.key} = ${filter.customField.equals}`);
+  conditions.push(insightCondition(tenantId, todayUtc(), filter));
   return and(...conditions)!;
 }
 

@@ -1,9 +1,11 @@
 import { eventTables } from '../../../lib/events/tables.js';
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { customerSchema } from './pg-schema.js';
 
-/** Everything the customer subgraph stores lives in this Postgres schema; no other subgraph reads it. */
-export const customerSchema = pgSchema('customer');
+export { customerSchema };
+/** Purchases and receivables derived from other subgraphs' events (customer intelligence). */
+export * from './insight-schema.js';
 
 // Millisecond precision, so that a timestamp survives the round trip through a pagination cursor.
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });

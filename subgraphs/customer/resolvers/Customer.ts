@@ -2,6 +2,7 @@ import { customFieldValues, type StoredValue } from '../../../lib/custom-fields.
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { CustomerContext } from '../context.js';
 import type { CustomerRow } from '../db/schema.js';
+import { insightFields } from './insights.js';
 
 export const Customer = {
   __resolveReference: (ref: { id: string }, ctx: CustomerContext) => ctx.loaders.customer.load(ref.id),
@@ -30,4 +31,6 @@ export const Customer = {
   },
 
   satisfaction: (c: CustomerRow, _: unknown, ctx: CustomerContext) => ctx.loaders.satisfaction.load(c.id),
+
+  ...insightFields,
 };

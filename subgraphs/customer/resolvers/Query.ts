@@ -1,3 +1,4 @@
+import { badInput } from '../../../lib/errors.js';
 import { orderFrom, type OrderArg } from '../../../lib/keyset.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { CustomerContext } from '../context.js';
@@ -22,6 +23,8 @@ export const Query = {
     const window = pageWindow(args);
     const { field, order } = orderFrom(customerOrders, args.orderBy, 'NAME');
     const filter = args.filter ?? {};
+    const below = filter.healthBelow;
+    if (below != null && !(Number.isInteger(below) && below >= 0 && below <= 100)) throw badInput('"filter.healthBelow" must be between 0 and 100', 'filter');
     const rows = await listCustomers(ctx.database.db, ctx.tenantId, filter, order, window);
     for (const row of rows) ctx.loaders.customer.prime(row.id, row);
     return toConnection(rows, window, (r) => ({ value: cursorValue(r, field), id: r.id }), () =>
