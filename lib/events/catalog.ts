@@ -45,7 +45,11 @@ export interface EventPayloads {
     customerId: string;
     currency: string;
     shippedOn: string;
-    lines: (Line & { orderLineId: string; sku: string; name: string; unitCost: string })[];
+    /**
+     * shippedBefore: how much of the order line earlier shipments took (the order line's shipped
+     * quantity without this shipment), so that its parts can be billed with cumulative rounding.
+     */
+    lines: (Line & { orderLineId: string; sku: string; name: string; unitCost: string; shippedBefore: string })[];
   };
   'shipment.delivered': { shipmentId: string; orderId: string; customerId: string; deliveredOn: string; orderTotal: string; currency: string };
   'invoice.issued': { invoiceId: string; number: string; customerId: string; orderId: string | null; total: string; currency: string; dueDate: string };

@@ -43,12 +43,19 @@ export const costOfGoodsPostings = (cost: string): Posting[] => [
 export const costOfGoods = (lines: { quantity: string; unitCost: string }[]): string =>
   lines.reduce((sum, l) => sum.plus(dec(l.quantity).times(l.unitCost)), dec(0)).round(2, Big.roundHalfUp).toFixed(2);
 
+/** quantity x unit price x (100 - discount) / 100, rounded half-up to the cent (an order line's amount). */
+const rounded = (quantity: Big, unitPrice: string, discountPercent: string) =>
+  quantity.times(unitPrice).times(dec(100).minus(discountPercent)).div(100).round(2, Big.roundHalfUp);
+
 /**
  * A line's net amount, as the invoice_lines.amount column computes it (so that callers can know
  * it before inserting): quantity x unit price x (100 - discount) / 100, rounded half-up to the cent.
+ * A part of an order line after `billedBefore` of it bills the rounded amount of everything billed
+ * up to and including it less the rounded amount billed before it, so that the parts add up
+ * exactly to the rounded amount of the whole (and never to more).
  */
-export const netAmount = (quantity: string, unitPrice: string, discountPercent: string): string =>
-  dec(quantity).times(unitPrice).times(dec(100).minus(discountPercent)).div(100).round(2, Big.roundHalfUp).toFixed(2);
+export const netAmount = (quantity: string, unitPrice: string, discountPercent: string, billedBefore = '0'): string =>
+  rounded(dec(billedBefore).plus(quantity), unitPrice, discountPercent).minus(rounded(dec(billedBefore), unitPrice, discountPercent)).toFixed(2);
 
 export interface ShippedLine {
   productId: string;
@@ -57,9 +64,14 @@ export interface ShippedLine {
   quantity: string;
   unitPrice: string;
   discountPercent: string;
+  /** How much of the order line earlier shipments took. */
+  shippedBefore: string;
 }
 
-/** One invoice line per shipped line: exactly the shipped quantity at the order line's price and discount. */
+/**
+ * One invoice line per shipped line: exactly the shipped quantity at the order line's price and
+ * discount, billed after what earlier shipments of the order line billed.
+ */
 export const shipmentInvoiceLines = (lines: ShippedLine[], taxRate: string) =>
   lines.map((l, i) => ({
     description: `${l.sku} ${l.name}`,
@@ -67,6 +79,7 @@ export const shipmentInvoiceLines = (lines: ShippedLine[], taxRate: string) =>
     quantity: l.quantity,
     unitPrice: l.unitPrice,
     discountPercent: l.discountPercent,
+    billedBefore: l.shippedBefore,
     taxRate,
     position: i + 1,
   }));

@@ -1,5 +1,6 @@
 import { todayUtc } from '../../lib/dates.js';
 import type { Queryable } from '../../lib/db.js';
+import { dec } from '../../lib/money.js';
 import type { FulfilmentContext } from './context.js';
 import { linesOfOrders } from './db/order-queries.js';
 import { productsByIds } from './db/queries.js';
@@ -29,7 +30,11 @@ export const publishOrderCancelled = (tx: Queryable, ctx: FulfilmentContext, ord
     wasConfirmed,
   });
 
-/** What finance needs to bill the shipment and post its cost: quantities, the order's prices, unit costs. */
+/**
+ * What finance needs to bill the shipment and post its cost: quantities, the order's prices, unit
+ * costs, and per line what earlier shipments took of the order line (published in the transaction
+ * that ships, after the stock flush: the order line's `shipped` already counts this shipment).
+ */
 export async function publishShipped(tx: Queryable, ctx: FulfilmentContext, shipment: ShipmentRow, order: OrderRow) {
   const [shipped, orderLines] = await Promise.all([linesOfShipments(tx, ctx.tenantId, [shipment.id]), linesOfOrders(tx, ctx.tenantId, [order.id])]);
   const products = new Map((await productsByIds(tx, ctx.tenantId, [...new Set(shipped.map((l) => l.productId))])).map((p) => [p.id, p]));
@@ -53,6 +58,7 @@ export async function publishShipped(tx: Queryable, ctx: FulfilmentContext, ship
         unitPrice: orderLine.unitPrice,
         discountPercent: orderLine.discountPercent,
         unitCost: product.unitCost,
+        shippedBefore: dec(orderLine.shipped).minus(line.quantity).toFixed(),
       };
     }),
   });

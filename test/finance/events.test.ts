@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { uuidv7 } from '../../lib/ids.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { dec, percentOf } from '../../lib/money.js';
+import { netAmount } from '../../subgraphs/finance/rules.js';
+import { newTenant, startStack, type Stack } from '../support/stack.js';
 import { deliverToFinance, envelope, orderEvent } from './deliver.js';
 import { lead2cash } from './scene.js';
 
@@ -148,6 +151,102 @@ describe('invoices from shipment.shipped', () => {
     expect(await s.deliveriesToFinance()).toEqual(['salesOrder.confirmed DELIVERED', 'shipment.shipped DELIVERED', 'shipment.shipped DELIVERED']);
   });
 
+  it('an order shipped in parts whose per-part rounding would bill more than the order is billed exactly its total', async () => {
+    const s = await lead2cash(stack, 'cents');
+    const tea = await s.product('TEA', 'Tea', '12.30', '5.00');
+    const cup = await s.product('CUP', 'Cup', '10.00', '3.00');
+    const order = await s.order([
+      { productId: tea, quantity: '4', discountPercent: '12.5' },
+      { productId: cup, quantity: '2', unitPrice: '10.005' },
+    ]);
+    // TEA 4 x 12.30 x 87.5% = 43.05; CUP 2 x 10.005 = 20.01; total 63.06
+    expect(order.total.amount).toBe('63.06');
+    const [teaLine, cupLine] = order.lines.map((l: { id: string }) => l.id);
+    await s.confirm(order.id);
+    await s.settle();
+
+    // Shipment 1: 2 TEA, 1 CUP. TEA 2 x 12.30 x 87.5% = 21.525 -> 21.53, tax 2.7989 -> 2.80;
+    //   CUP 10.005 -> 10.01, tax 1.3013 -> 1.30; subtotal 31.54, tax 4.10, total 35.64.
+    await s.ship(order.id, [[teaLine, '2'], [cupLine, '1']]);
+    await s.settle();
+    let seen = await s.finance();
+    expect(seen.invoices.map((i) => [i.lines.map((l: any) => l.amount.amount), i.subtotal.amount, i.taxTotal.amount, i.total.amount])).toEqual([[['21.53', '10.01'], '31.54', '4.10', '35.64']]);
+    // Unbilled 63.06 - 31.54 = 31.52 + outstanding 35.64 = 67.16.
+    expect(seen).toMatchObject({ outstanding: '35.64', exposure: '67.16' });
+
+    // Shipment 2: the other 2 TEA and 1 CUP. On their own they would round to 21.53 and 10.01 again,
+    // 31.54 + 31.54 = 63.08, two cents more than the order. Cumulatively: TEA 43.05 - 21.53 = 21.52,
+    // tax 2.7976 -> 2.80; CUP 20.01 - 10.01 = 10.00, tax 1.30; subtotal 31.52, tax 4.10, total 35.62.
+    await s.ship(order.id, [[teaLine, '2'], [cupLine, '1']]);
+    await s.settle();
+    seen = await s.finance();
+    expect(seen.invoices.map((i) => [i.lines.map((l: any) => [l.quantity, l.amount.amount, l.tax.amount]), i.subtotal.amount, i.total.amount])).toEqual([
+      [[['2', '21.53', '2.80'], ['1', '10.01', '1.30']], '31.54', '35.64'],
+      [[['2', '21.52', '2.80'], ['1', '10.00', '1.30']], '31.52', '35.62'],
+    ]);
+    // The invoices' net sum is the order total exactly (never more); nothing unbilled.
+    const billed = seen.invoices.reduce((sum, i) => sum.plus(i.subtotal.amount), dec(0));
+    expect(billed.toFixed(2)).toBe(order.total.amount);
+    expect(seen).toMatchObject({ outstanding: '71.26', exposure: '71.26' });
+    // What order-fulfilment published: each line with what its order line had shipped before.
+    const published = await stack.database.sql`
+      select payload from fulfilment.outbox_events where tenant_id = ${s.tenant} and type = 'shipment.shipped' order by id`;
+    expect(published.map((e) => e.payload.lines.map((l: any) => [l.sku, l.quantity, l.shippedBefore]))).toEqual([
+      [['TEA', '2.0000', '0'], ['CUP', '1.0000', '0']],
+      [['TEA', '2.0000', '2'], ['CUP', '1.0000', '1']],
+    ]);
+    const tb = await s.trialBalance();
+    expect([tb.accounts['4000'], tb.accounts['2100'], tb.accounts['1100']]).toEqual([['0.00', '63.06'], ['0.00', '8.20'], ['71.26', '0.00']]);
+  });
+
+  it('invoice_lines.amount and tax compute what netAmount says, whatever was billed before', async () => {
+    const tenant = newTenant('netamount');
+    const arb = fc.record({
+      quantity: fc.integer({ min: 1, max: 10 ** 9 }),
+      before: fc.integer({ min: 0, max: 10 ** 9 }),
+      price: fc.integer({ min: 0, max: 10 ** 8 }),
+      discount: fc.integer({ min: 0, max: 10000 }),
+      tax: fc.integer({ min: 0, max: 3000 }),
+    });
+    const cases = fc.sample(arb, 200).map((c) => ({
+      quantity: dec(c.quantity).div(10000).toFixed(4),
+      billedBefore: dec(c.before).div(10000).toFixed(4),
+      unitPrice: dec(c.price).div(10000).toFixed(4),
+      discountPercent: dec(c.discount).div(100).toFixed(2),
+      taxRate: dec(c.tax).div(100).toFixed(2),
+    }));
+    const invoiceId = uuidv7();
+    const rows = cases.map((c, i) => ({
+      tenant_id: tenant,
+      id: uuidv7(),
+      invoice_id: invoiceId,
+      description: 'x',
+      quantity: c.quantity,
+      billed_before: c.billedBefore,
+      unit_price: c.unitPrice,
+      discount_percent: c.discountPercent,
+      tax_rate: c.taxRate,
+      position: i + 1,
+    }));
+    const stored = await stack.database.sql`
+      insert into finance.invoice_lines ${stack.database.sql(rows)} returning position, amount::text, tax::text`;
+    for (const row of stored) {
+      const c = cases[row.position - 1];
+      const amount = netAmount(c.quantity, c.unitPrice, c.discountPercent, c.billedBefore);
+      expect([row.amount, row.tax], JSON.stringify(c)).toEqual([amount, percentOf(amount, c.taxRate)]);
+    }
+    await stack.database.sql`delete from finance.invoice_lines where tenant_id = ${tenant}`;
+  });
+
+  it('a shipment published before lines carried shippedBefore is billed as it always was', async () => {
+    const s = await lead2cash(stack, 'legacy');
+    const line = { orderLineId: uuidv7(), productId: uuidv7(), sku: 'T', name: 'Tea', quantity: '2', unitPrice: '12.30', discountPercent: '12.5', unitCost: '0' };
+    const payload = { shipmentId: uuidv7(), number: 'SH-000001', orderId: uuidv7(), orderNumber: 'SO-000001', customerId: s.customer, currency: 'CNY', shippedOn: today(), lines: [line] };
+    // 2 x 12.30 x 87.5% = 21.525 -> 21.53, tax 2.80
+    expect(await deliverToFinance(stack, envelope(s.tenant, 'shipment.shipped', payload as never))).toEqual({ status: 200, body: { status: 'applied' } });
+    expect((await s.finance()).invoices.map((i) => [i.subtotal.amount, i.total.amount])).toEqual([['21.53', '24.33']]);
+  });
+
   it('a shipment delivered twice, twice at once, or published again under another id bills once', async () => {
     const s = await lead2cash(stack, 'dupship');
     const shipment = (number: string) => ({
@@ -158,7 +257,7 @@ describe('invoices from shipment.shipped', () => {
       customerId: s.customer,
       currency: 'CNY',
       shippedOn: today(),
-      lines: [{ orderLineId: uuidv7(), productId: uuidv7(), sku: 'W', name: 'Widget', quantity: '3', unitPrice: '10.0000', discountPercent: '10.00', unitCost: '4.0050' }],
+      lines: [{ orderLineId: uuidv7(), productId: uuidv7(), sku: 'W', name: 'Widget', quantity: '3', unitPrice: '10.0000', discountPercent: '10.00', unitCost: '4.0050', shippedBefore: '0' }],
     });
     // 3 x 10 x 90% = 27.00, tax 3.51, total 30.51; cost 3 x 4.005 = 12.015 -> 12.02 (half-up)
     const once = envelope(s.tenant, 'shipment.shipped', shipment('SH-000001'));
@@ -191,7 +290,7 @@ describe('invoices from shipment.shipped', () => {
   it('bills a shipment that arrives before its order\'s confirmation once; free goods post their cost and no invoice', async () => {
     const s = await lead2cash(stack, 'early');
     const orderId = uuidv7();
-    const line = { orderLineId: uuidv7(), productId: uuidv7(), sku: 'G', name: 'Gizmo', quantity: '2', unitPrice: '50', discountPercent: '0', unitCost: '0' };
+    const line = { orderLineId: uuidv7(), productId: uuidv7(), sku: 'G', name: 'Gizmo', quantity: '2', unitPrice: '50', discountPercent: '0', unitCost: '0', shippedBefore: '0' };
     const base = { number: 'SH-000001', orderId, orderNumber: 'SO-000001', customerId: s.customer, currency: 'CNY', shippedOn: inDays(-1) };
     // 2 x 50 = 100.00 + 13.00; no cost, so no cost entry.
     expect(await deliverToFinance(stack, envelope(s.tenant, 'shipment.shipped', { ...base, shipmentId: uuidv7(), lines: [line] }))).toMatchObject({ status: 200 });

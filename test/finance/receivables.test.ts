@@ -85,7 +85,7 @@ const shipped = (customerId: string) => ({
   customerId,
   currency: 'CNY',
   shippedOn: daysAgo(0),
-  lines: [{ orderLineId: uuidv7(), productId: uuidv7(), sku: 'W', name: 'Widget', quantity: '2', unitPrice: '10.0000', discountPercent: '0.00', unitCost: '4.0000' }],
+  lines: [{ orderLineId: uuidv7(), productId: uuidv7(), sku: 'W', name: 'Widget', quantity: '2', unitPrice: '10.0000', discountPercent: '0.00', unitCost: '4.0000', shippedBefore: '0' }],
 });
 
 /**
@@ -374,6 +374,10 @@ describe('credit', () => {
       [envelope(tenant, 'shipment.shipped', { ...shipped(c), shippedOn: '2026-02-30' }), /INVALID_DATE/],
       [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], quantity: '0' }] }), /OUT_OF_RANGE/],
       [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], discountPercent: '100.01' }] }), /OUT_OF_RANGE/],
+      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], shippedBefore: '-1' }] }), /INVALID_DECIMAL: lines.0.shippedBefore/],
+      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], shippedBefore: '1.00001' }] }), /TOO_PRECISE/],
+      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], shippedBefore: 2 as unknown as string }] }), /INVALID_DECIMAL/],
+      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], shippedBefore: '9999999999' }] }), /OUT_OF_RANGE: shippedBefore \+ quantity/],
     ];
     for (const [event, message] of invalid) expect(await deliverToFinance(stack, event), JSON.stringify(event)).toEqual(rejected(message));
     expect(await deliverToFinance(stack, '{not json')).toEqual({ status: 400, body: { errors: [{ message: 'The body must be JSON', extensions: { code: 'BAD_REQUEST' } }] } });

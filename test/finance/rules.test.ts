@@ -13,6 +13,21 @@ describe('shipment rules', () => {
     expect(netAmount('2.5', '0.3333', '0')).toBe('0.83'); // 0.83325
     expect(netAmount('7', '12.34', '100')).toBe('0.00');
     expect(netAmount('0.0001', '0.0001', '0')).toBe('0.00');
+    // Nothing billed before: the same as the order line's own rounding (manual invoice lines).
+    expect(netAmount('3', '19.99', '12.5', '0')).toBe('52.47');
+  });
+
+  it('a part of an order line bills the rounded amount up to and including it less the rounded amount before it', () => {
+    // 2 x 12.30 x 87.5% = 21.525 -> 21.53; all 4: 43.05. The second 2 bill 43.05 - 21.53 = 21.52
+    // (rounded on their own they would make 21.53 again: 43.06, a cent more than the order line).
+    expect(netAmount('2', '12.30', '12.5')).toBe('21.53');
+    expect(netAmount('2', '12.30', '12.5', '2')).toBe('21.52');
+    expect(netAmount('4', '12.30', '12.5')).toBe('43.05');
+    // 1 x 10.005 = 10.005 -> 10.01; 2 x 10.005 = 20.01; the second unit bills 10.00.
+    expect(netAmount('1', '10.005', '0', '1')).toBe('10.00');
+    // A part whose value the rounding up of the parts before it already billed bills nothing:
+    // 1 x 0.005 -> 0.01; 2 x 0.005 = 0.01; the second unit bills 0.01 - 0.01 = 0.00 (not 0.01).
+    expect(netAmount('1', '0.005', '0', '1')).toBe('0.00');
   });
 
   it('cost of goods: the exact sum of quantity x unit cost, rounded half-up once', () => {
@@ -31,34 +46,50 @@ describe('shipment rules', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 10 ** 12 }), (cents) => isBalanced(costOfGoodsPostings(dec(cents).div(100).toFixed(2)))));
   });
 
-  it('one invoice line per shipped line: "sku name", the shipped quantity, the order line price and discount, the tenant tax rate', () => {
+  it('one invoice line per shipped line: "sku name", the shipped quantity, the order line price and discount, what shipped of it before, the tenant tax rate', () => {
     const shipped = [
-      { productId: 'p1', sku: 'WIDGET', name: 'Widget', quantity: '1', unitPrice: '19.99', discountPercent: '12.5' },
-      { productId: 'p2', sku: 'GADGET', name: 'Gadget', quantity: '4', unitPrice: '4.5', discountPercent: '0' },
+      { productId: 'p1', sku: 'WIDGET', name: 'Widget', quantity: '1', unitPrice: '19.99', discountPercent: '12.5', shippedBefore: '2' },
+      { productId: 'p2', sku: 'GADGET', name: 'Gadget', quantity: '4', unitPrice: '4.5', discountPercent: '0', shippedBefore: '0' },
     ];
     expect(shipmentInvoiceLines(shipped, '13')).toEqual([
-      { description: 'WIDGET Widget', productId: 'p1', quantity: '1', unitPrice: '19.99', discountPercent: '12.5', taxRate: '13', position: 1 },
-      { description: 'GADGET Gadget', productId: 'p2', quantity: '4', unitPrice: '4.5', discountPercent: '0', taxRate: '13', position: 2 },
+      { description: 'WIDGET Widget', productId: 'p1', quantity: '1', unitPrice: '19.99', discountPercent: '12.5', billedBefore: '2', taxRate: '13', position: 1 },
+      { description: 'GADGET Gadget', productId: 'p2', quantity: '4', unitPrice: '4.5', discountPercent: '0', billedBefore: '0', taxRate: '13', position: 2 },
     ]);
   });
 
-  it('an order line shipped in parts bills within a cent per part of the order line amount', () => {
-    // Each part and the whole are rounded on their own: n parts differ from the whole by at most
-    // (n + 1) x 0.005 (an order's invoices add up to its total only to within those cents).
+  it('an order line shipped in any parts bills exactly its amount, never more at any point, no part below zero', () => {
+    // Quantities and prices with up to 4 decimals, discounts with up to 2, as orders hold them.
     const arb = fc.record({
-      parts: fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 5 }),
-      price: fc.integer({ min: 0, max: 10 ** 7 }),
+      parts: fc.array(fc.integer({ min: 1, max: 10 ** 7 }), { minLength: 1, maxLength: 8 }),
+      price: fc.integer({ min: 0, max: 10 ** 8 }),
       discount: fc.integer({ min: 0, max: 10000 }),
     });
     fc.assert(
       fc.property(arb, ({ parts, price, discount }) => {
         const unitPrice = dec(price).div(10000).toFixed(4);
         const percent = dec(discount).div(100).toFixed(2);
-        const whole = dec(netAmount(String(parts.reduce((a, b) => a + b, 0)), unitPrice, percent));
-        const billed = parts.reduce((sum, q) => sum.plus(netAmount(String(q), unitPrice, percent)), dec(0));
-        return billed.minus(whole).abs().lte(dec('0.005').times(parts.length + 1));
+        let before = dec(0);
+        let billed = dec(0);
+        for (const part of parts) {
+          const quantity = dec(part).div(10000).toFixed(4);
+          const amount = dec(netAmount(quantity, unitPrice, percent, before.toFixed(4)));
+          if (amount.lt(0)) return false;
+          before = before.plus(quantity);
+          billed = billed.plus(amount);
+          // After every part, what was billed is exactly the order line amount of what shipped so far.
+          if (!billed.eq(netAmount(before.toFixed(4), unitPrice, percent))) return false;
+        }
+        return true;
       }),
+      { numRuns: 2000 },
     );
+  });
+
+  it('rounding each part on its own would bill more than the order line: the case cumulative rounding exists for', () => {
+    // Parts of 2 + 2 at 12.30 less 12.5%: 21.53 + 21.53 = 43.06 on their own, the order line is 43.05.
+    const alone = dec(netAmount('2', '12.30', '12.5')).plus(netAmount('2', '12.30', '12.5'));
+    const cumulative = dec(netAmount('2', '12.30', '12.5', '0')).plus(netAmount('2', '12.30', '12.5', '2'));
+    expect([alone.toFixed(2), cumulative.toFixed(2), netAmount('4', '12.30', '12.5')]).toEqual(['43.06', '43.05', '43.05']);
   });
 });
 

@@ -33,8 +33,13 @@ function shipmentOf(payload: Shipped, currency: string) {
       unitPrice: check.decimal(at('unitPrice'), line.unitPrice, { scale: 4 }),
       discountPercent: check.decimal(at('discountPercent'), line.discountPercent, { scale: 2, max: '100' }),
       unitCost: check.decimal(at('unitCost'), line.unitCost, { scale: 4 }),
+      // Events published before shipments carried it bill each part on its own, as they always did.
+      shippedBefore: line.shippedBefore === undefined ? '0' : check.decimal(at('shippedBefore'), line.shippedBefore, { scale: 4, max: MAX_QUANTITY }),
     };
-    if (dec(value.quantity).times(value.unitPrice).gt(MAX_AMOUNT) || dec(value.quantity).times(value.unitCost).gt(MAX_AMOUNT)) {
+    const upTo = dec(value.shippedBefore).plus(value.quantity);
+    if (upTo.gt(MAX_QUANTITY)) {
+      check.errors.push(userError('OUT_OF_RANGE', ['payload', 'lines', String(i), 'shippedBefore'], `shippedBefore + quantity must be at most ${MAX_QUANTITY}`));
+    } else if (upTo.times(value.unitPrice).gt(MAX_AMOUNT) || dec(value.quantity).times(value.unitCost).gt(MAX_AMOUNT)) {
       check.errors.push(userError('OUT_OF_RANGE', ['payload', 'lines', String(i), 'quantity'], `quantity x price must be at most ${MAX_AMOUNT}`));
     }
     return value;
@@ -69,13 +74,15 @@ async function invoiceShipment(tx: Queryable, ctx: FinanceContext, shipment: Shi
 
 /**
  * shipment.shipped: bills exactly what shipped, at the order's prices and discounts, at the
- * tenant's tax rate (an invoice only when there is something to bill), and posts the cost of the
- * goods that left: Dr 5000 / Cr 1200 (only when they cost something).
+ * tenant's tax rate (an invoice only when there is something to bill), each line after what
+ * earlier shipments of its order line billed (cumulative rounding: an order shipped in parts is
+ * billed exactly its total, never a cent more), and posts the cost of the goods that left:
+ * Dr 5000 / Cr 1200 (only when they cost something).
  */
 export async function onShipmentShipped(tx: Queryable, event: EventEnvelope<'shipment.shipped'>, ctx: FinanceContext) {
   const tenant = await ctx.loaders.tenant();
   const shipment = shipmentOf(event.payload, tenant.currency);
-  const billable = shipment.lines.some((l) => dec(netAmount(l.quantity, l.unitPrice, l.discountPercent)).gt(0));
+  const billable = shipment.lines.some((l) => dec(netAmount(l.quantity, l.unitPrice, l.discountPercent, l.shippedBefore)).gt(0));
   if (billable && !(await invoiceShipment(tx, ctx, shipment, shipment.lines))) {
     ctx.log.warn({ shipment: shipment.number, event: event.id }, 'shipment already invoiced; event ignored');
     return;

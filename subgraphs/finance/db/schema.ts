@@ -84,6 +84,15 @@ export const invoices = financeSchema.table(
   ],
 );
 
+/**
+ * invoice_lines.amount (rules.ts netAmount is the same in TypeScript). Cumulative rounding: the parts
+ * of an order line, billed in turn, telescope to round(order quantity x price less the discount),
+ * exactly the order line's amount, and never more.
+ */
+const NET_AMOUNT = sql.raw(
+  'round((billed_before + quantity) * unit_price * (100 - discount_percent) / 100, 2) - round(billed_before * unit_price * (100 - discount_percent) / 100, 2)',
+);
+
 export const invoiceLines = financeSchema.table(
   'invoice_lines',
   {
@@ -97,9 +106,19 @@ export const invoiceLines = financeSchema.table(
     taxRate: numeric('tax_rate', { precision: 5, scale: 2 }).notNull(),
     /** Percent off quantity x unit price (an order line's discount carried onto its invoice line). */
     discountPercent: numeric('discount_percent', { precision: 5, scale: 2 }).notNull().default('0'),
-    /** Net of the discount, rounded half-up to the cent per line; totals are the exact sums of these. */
-    amount: money('amount').notNull().generatedAlwaysAs(sql`round(quantity * unit_price * (100 - discount_percent) / 100, 2)`),
-    tax: money('tax').notNull().generatedAlwaysAs(sql`round(round(quantity * unit_price * (100 - discount_percent) / 100, 2) * tax_rate / 100, 2)`),
+    /**
+     * How much of the same order line earlier invoices billed (shipments of an order line in parts;
+     * 0 for every other line): the line bills the cumulative amount up to and including it less the
+     * cumulative amount before it, so that the parts add up exactly to the order line's amount.
+     */
+    billedBefore: numeric('billed_before', { precision: 18, scale: 4 }).notNull().default('0'),
+    /**
+     * Net of the discount: what (billed before + quantity) comes to less what billed before came to,
+     * each rounded half-up to the cent (with nothing billed before: quantity x price less the
+     * discount, rounded); totals are the exact sums of these. Tax is per line on this net amount.
+     */
+    amount: money('amount').notNull().generatedAlwaysAs(sql`${NET_AMOUNT}`),
+    tax: money('tax').notNull().generatedAlwaysAs(sql`round((${NET_AMOUNT}) * tax_rate / 100, 2)`),
     position: integer('position').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('invoice_lines_invoice_idx').on(t.tenantId, t.invoiceId, t.position)],

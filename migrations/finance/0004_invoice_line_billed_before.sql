@@ -1,0 +1,1 @@
+ALTER TABLE "finance"."invoice_lines" ADD COLUMN "billed_before" numeric(18, 4) DEFAULT '0' NOT NULL;
