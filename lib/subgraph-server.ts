@@ -88,16 +88,17 @@ async function receiveEvent(subgraph: Subgraph<any>, req: http.IncomingMessage, 
   } catch {
     return send(res, 400, errorBody('The body must be JSON', 'BAD_REQUEST'));
   }
+  const { id: event, type } = (body ?? {}) as { id?: unknown; type?: unknown };
   try {
     const status = await subgraph.consume(body);
-    logger.info({ subgraph: subgraph.name, event: (body as { id?: string }).id, type: (body as { type?: string }).type, status }, 'event consumed');
+    logger.info({ subgraph: subgraph.name, event, type, status }, 'event consumed');
     return send(res, 200, { status });
   } catch (error) {
     if (error instanceof RejectedEvent) {
-      logger.error({ subgraph: subgraph.name, event: (body as { id?: string }).id, reason: error.message }, 'event rejected');
+      logger.error({ subgraph: subgraph.name, event, reason: error.message }, 'event rejected');
       return send(res, 422, errorBody(error.message, 'EVENT_REJECTED'));
     }
-    logger.error({ subgraph: subgraph.name, err: error, event: (body as { id?: string }).id }, 'event handler failed; the relay will retry');
+    logger.error({ subgraph: subgraph.name, err: error, event }, 'event handler failed; the relay will retry');
     return send(res, 500, errorBody('The event could not be applied now', 'INTERNAL_SERVER_ERROR'));
   }
 }

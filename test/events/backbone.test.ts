@@ -192,6 +192,7 @@ describe('exactly once in effect', () => {
     expect((await deliver(stack, 'order-fulfilment', { ...event, type: 'opportunity.exploded' })).status).toBe(422);
     expect((await deliver(stack, 'order-fulfilment', { ...event, version: 99 })).status).toBe(422);
     expect((await deliver(stack, 'order-fulfilment', { ...event, tenantId: 'Not A Tenant!' })).status).toBe(422);
+    expect((await deliver(stack, 'order-fulfilment', null)).status).toBe(422);
     const [{ n }] = await stack.database.sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${deals.tenant}`;
     expect(n).toBe(0);
   });
