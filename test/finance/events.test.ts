@@ -238,15 +238,6 @@ describe('invoices from shipment.shipped', () => {
     await stack.database.sql`delete from finance.invoice_lines where tenant_id = ${tenant}`;
   });
 
-  it('a shipment published before lines carried shippedBefore is billed as it always was', async () => {
-    const s = await lead2cash(stack, 'legacy');
-    const line = { orderLineId: uuidv7(), productId: uuidv7(), sku: 'T', name: 'Tea', quantity: '2', unitPrice: '12.30', discountPercent: '12.5', unitCost: '0' };
-    const payload = { shipmentId: uuidv7(), number: 'SH-000001', orderId: uuidv7(), orderNumber: 'SO-000001', customerId: s.customer, currency: 'CNY', shippedOn: today(), lines: [line] };
-    // 2 x 12.30 x 87.5% = 21.525 -> 21.53, tax 2.80
-    expect(await deliverToFinance(stack, envelope(s.tenant, 'shipment.shipped', payload as never))).toEqual({ status: 200, body: { status: 'applied' } });
-    expect((await s.finance()).invoices.map((i) => [i.subtotal.amount, i.total.amount])).toEqual([['21.53', '24.33']]);
-  });
-
   it('a shipment delivered twice, twice at once, or published again under another id bills once', async () => {
     const s = await lead2cash(stack, 'dupship');
     const shipment = (number: string) => ({

@@ -10,12 +10,16 @@ export function envelope<T extends EventType>(tenantId: string, type: T, payload
   return { id, type, version: EVENT_CATALOG[type].version, tenantId, occurredAt: new Date().toISOString(), payload };
 }
 
-/** Delivers an event to a subscriber's /events endpoint exactly as a relay does (signed). */
-export async function deliver(stack: Stack, subscriber: SubgraphName, event: unknown, opts: { secret?: string } = {}) {
-  const body = JSON.stringify(event);
+/**
+ * Delivers an event (or a raw body) to a subscriber's /events endpoint exactly as a relay does:
+ * signed for that subscriber, unless `secret` or `signature` say otherwise (null sends none).
+ */
+export async function deliver(stack: Stack, subscriber: SubgraphName, event: unknown, opts: { secret?: string; signature?: string | null } = {}) {
+  const body = typeof event === 'string' ? event : JSON.stringify(event);
+  const signature = opts.signature === undefined ? signDelivery(opts.secret ?? stack.secrets.signingSecret, subscriber, body) : opts.signature;
   const res = await fetch(stack.eventUrls[subscriber], {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [EVENT_SIGNATURE_HEADER]: signDelivery(opts.secret ?? stack.secrets.signingSecret, subscriber, body) },
+    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { [EVENT_SIGNATURE_HEADER]: signature }) },
     body,
   });
   return { status: res.status, body: (await res.json()) as { status?: string; errors?: { message: string; extensions: { code: string } }[] } };

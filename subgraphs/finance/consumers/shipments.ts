@@ -33,8 +33,7 @@ function shipmentOf(payload: Shipped, currency: string) {
       unitPrice: check.decimal(at('unitPrice'), line.unitPrice, { scale: 4 }),
       discountPercent: check.decimal(at('discountPercent'), line.discountPercent, { scale: 2, max: '100' }),
       unitCost: check.decimal(at('unitCost'), line.unitCost, { scale: 4 }),
-      // Events published before shipments carried it bill each part on its own, as they always did.
-      shippedBefore: line.shippedBefore === undefined ? '0' : check.decimal(at('shippedBefore'), line.shippedBefore, { scale: 4, max: MAX_QUANTITY }),
+      shippedBefore: check.decimal(at('shippedBefore'), line.shippedBefore, { scale: 4, max: MAX_QUANTITY }),
     };
     const upTo = dec(value.shippedBefore).plus(value.quantity);
     if (upTo.gt(MAX_QUANTITY)) {
