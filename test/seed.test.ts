@@ -52,5 +52,24 @@ describe('demo seed', () => {
     expect(data.payments.nodes.some((p: any) => p.unallocated.amount !== '0.00')).toBe(true);
     const credit = await stack.query(token, '{ customers(first: 20, orderBy: {field: CREATED_AT}) { nodes { credit { status } } } }');
     expect(new Set(credit.data.customers.nodes.map((c: any) => c.credit.status))).toEqual(new Set(['OK', 'WARNING', 'HOLD']));
+
+    // The history's events reach the other domains: purchases, overdue invoices and health.
+    await stack.settle();
+    const derived = await stack.query(
+      token,
+      `query($today: Date) { due: customers(filter: {repurchaseDueBefore: $today}) { totalCount nodes { purchaseCount lastPurchaseAt nextPurchaseExpectedAt } }
+         customers(first: 20) { nodes { purchaseCount healthScore } }
+         salesOrders(first: 50) { nodes { status total { amount } } }
+         events(first: 100) { totalCount nodes { type state } } }`,
+      { today: new Date().toISOString().slice(0, 10) },
+    );
+    expect(derived.errors).toBeUndefined();
+    expect(derived.data.due.totalCount).toBeGreaterThanOrEqual(1);
+    expect(derived.data.due.nodes[0].purchaseCount).toBeGreaterThanOrEqual(2);
+    expect(derived.data.customers.nodes.filter((c: any) => c.purchaseCount > 0).length).toBeGreaterThanOrEqual(3);
+    expect(new Set(derived.data.customers.nodes.map((c: any) => c.healthScore)).size).toBeGreaterThanOrEqual(3);
+    expect(derived.data.salesOrders.nodes.every((o: any) => o.total.amount !== '0.00')).toBe(true);
+    expect(derived.data.events.nodes.filter((e: any) => e.state !== 'DELIVERED')).toEqual([]);
+    expect(new Set(derived.data.events.nodes.map((e: any) => e.type))).toEqual(new Set(['salesOrder.confirmed', 'shipment.delivered', 'invoice.issued', 'invoice.paid']));
   });
 });

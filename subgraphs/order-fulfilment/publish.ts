@@ -1,4 +1,3 @@
-import { todayUtc } from '../../lib/dates.js';
 import type { Queryable } from '../../lib/db.js';
 import { dec } from '../../lib/money.js';
 import type { FulfilmentContext } from './context.js';
@@ -8,9 +7,11 @@ import type { OrderRow, ShipmentRow } from './db/schema.js';
 import { linesOfShipments } from './db/shipment-queries.js';
 import { formatNumber } from './rules.js';
 
-/** The events order-fulfilment publishes, each in the transaction of the change it reports. */
+/** The events order-fulfilment publishes, each in the transaction of the change it reports (or of the seed that wrote it). */
+type Publisher = Pick<FulfilmentContext, 'tenantId' | 'outbox'>;
+const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 
-export const publishOrderConfirmed = (tx: Queryable, ctx: FulfilmentContext, order: OrderRow) =>
+export const publishOrderConfirmed = (tx: Queryable, ctx: Publisher, order: OrderRow) =>
   ctx.outbox.publish(tx, ctx.tenantId, 'salesOrder.confirmed', {
     orderId: order.id,
     number: formatNumber('SO', order.number),
@@ -20,7 +21,7 @@ export const publishOrderConfirmed = (tx: Queryable, ctx: FulfilmentContext, ord
     currency: order.currency,
   });
 
-export const publishOrderCancelled = (tx: Queryable, ctx: FulfilmentContext, order: OrderRow, wasConfirmed: boolean) =>
+export const publishOrderCancelled = (tx: Queryable, ctx: Publisher, order: OrderRow, wasConfirmed: boolean) =>
   ctx.outbox.publish(tx, ctx.tenantId, 'salesOrder.cancelled', {
     orderId: order.id,
     number: formatNumber('SO', order.number),
@@ -35,7 +36,7 @@ export const publishOrderCancelled = (tx: Queryable, ctx: FulfilmentContext, ord
  * costs, and per line what earlier shipments took of the order line (published in the transaction
  * that ships, after the stock flush: the order line's `shipped` already counts this shipment).
  */
-export async function publishShipped(tx: Queryable, ctx: FulfilmentContext, shipment: ShipmentRow, order: OrderRow) {
+export async function publishShipped(tx: Queryable, ctx: Publisher, shipment: ShipmentRow, order: OrderRow) {
   const [shipped, orderLines] = await Promise.all([linesOfShipments(tx, ctx.tenantId, [shipment.id]), linesOfOrders(tx, ctx.tenantId, [order.id])]);
   const products = new Map((await productsByIds(tx, ctx.tenantId, [...new Set(shipped.map((l) => l.productId))])).map((p) => [p.id, p]));
   await ctx.outbox.publish(tx, ctx.tenantId, 'shipment.shipped', {
@@ -45,7 +46,7 @@ export async function publishShipped(tx: Queryable, ctx: FulfilmentContext, ship
     orderNumber: formatNumber('SO', order.number),
     customerId: order.customerId,
     currency: order.currency,
-    shippedOn: todayUtc(),
+    shippedOn: dayOf(shipment.shippedAt!),
     lines: shipped.map((line) => {
       const orderLine = orderLines.find((l) => l.id === line.orderLineId)!;
       const product = products.get(line.productId)!;
@@ -64,12 +65,12 @@ export async function publishShipped(tx: Queryable, ctx: FulfilmentContext, ship
   });
 }
 
-export const publishDelivered = (tx: Queryable, ctx: FulfilmentContext, shipment: ShipmentRow, order: OrderRow) =>
+export const publishDelivered = (tx: Queryable, ctx: Publisher, shipment: ShipmentRow, order: OrderRow) =>
   ctx.outbox.publish(tx, ctx.tenantId, 'shipment.delivered', {
     shipmentId: shipment.id,
     orderId: order.id,
     customerId: order.customerId,
-    deliveredOn: todayUtc(),
+    deliveredOn: dayOf(shipment.deliveredAt!),
     orderTotal: order.total,
     currency: order.currency,
   });

@@ -1,8 +1,10 @@
 import { DAY_MS as DAY } from '../../lib/dates.js';
 import { addDays } from '../../lib/dates.js';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { outbox } from './events.js';
+import { publishDelivered, publishOrderConfirmed } from './publish.js';
 
 import { allocations, products, replenishmentRequests, salesOrderLines, salesOrders, shipmentLines, shipments, stockMovements, tenants, warehouses } from './db/schema.js';
 
@@ -109,4 +111,21 @@ export async function seedFulfilment(tx: Queryable, tenantId: string, customerId
     target: tenants.id,
     set: { orderSeq: specs.length, shipmentSeq: specs.length, replenishmentSeq: 1 },
   });
+  await publishHistory(tx, tenantId);
+}
+
+/**
+ * Order totals from their lines, and the events this history would have published where other
+ * domains derive state from it: confirmed orders (finance's exposure) and deliveries (the
+ * customer's purchases). Shipments' invoices are seeded by finance itself, so no shipment.shipped.
+ */
+async function publishHistory(tx: Queryable, tenantId: string) {
+  await tx.execute(sql`
+    update fulfilment.sales_orders o set total = coalesce((select sum(l.amount) from fulfilment.sales_order_lines l where l.tenant_id = o.tenant_id and l.order_id = o.id), 0)
+    where o.tenant_id = ${tenantId}`);
+  const orders = await tx.select().from(salesOrders).where(eq(salesOrders.tenantId, tenantId));
+  const publisher = { tenantId, outbox };
+  for (const order of orders.filter((o) => o.status === 'CONFIRMED')) await publishOrderConfirmed(tx, publisher, order);
+  const delivered = await tx.select().from(shipments).where(and(eq(shipments.tenantId, tenantId), eq(shipments.status, 'DELIVERED')));
+  for (const shipment of delivered) await publishDelivered(tx, publisher, shipment, orders.find((o) => o.id === shipment.orderId)!);
 }

@@ -7,6 +7,7 @@ import { failOn, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FinanceContext } from '../context.js';
+import { publishIssued, publishVoided } from '../publish.js';
 import * as inv from '../db/invoice-queries.js';
 import { postingsOf } from '../db/ledger-queries.js';
 import { accountsOf, nextInvoiceNumber, post } from '../db/queries.js';
@@ -62,15 +63,7 @@ export async function issue(tx: Queryable, ctx: FinanceContext, invoice: Invoice
   const number = await nextInvoiceNumber(tx, ctx.tenantId, year);
   const issued = await inv.updateInvoice(tx, ctx.tenantId, invoice.id, { status: 'OPEN', year, number, issueDate, dueDate, issuedAt: new Date() });
   await post(tx, ctx.tenantId, { postedOn: issueDate, description: 'Invoice issued', reference: formatInvoiceNumber(year, number) }, invoicePostings(issued.total, issued.subtotal, issued.taxTotal));
-  await ctx.outbox.publish(tx, ctx.tenantId, 'invoice.issued', {
-    invoiceId: issued.id,
-    number: formatInvoiceNumber(year, number),
-    customerId: issued.customerId,
-    orderId: issued.orderId,
-    total: issued.total,
-    currency: issued.currency,
-    dueDate: issued.dueDate!,
-  });
+  await publishIssued(tx, ctx.tenantId, issued);
   return issued;
 }
 
@@ -108,7 +101,7 @@ export const invoiceMutations = {
       const reference = formatInvoiceNumber(invoice.year!, invoice.number!);
       const original = (await postingsOf(tx, ctx.tenantId, reference)).map((p) => ({ account: p.account_code as AccountCode, debit: p.debit, credit: p.credit }));
       await post(tx, ctx.tenantId, { postedOn: todayUtc(), description: `Invoice voided${reason ? `: ${reason}` : ''}`, reference }, reversal(original));
-      await ctx.outbox.publish(tx, ctx.tenantId, 'invoice.voided', { invoiceId: invoice.id, number: reference, customerId: invoice.customerId });
+      await publishVoided(tx, ctx.tenantId, invoice);
       return { invoice: await inv.updateInvoice(tx, ctx.tenantId, invoice.id, { status: 'VOID', voidedAt: new Date() }) };
     }),
 };

@@ -11,7 +11,8 @@ import * as inv from '../db/invoice-queries.js';
 import * as pay from '../db/payment-queries.js';
 import { post } from '../db/queries.js';
 import type { PaymentRow } from '../db/schema.js';
-import { allocateOldestFirst, formatInvoiceNumber, paymentPostings } from '../rules.js';
+import { allocateOldestFirst, paymentPostings } from '../rules.js';
+import { publishPaid } from '../publish.js';
 
 type AllocationInput = { invoiceId: string; amount: MoneyInput };
 
@@ -24,7 +25,7 @@ async function allocate(tx: Queryable, ctx: FinanceContext, payment: PaymentRow,
   if (!requested) {
     const open = await inv.lockOpenInvoicesOfCustomer(tx, ctx.tenantId, payment.customerId);
     const plan = allocateOldestFirst(free.toFixed(2), open.map((i) => ({ id: i.id, balance: dec(i.total).minus(i.amountPaid).toFixed(2) })));
-    return publishPaid(tx, ctx, payment, await pay.applyAllocations(tx, ctx.tenantId, payment.id, plan.allocations));
+    return publishPaid(tx, ctx.tenantId, payment.receivedOn, await pay.applyAllocations(tx, ctx.tenantId, payment.id, plan.allocations));
   }
   const errors: UserError[] = [];
   const ids = requested.map((a) => a.invoiceId);
@@ -49,22 +50,7 @@ async function allocate(tx: Queryable, ctx: FinanceContext, payment: PaymentRow,
   });
   if (total.gt(free)) errors.push(userError('OVER_ALLOCATION', ['input', 'allocations'], `Only ${free.toFixed(2)} of the payment is unallocated`));
   failOn(errors);
-  await publishPaid(tx, ctx, payment, await pay.applyAllocations(tx, ctx.tenantId, payment.id, allocations));
-}
-
-/** invoice.paid for each invoice this allocation paid off, dated the day the money came in. */
-async function publishPaid(tx: Queryable, ctx: FinanceContext, payment: PaymentRow, paidOff: pay.PaidOff[]) {
-  for (const invoice of paidOff) {
-    await ctx.outbox.publish(tx, ctx.tenantId, 'invoice.paid', {
-      invoiceId: invoice.id,
-      number: formatInvoiceNumber(invoice.year, invoice.number),
-      customerId: invoice.customer_id,
-      orderId: invoice.order_id,
-      total: invoice.total,
-      currency: invoice.currency,
-      paidOn: payment.receivedOn,
-    });
-  }
+  await publishPaid(tx, ctx.tenantId, payment.receivedOn, await pay.applyAllocations(tx, ctx.tenantId, payment.id, allocations));
 }
 
 export const paymentMutations = {
