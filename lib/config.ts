@@ -38,7 +38,7 @@ export function subgraphEventsUrl(name: SubgraphName): string {
 /** The relay's retry policy (EVENT_MAX_ATTEMPTS, EVENT_RETRY_BASE_MS, EVENT_POLL_MS). */
 export function relaySettings() {
   return {
-    maxAttempts: intFromEnv('EVENT_MAX_ATTEMPTS', 10),
+    maxAttempts: intFromEnv('EVENT_MAX_ATTEMPTS', 30),
     retryBaseMs: intFromEnv('EVENT_RETRY_BASE_MS', 1000),
     pollMs: intFromEnv('EVENT_POLL_MS', 1000),
   };

@@ -99,7 +99,7 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
       return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, ctx);
     },
     async eventAdmin(request: AdminRequest) {
-      if (request.action === 'replay') return { replayed: await replayOutbox(opts.database.db, opts.outbox, request.tenantId, request.eventId) };
+      if (request.action === 'replay') return { replayed: await replayOutbox(opts.database.db, opts.outbox, request.tenantId, request) };
       return listOutbox(opts.database.db, opts.outbox, request);
     },
     async health() {

@@ -76,6 +76,7 @@ export async function startLocalGraph(
         const handled = await Promise.all(relays.map((r) => r.runOnce()));
         if (handled.every((n) => n === 0)) return;
       }
+      throw new Error('Events kept coming after 10 rounds of delivery');
     },
     async close() {
       server.close();

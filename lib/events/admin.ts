@@ -90,16 +90,32 @@ export async function listOutbox(db: Queryable, outbox: Outbox, q: OutboxQuery):
   };
 }
 
+/** Which dead letters to send again: one event's, or all of a type and/or subscriber. */
+export interface ReplayFilter {
+  eventId?: string | null;
+  type?: string | null;
+  subscriber?: string | null;
+}
+
 /**
- * Sends an event's dead-lettered deliveries again: they become due now, with a fresh count of
- * attempts, and the relay is woken. Returns how many were reset (0: none of this tenant's, or none dead).
+ * Sends dead-lettered deliveries again: they become due now, with a fresh budget of attempts, and
+ * the relay is woken. Returns how many were reset (0: none of this tenant's matched, or none dead).
  */
-export async function replayOutbox(db: Queryable, outbox: Outbox, tenantId: string, eventId: string): Promise<number> {
-  const d = outbox.tables.outboxDeliveries;
+export async function replayOutbox(db: Queryable, outbox: Outbox, tenantId: string, filter: ReplayFilter): Promise<number> {
+  const { outboxDeliveries: d, outboxEvents: e } = outbox.tables;
+  const ofType = filter.type ? db.select({ id: e.id }).from(e).where(and(eq(e.tenantId, tenantId), eq(e.type, filter.type))) : null;
   const reset = await db
     .update(d)
-    .set({ status: 'PENDING', attempts: 0, nextAttemptAt: new Date(), lastError: null })
-    .where(and(eq(d.tenantId, tenantId), eq(d.eventId, eventId), eq(d.status, 'DEAD')))
+    .set({ status: 'PENDING', attempts: 0, nextAttemptAt: sql`now()`, lastError: null })
+    .where(
+      and(
+        eq(d.tenantId, tenantId),
+        eq(d.status, 'DEAD'),
+        filter.eventId ? eq(d.eventId, filter.eventId) : undefined,
+        filter.subscriber ? eq(d.subscriber, filter.subscriber) : undefined,
+        ofType ? inArray(d.eventId, ofType) : undefined,
+      ),
+    )
     .returning({ subscriber: d.subscriber });
   if (reset.length) await db.execute(sql`select pg_notify(${channelOf(outbox.publisher)}, '')`);
   return reset.length;
@@ -107,7 +123,7 @@ export async function replayOutbox(db: Queryable, outbox: Outbox, tenantId: stri
 
 export type AdminRequest =
   | ({ action: 'list' } & OutboxQuery)
-  | { action: 'replay'; tenantId: string; eventId: string };
+  | ({ action: 'replay'; tenantId: string } & ReplayFilter);
 
 const STATES = new Set(['PUBLISHED', 'PENDING', 'DELIVERED', 'DEAD']);
 
@@ -115,7 +131,11 @@ const STATES = new Set(['PUBLISHED', 'PENDING', 'DELIVERED', 'DEAD']);
 export function parseAdminRequest(value: unknown, isUuid: (v: unknown) => boolean, tenantPattern: RegExp): AdminRequest | null {
   const r = value as Record<string, unknown> | null;
   if (!r || typeof r.tenantId !== 'string' || !tenantPattern.test(r.tenantId)) return null;
-  if (r.action === 'replay') return isUuid(r.eventId) ? { action: 'replay', tenantId: r.tenantId, eventId: r.eventId as string } : null;
+  if (r.action === 'replay') {
+    if (r.eventId != null && !isUuid(r.eventId)) return null;
+    if ((r.type != null && typeof r.type !== 'string') || (r.subscriber != null && typeof r.subscriber !== 'string')) return null;
+    return { action: 'replay', tenantId: r.tenantId, eventId: (r.eventId as string) ?? null, type: (r.type as string) ?? null, subscriber: (r.subscriber as string) ?? null };
+  }
   if (r.action !== 'list') return null;
   if (!Number.isInteger(r.limit) || (r.limit as number) < 1 || (r.limit as number) > 101) return null;
   if (r.before != null && !isUuid(r.before)) return null;

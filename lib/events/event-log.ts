@@ -1,6 +1,6 @@
 import type { SubgraphName } from '../config.js';
 import { DependencyUnavailable } from '../internal-client.js';
-import type { EventState, ListedEvent } from './admin.js';
+import type { EventState, ListedEvent, ReplayFilter } from './admin.js';
 import { EVENT_SIGNATURE_HEADER, signDelivery } from './signature.js';
 
 /**
@@ -36,9 +36,9 @@ export function eventLogAt(opts: { adminUrls: Partial<Record<SubgraphName, strin
       const merged = answers.flatMap((a) => a.events).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
       return { events: merged.slice(0, q.size), hasMore: merged.length > q.size, totalCount: answers.reduce((n, a) => n + a.totalCount, 0) };
     },
-    /** Resets the event's dead deliveries wherever it was published; how many were reset. */
-    async replay(tenantId: string, eventId: string): Promise<number> {
-      const answers = await Promise.all(sources.map(([name, url]) => ask<{ replayed: number }>(name, url, { action: 'replay', tenantId, eventId })));
+    /** Resets matching dead deliveries wherever they were published; how many were reset. */
+    async replay(tenantId: string, filter: ReplayFilter): Promise<number> {
+      const answers = await Promise.all(sources.map(([name, url]) => ask<{ replayed: number }>(name, url, { action: 'replay', tenantId, ...filter })));
       return answers.reduce((n, a) => n + a.replayed, 0);
     },
   };

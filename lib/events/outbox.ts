@@ -27,7 +27,8 @@ export class Outbox {
     if (entry.subscribers.length > 0) {
       await tx
         .insert(this.tables.outboxDeliveries)
-        .values(entry.subscribers.map((subscriber) => ({ tenantId, eventId: event.id, subscriber, status: 'PENDING', nextAttemptAt: now })));
+        // Due at once, on the database's clock (which relays compare with).
+        .values(entry.subscribers.map((subscriber) => ({ tenantId, eventId: event.id, subscriber, status: 'PENDING', nextAttemptAt: sql`now()` })));
       await tx.execute(sql`select pg_notify(${channelOf(this.publisher)}, '')`);
     }
     return event;

@@ -14,7 +14,7 @@ export interface RelayOptions {
   targets: Partial<Record<SubgraphName, string>>;
   signingSecret: string;
   batchSize?: number;
-  /** After this many failed attempts a delivery is dead-lettered. */
+  /** After this many failed attempts a delivery is dead-lettered (30: about two hours of retries). */
   maxAttempts?: number;
   /** The first retry waits this long; each further one twice as long (capped at 5 minutes). */
   retryBaseMs?: number;
@@ -37,6 +37,9 @@ interface ClaimedRow {
 type Outcome = { status: 'DELIVERED' } | { status: 'RETRY' | 'DEAD'; error: string };
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+
+/** A time on the database's clock: every relay replica and publisher compares against the same one. */
+const inMs = (ms: number) => sql`now() + ${ms} * interval '1 millisecond'`;
 
 /** Delay before attempt `attempts + 1`, after `attempts` failures: base, 2x base, 4x base... */
 export const backoffMs = (attempts: number, baseMs: number) => Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
@@ -73,8 +76,9 @@ export class Relay {
         order by d.next_attempt_at, d.event_id
         limit ${batchSize}
         for update of d skip locked`)) as unknown as ClaimedRow[];
-      // In order, one at a time: a subscriber sees one publisher's events in the order they happened
-      // unless a retry intervenes (consumers tolerate that).
+      // One at a time, oldest first. Consumers must not rely on order all the same: a retry, or
+      // replicas delivering side by side, can deliver a later event first.
+      const unreachable = new Set<string>();
       for (const row of claimed) {
         const delivery = { tenantId: row.tenant_id, eventId: row.event_id, subscriber: row.subscriber, attempts: row.attempts };
         const event = { id: row.event_id, type: row.type };
@@ -86,17 +90,23 @@ export class Relay {
           occurredAt: new Date(row.occurred_at).toISOString(),
           payload: row.payload as never,
         };
+        const key = and(eq(d.tenantId, delivery.tenantId), eq(d.eventId, delivery.eventId), eq(d.subscriber, delivery.subscriber));
+        const retryBaseMs = this.opts.retryBaseMs ?? 1000;
+        if (unreachable.has(delivery.subscriber)) {
+          // Its subscriber just failed: don't make the rest of the batch wait on it too. Not an attempt.
+          await tx.update(d).set({ nextAttemptAt: inMs(retryBaseMs) }).where(key);
+          continue;
+        }
         const outcome = await this.deliver(delivery.subscriber as SubgraphName, envelope);
         const attempts = delivery.attempts + 1;
-        const dead = outcome.status === 'DEAD' || (outcome.status === 'RETRY' && attempts >= (this.opts.maxAttempts ?? 10));
-        const key = and(eq(d.tenantId, delivery.tenantId), eq(d.eventId, delivery.eventId), eq(d.subscriber, delivery.subscriber));
+        const dead = outcome.status === 'DEAD' || (outcome.status === 'RETRY' && attempts >= (this.opts.maxAttempts ?? 30));
         if (outcome.status === 'DELIVERED') {
           await tx.update(d).set({ status: 'DELIVERED', attempts, deliveredAt: new Date(), lastError: null }).where(key);
         } else {
-          const retryAt = new Date(Date.now() + backoffMs(attempts, this.opts.retryBaseMs ?? 1000));
+          if (outcome.status === 'RETRY') unreachable.add(delivery.subscriber);
           await tx
             .update(d)
-            .set({ status: dead ? 'DEAD' : 'PENDING', attempts, lastError: outcome.error.slice(0, 500), nextAttemptAt: retryAt })
+            .set({ status: dead ? 'DEAD' : 'PENDING', attempts, lastError: outcome.error.slice(0, 500), nextAttemptAt: inMs(backoffMs(attempts, retryBaseMs)) })
             .where(key);
           const fields = { event: event.id, type: event.type, subscriber: delivery.subscriber, attempts, error: outcome.error };
           if (dead) this.log.error(fields, 'event delivery dead-lettered');
@@ -124,10 +134,10 @@ export class Relay {
     }
     const text = await response.text().catch(() => '');
     if (response.ok) return { status: 'DELIVERED' };
-    // The consumer refused the event itself (bad signature, unknown type, invalid payload): sending
-    // it again cannot help. Anything else (5xx, timeouts, rate limits) is retried.
-    const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
-    return { status: permanent ? 'DEAD' : 'RETRY', error: `${subscriber} answered ${response.status}: ${text.slice(0, 300)}` };
+    // 422: the consumer read the event and it can never apply (unknown type, invalid payload, a
+    // product it doesn't have): sending it again cannot help. Anything else may pass later (a
+    // secret being rotated, a service half deployed, an outage) and is retried.
+    return { status: response.status === 422 ? 'DEAD' : 'RETRY', error: `${subscriber} answered ${response.status}: ${text.slice(0, 300)}` };
   }
 
   /** Runs batches until nothing is due; concurrent wake-ups coalesce into one more pass. */

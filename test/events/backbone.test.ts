@@ -74,7 +74,31 @@ async function drain(relay: Relay, rounds = 20) {
 }
 
 describe('exactly once in effect', () => {
-  it('a consumer that fails three times and then succeeds applies the event once', async () => {
+  it('a consumer whose handler fails three times midway (after writing) and then succeeds applies the event once', async () => {
+    const deals = await wonDeals(1);
+    // A real failure inside the consumer's transaction: the order row is written, then writing its
+    // line raises, three times. Each attempt's writes and its inbox row roll back together.
+    const tag = deals.tenant.replace(/-/g, '_');
+    await stack.database.sql.unsafe(`
+      create sequence fail_${tag};
+      create function fail_${tag}() returns trigger language plpgsql as $$
+        begin
+          if new.tenant_id = '${deals.tenant}' and nextval('fail_${tag}') <= 3 then raise exception 'injected failure %', currval('fail_${tag}'); end if;
+          return new;
+        end $$;
+      create trigger fail_${tag} before insert on fulfilment.sales_order_lines for each row execute function fail_${tag}();`);
+    try {
+      await drain(relayTo(stack.eventUrls['order-fulfilment']));
+      expect(await deals.deliveries()).toEqual([{ status: 'DELIVERED', attempts: 4, last_error: null }]);
+      expect(await deals.orders()).toEqual([{ opportunity_id: deals.opportunities[0], total: '125.00' }]);
+      const [{ n }] = await stack.database.sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${deals.tenant}`;
+      expect(n).toBe(1);
+    } finally {
+      await stack.database.sql.unsafe(`drop trigger fail_${tag} on fulfilment.sales_order_lines; drop function fail_${tag}(); drop sequence fail_${tag};`);
+    }
+  });
+
+  it('a consumer that cannot be reached three times and then answers applies the event once', async () => {
     const deals = await wonDeals(1);
     const proxy = await startEventProxy(stack.eventUrls['order-fulfilment'], (n) => (n <= 3 ? 'fail' : 'forward'));
     try {
@@ -113,6 +137,24 @@ describe('exactly once in effect', () => {
     } finally {
       child.kill('SIGKILL');
       release();
+      await proxy.close();
+    }
+  });
+
+  it('retries what may pass later (401, 404, 503), dead-letters only what the consumer refused (422), and spares a failing subscriber the rest of a batch', async () => {
+    const deals = await wonDeals(3);
+    const answers = [{ status: 401 }, { status: 404 }, 'fail' as const];
+    const proxy = await startEventProxy(stack.eventUrls['order-fulfilment'], (n) => answers[n - 1] ?? 'forward');
+    try {
+      const relay = relayTo(proxy.url, { retryBaseMs: 1 });
+      // The first delivery fails; the other two are postponed without an attempt or a request.
+      expect(await relay.runOnce()).toBe(3);
+      expect(proxy.seen).toHaveLength(1);
+      expect((await deals.deliveries()).map((d) => d.attempts).sort()).toEqual([0, 0, 1]);
+      await drain(relay);
+      expect((await deals.deliveries()).every((d) => d.status === 'DELIVERED')).toBe(true);
+      expect(await deals.orders()).toHaveLength(3);
+    } finally {
       await proxy.close();
     }
   });
@@ -164,6 +206,20 @@ describe('exactly once in effect', () => {
       await drain(relay, 2);
       expect(await deals.orders()).toHaveLength(1);
       expect(await deals.deliveries()).toMatchObject([{ status: 'DELIVERED', attempts: 1 }]);
+
+      // After an outage, every dead letter at once (here of one type, to one subscriber).
+      const more = await wonDeals(2);
+      down = true;
+      await drain(relayTo(proxy.url, { maxAttempts: 1 }));
+      expect((await more.deliveries()).map((d) => d.status)).toEqual(['DEAD', 'DEAD']);
+      down = false;
+      const moreAdmin = await stack.token(more.tenant, ['admin']);
+      const bulk = await stack.query(moreAdmin, `mutation { replayDeadLetters(input: {type: "opportunity.won", subscriber: "order-fulfilment"}) { replayed ${ERRORS} } }`);
+      expect(bulk.data.replayDeadLetters).toEqual({ replayed: 2, userErrors: [] });
+      await drain(relay, 2);
+      expect(await more.orders()).toHaveLength(2);
+      const wrong = await stack.query(moreAdmin, `mutation { replayDeadLetters(input: {subscriber: "billing"}) { replayed ${ERRORS} } }`);
+      expect(wrong.data.replayDeadLetters.userErrors).toMatchObject([{ code: 'UNKNOWN_SUBSCRIBER', field: ['input', 'subscriber'] }]);
 
       const again = await stack.query(admin, replay, { id: event.id });
       expect(again.data.replayEvent).toMatchObject({ replayed: 0, event: null, userErrors: [{ code: 'NOTHING_TO_REPLAY', field: ['input', 'id'] }] });

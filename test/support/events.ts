@@ -30,7 +30,7 @@ export async function deliver(stack: Stack, subscriber: SubgraphName, event: unk
  * `answer` decides per request whether to fail it, forward it, or forward it and then hold the
  * answer back. It records the event id of every request it saw.
  */
-export async function startEventProxy(target: string, answer: (n: number, eventId: string) => 'forward' | 'fail' | { hold: Promise<void> } = () => 'forward') {
+export async function startEventProxy(target: string, answer: (n: number, eventId: string) => 'forward' | 'fail' | { status: number } | { hold: Promise<void> } = () => 'forward') {
   const { createServer } = await import('node:http');
   const seen: string[] = [];
   const server = createServer(async (req, res) => {
@@ -40,13 +40,14 @@ export async function startEventProxy(target: string, answer: (n: number, eventI
     const eventId = (JSON.parse(body) as { id: string }).id;
     seen.push(eventId);
     const action = answer(seen.length, eventId);
-    if (action === 'fail') {
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'down for maintenance' }] }));
+    if (action === 'fail' || (typeof action === 'object' && 'status' in action)) {
+      const status = action === 'fail' ? 503 : action.status;
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: `answered ${status} by the proxy` }] }));
       return;
     }
     const forwarded = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', [EVENT_SIGNATURE_HEADER]: String(req.headers[EVENT_SIGNATURE_HEADER]) }, body });
     const text = await forwarded.text();
-    if (typeof action === 'object') await action.hold;
+    if (typeof action === 'object' && 'hold' in action) await action.hold;
     res.writeHead(forwarded.status, { 'content-type': 'application/json' }).end(text);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

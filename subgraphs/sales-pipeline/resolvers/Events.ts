@@ -1,5 +1,6 @@
 import { badInput, notFound, userError } from '../../../lib/errors.js';
 import type { EventState, ListedEvent } from '../../../lib/events/admin.js';
+import { EVENT_CATALOG, isEventType } from '../../../lib/events/catalog.js';
 import { isUuid } from '../../../lib/ids.js';
 import { decodeCursor, encodeCursor, pageWindow } from '../../../lib/pagination.js';
 import type { SalesContext } from '../context.js';
@@ -32,13 +33,23 @@ export const eventMutations = {
   replayEvent: async (_: unknown, { input }: { input: { id: string } }, ctx: SalesContext) => {
     const fail = (code: string, message: string) => ({ event: null, replayed: 0, userErrors: [userError(code, ['input', 'id'], message)] });
     if (!isUuid(input.id)) return { event: null, replayed: 0, userErrors: [notFound('Event', ['input', 'id'])] };
-    const replayed = await ctx.eventLog.replay(ctx.tenantId, input.id);
+    const replayed = await ctx.eventLog.replay(ctx.tenantId, { eventId: input.id });
     const event = await eventById(ctx, input.id);
     if (!event) return { event: null, replayed: 0, userErrors: [notFound('Event', ['input', 'id'])] };
     if (replayed === 0) return fail('NOTHING_TO_REPLAY', `The event is ${event.state}: only dead-lettered deliveries are replayed`);
     return { event, replayed, userErrors: [] };
   },
+
+  replayDeadLetters: async (_: unknown, { input }: { input: { type?: string | null; subscriber?: string | null } }, ctx: SalesContext) => {
+    if (input.subscriber != null && !SUBSCRIBERS.has(input.subscriber)) {
+      return { replayed: 0, userErrors: [userError('UNKNOWN_SUBSCRIBER', ['input', 'subscriber'], `Subscribers are ${[...SUBSCRIBERS].join(', ')}`)] };
+    }
+    if (input.type != null && !isEventType(input.type)) return { replayed: 0, userErrors: [userError('UNKNOWN_EVENT_TYPE', ['input', 'type'], `${input.type} is not an event type`)] };
+    return { replayed: await ctx.eventLog.replay(ctx.tenantId, { type: input.type ?? null, subscriber: input.subscriber ?? null }), userErrors: [] };
+  },
 };
+
+const SUBSCRIBERS = new Set(Object.values(EVENT_CATALOG).flatMap((e) => e.subscribers as readonly string[]));
 
 async function eventById(ctx: SalesContext, id: string): Promise<ListedEvent | null> {
   return (await ctx.eventLog.list(ctx.tenantId, { size: 1, id })).events[0] ?? null;
