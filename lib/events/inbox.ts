@@ -47,9 +47,9 @@ export async function consumeEvent<C>(database: Database, tables: EventTables, h
       return 'applied';
     });
   } catch (error) {
-    // A handler's user error means the event cannot apply to the current state (an unknown order,
-    // an inactive product): a permanent failure, kept as a dead letter for someone to look at.
-    if (error instanceof UserInputError) throw new RejectedEvent(error.errors.map((e) => `${e.code}: ${e.message}`).join('; '));
+    // A handler's user error means the event cannot apply (an invalid payload, a product the
+    // catalogue doesn't have): a permanent failure, kept as a dead letter for someone to look at.
+    if (error instanceof UserInputError) throw new RejectedEvent(error.errors.map((e) => `${e.code}: ${e.message}${e.field ? ` (${e.field.join('.')})` : ''}`).join('; '));
     throw error;
   }
 }

@@ -115,4 +115,26 @@ describe('a won opportunity becomes a draft sales order', () => {
     const [{ n }] = await stack.database.sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${s.tenant}`;
     expect(n).toBe(0);
   });
+
+  it('refuses a payload that does not check out (422), whatever the field', async () => {
+    const s = await scene();
+    const line = { productId: s.glaze, quantity: '3', unitPrice: '20', discountPercent: '0' };
+    const won = (payload: Record<string, unknown>) =>
+      envelope(s.tenant, 'opportunity.won', { opportunityId: crypto.randomUUID(), customerId: s.customer, title: 'x', currency: 'CNY', amount: '60', lines: [line], ...payload } as never);
+    for (const [payload, message] of [
+      [{ opportunityId: 'nope' }, 'opportunityId must be a UUID'],
+      [{ currency: 'USD' }, 'Amounts are in CNY'],
+      [{ lines: [{ ...line, productId: 42 }] }, 'lines.0.productId must be a UUID'],
+      [{ lines: [{ ...line, quantity: '0' }] }, 'quantity'],
+      [{ lines: [{ ...line, quantity: '1.00001' }] }, 'decimal'],
+      [{ lines: [{ ...line, discountPercent: '101' }] }, 'discountPercent'],
+      [{ lines: Array.from({ length: 201 }, () => line) }, 'lines must hold 0 to 200 items'],
+    ] as const) {
+      const answer = await deliver(stack, 'order-fulfilment', won(payload));
+      expect(answer.status, JSON.stringify(payload).slice(0, 80)).toBe(422);
+      expect(answer.body.errors?.[0].message).toContain(message);
+    }
+    const [{ n }] = await stack.database.sql`select count(*)::int as n from fulfilment.sales_orders where tenant_id = ${s.tenant}`;
+    expect(n).toBe(0);
+  });
 });
