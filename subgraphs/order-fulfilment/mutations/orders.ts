@@ -21,11 +21,13 @@ interface LineInput {
   discountPercent?: string | null;
 }
 
+export const MAX_ORDER_LINES = 200;
+
 /** Validates order lines; products must exist and be active; prices default to the list price. */
 async function orderLines(tx: Queryable, ctx: FulfilmentContext, lines: LineInput[], currency: string) {
   const errors: UserError[] = [];
   if (lines.length === 0) errors.push(userError('NO_LINES', ['input', 'lines'], 'An order needs at least one line'));
-  if (lines.length > 200) errors.push(userError('TOO_MANY_LINES', ['input', 'lines'], 'At most 200 lines'));
+  if (lines.length > MAX_ORDER_LINES) errors.push(userError('TOO_MANY_LINES', ['input', 'lines'], `At most ${MAX_ORDER_LINES} lines`));
   const known = new Map<string, ProductRow>((await productsByIds(tx, ctx.tenantId, lines.map((l) => l.productId).filter(isUuid))).map((p) => [p.id, p]));
   const values = lines.map((line, i) => {
     const field = ['input', 'lines', String(i)];
