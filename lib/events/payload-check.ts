@@ -41,6 +41,17 @@ export class PayloadCheck {
     if (typeof value !== 'string' || value.toUpperCase() !== expected) this.add(field, 'CURRENCY_MISMATCH', `Amounts are in ${expected}, not ${String(value)}`);
   }
 
+  /** Any ISO 4217 code (where amounts are kept with their currency rather than compared). */
+  currencyCode(field: string, value: unknown): string {
+    if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) this.add(field, 'INVALID_CURRENCY', `${field} must be an ISO 4217 currency code`);
+    return value as string;
+  }
+
+  /** A UUID or null. */
+  optionalUuid(field: string, value: unknown): string | null {
+    return value === null ? null : this.uuid(field, value);
+  }
+
   day(field: string, value: unknown): string {
     if (typeof value !== 'string' || !DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
       this.add(field, 'INVALID_DATE', `${field} must be a day (YYYY-MM-DD)`);

@@ -1,9 +1,10 @@
 import { Outbox } from '../../lib/events/outbox.js';
 import type { EventHandlers } from '../../lib/events/inbox.js';
-import { UserInputError, notFound, userError } from '../../lib/errors.js';
-import { isUuid } from '../../lib/ids.js';
+import { notFound } from '../../lib/errors.js';
+import type { EventPayloads } from '../../lib/events/catalog.js';
+import { PayloadCheck } from '../../lib/events/payload-check.js';
 import type { Queryable } from '../../lib/db.js';
-import { isDay } from '../../lib/scalars.js';
+import { failOn } from '../../lib/mutation.js';
 import type { CustomerContext } from './context.js';
 import { customerExists, recordPurchase, upsertReceivable } from './db/insight-queries.js';
 import { inbox, outboxDeliveries, outboxEvents } from './db/schema.js';
@@ -11,30 +12,27 @@ import { inbox, outboxDeliveries, outboxEvents } from './db/schema.js';
 /** Publishes serviceTicket.resolved. */
 export const outbox = new Outbox('customer', { outboxEvents, outboxDeliveries, inbox });
 
-type Kind = 'uuid' | 'uuid?' | 'day' | 'amount' | 'currency';
-const VALID: Record<Kind, [(value: unknown) => boolean, string]> = {
-  uuid: [isUuid, 'a UUID'],
-  'uuid?': [(v) => v === null || isUuid(v), 'a UUID or null'],
-  day: [isDay, 'a date (YYYY-MM-DD)'],
-  amount: [(v) => typeof v === 'string' && /^\d{1,16}(\.\d+)?$/.test(v), 'a non-negative decimal string'],
-  currency: [(v) => typeof v === 'string' && /^[A-Z]{3}$/.test(v), 'an ISO 4217 currency code'],
-};
-
 /**
- * A payload that does not carry what the handler needs can never apply: a user error, which the
- * inbox turns into a dead letter. So is a customer this tenant does not have.
+ * What the handlers need from a payload, checked; a payload that does not check out, or names a
+ * customer this tenant does not have, can never apply: a user error, which the inbox turns into a
+ * dead letter.
  */
-async function checked<P extends object>(tx: Queryable, tenantId: string, payload: P, spec: { [K in keyof P]?: Kind }): Promise<P> {
-  const errors = Object.entries(spec as Record<string, Kind>)
-    .filter(([key, kind]) => !VALID[kind][0]((payload as Record<string, unknown>)[key]))
-    .map(([key, kind]) => userError('INVALID_PAYLOAD', ['payload', key], `payload.${key} must be ${VALID[kind][1]}`));
-  if (errors.length) throw new UserInputError(errors);
-  const customerId = (payload as { customerId: string }).customerId;
-  if (!(await customerExists(tx, tenantId, customerId))) throw new UserInputError([notFound('Customer', ['payload', 'customerId'])]);
-  return payload;
+async function checked<T>(tx: Queryable, tenantId: string, read: (check: PayloadCheck) => T & { customerId: string }): Promise<T & { customerId: string }> {
+  const check = new PayloadCheck();
+  const values = read(check);
+  failOn(check.errors);
+  if (!(await customerExists(tx, tenantId, values.customerId))) failOn([notFound('Customer', ['payload', 'customerId'])]);
+  return values;
 }
 
-const RECEIVABLE = { invoiceId: 'uuid', customerId: 'uuid', orderId: 'uuid?', total: 'amount', currency: 'currency' } as const;
+type InvoicePayload = EventPayloads['invoice.issued' | 'invoice.paid'];
+const invoiceFields = (c: PayloadCheck, p: InvoicePayload) => ({
+  invoiceId: c.uuid('invoiceId', p.invoiceId),
+  customerId: c.uuid('customerId', p.customerId),
+  orderId: c.optionalUuid('orderId', p.orderId),
+  total: c.decimal('total', p.total, { scale: 2 }),
+  currency: c.currencyCode('currency', p.currency),
+});
 
 /**
  * Consumes deliveries and invoices: what the customer's purchases and receivables tell us. An
@@ -43,17 +41,23 @@ const RECEIVABLE = { invoiceId: 'uuid', customerId: 'uuid', orderId: 'uuid?', to
  */
 export const consumes: EventHandlers<CustomerContext> = {
   'shipment.delivered': async (tx, { tenantId, payload }) => {
-    const p = await checked(tx, tenantId, payload, { orderId: 'uuid', customerId: 'uuid', deliveredOn: 'day', orderTotal: 'amount', currency: 'currency' });
+    const p = await checked(tx, tenantId, (c) => ({
+      orderId: c.uuid('orderId', payload.orderId),
+      customerId: c.uuid('customerId', payload.customerId),
+      deliveredOn: c.day('deliveredOn', payload.deliveredOn),
+      orderTotal: c.decimal('orderTotal', payload.orderTotal, { scale: 2 }),
+      currency: c.currencyCode('currency', payload.currency),
+    }));
     await recordPurchase(tx, { tenantId, sourceId: p.orderId, source: 'ORDER', customerId: p.customerId, purchasedOn: p.deliveredOn, amount: p.orderTotal, currency: p.currency });
   },
 
   'invoice.issued': async (tx, { tenantId, payload }) => {
-    const p = await checked(tx, tenantId, payload, { ...RECEIVABLE, dueDate: 'day' });
+    const p = await checked(tx, tenantId, (c) => ({ ...invoiceFields(c, payload), dueDate: c.day('dueDate', payload.dueDate) }));
     await upsertReceivable(tx, { tenantId, invoiceId: p.invoiceId, customerId: p.customerId, orderId: p.orderId, status: 'OPEN', total: p.total, currency: p.currency, dueDate: p.dueDate });
   },
 
   'invoice.paid': async (tx, { tenantId, payload }) => {
-    const p = await checked(tx, tenantId, payload, { ...RECEIVABLE, paidOn: 'day' });
+    const p = await checked(tx, tenantId, (c) => ({ ...invoiceFields(c, payload), paidOn: c.day('paidOn', payload.paidOn) }));
     await upsertReceivable(tx, { tenantId, invoiceId: p.invoiceId, customerId: p.customerId, orderId: p.orderId, status: 'PAID', total: p.total, currency: p.currency, paidOn: p.paidOn });
     // An order's invoice: the order became a purchase when it was delivered.
     if (p.orderId === null) {
@@ -62,7 +66,7 @@ export const consumes: EventHandlers<CustomerContext> = {
   },
 
   'invoice.voided': async (tx, { tenantId, payload }) => {
-    const p = await checked(tx, tenantId, payload, { invoiceId: 'uuid', customerId: 'uuid' });
+    const p = await checked(tx, tenantId, (c) => ({ invoiceId: c.uuid('invoiceId', payload.invoiceId), customerId: c.uuid('customerId', payload.customerId) }));
     await upsertReceivable(tx, { tenantId, invoiceId: p.invoiceId, customerId: p.customerId, status: 'VOID' });
   },
 };
