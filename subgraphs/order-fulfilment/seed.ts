@@ -115,9 +115,10 @@ export async function seedFulfilment(tx: Queryable, tenantId: string, customerId
 }
 
 /**
- * Order totals from their lines, and the events this history would have published where other
- * domains derive state from it: confirmed orders (finance's exposure) and deliveries (the
- * customer's purchases). Shipments' invoices are seeded by finance itself, so no shipment.shipped.
+ * Order totals from their lines, and the events of this history that other domains derive state
+ * from: orders confirmed and not yet shipped (finance's exposure) and deliveries (the customer's
+ * purchases). No shipment.shipped: finance's seed has its own invoices (not tied to these
+ * orders), and billing the shipped orders again would tell a different story.
  */
 async function publishHistory(tx: Queryable, tenantId: string) {
   await tx.execute(sql`

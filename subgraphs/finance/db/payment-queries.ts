@@ -62,9 +62,9 @@ export async function insertPayment(db: Queryable, values: typeof payments.$infe
 
 /**
  * Records allocations and applies them to the payment and the invoices (whose status follows
- * what is paid). The CHECK constraints refuse over-payment even if the caller got it wrong.
+ * what is paid); returns the invoices they paid off. The CHECK constraints refuse over-payment
+ * even if the caller got it wrong.
  */
-/** Records allocations and updates the invoices; returns the invoices they paid off. */
 export async function applyAllocations(db: Queryable, tenantId: string, paymentId: string, allocations: { invoiceId: string; amount: string }[]) {
   if (allocations.length === 0) return [];
   await db
