@@ -35,12 +35,13 @@ export function subgraphEventsUrl(name: SubgraphName): string {
   return process.env[`${envPrefix(name)}_EVENTS_URL`] ?? subgraphUrl(name).replace(/\/graphql$/, '/events');
 }
 
-/** The relay's retry policy (EVENT_MAX_ATTEMPTS, EVENT_RETRY_BASE_MS, EVENT_POLL_MS). */
+/** The relay's retry policy and retention (EVENT_MAX_ATTEMPTS, EVENT_RETRY_BASE_MS, EVENT_POLL_MS, EVENT_RETENTION_DAYS). */
 export function relaySettings() {
   return {
     maxAttempts: intFromEnv('EVENT_MAX_ATTEMPTS', 30),
     retryBaseMs: intFromEnv('EVENT_RETRY_BASE_MS', 1000),
     pollMs: intFromEnv('EVENT_POLL_MS', 1000),
+    retentionDays: intFromEnv('EVENT_RETENTION_DAYS', 30),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Database } from '../db.js';
 import { logger } from '../logger.js';
 import type { EventEnvelope, EventType } from './catalog.js';
 import { channelOf, type Outbox } from './outbox.js';
+import { pruneEvents } from './retention.js';
 import { EVENT_SIGNATURE_HEADER, signDelivery } from './signature.js';
 
 export interface RelayOptions {
@@ -21,6 +22,8 @@ export interface RelayOptions {
   /** Safety net besides NOTIFY: how often the relay looks for due retries. */
   pollMs?: number;
   timeoutMs?: number;
+  /** Delivered events and inbox entries older than this many days are deleted (hourly). */
+  retentionDays?: number;
 }
 
 interface ClaimedRow {
@@ -56,6 +59,7 @@ export class Relay {
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  private pruner: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = false;
 
@@ -169,11 +173,26 @@ export class Relay {
     this.timer = setInterval(() => void this.wake(), this.opts.pollMs ?? 1000);
     this.timer.unref();
     void this.wake();
+    this.pruner = setInterval(() => void this.prune(), 60 * 60_000);
+    this.pruner.unref();
+  }
+
+  /** Applies the retention (lib/events/retention.ts); every replica may, deleting is idempotent. */
+  async prune() {
+    try {
+      const pruned = await pruneEvents(this.opts.database.db, this.opts.outbox.tables, this.opts.retentionDays ?? 30);
+      if (pruned.events || pruned.inbox) this.log.info(pruned, 'pruned old events');
+      return pruned;
+    } catch (error) {
+      this.log.error({ err: error }, 'pruning old events failed; trying again in an hour');
+      return null;
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.pruner) clearInterval(this.pruner);
     await this.unlisten?.().catch(() => {});
     await this.running;
   }

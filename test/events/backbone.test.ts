@@ -254,6 +254,29 @@ describe('exactly once in effect', () => {
   });
 });
 
+describe('retention', () => {
+  it('forgets delivered events and inbox entries past the retention, keeps dead letters and anything recent', async () => {
+    const deals = await wonDeals(3);
+    const relay = relayTo(stack.eventUrls['order-fulfilment']);
+    await drain(relay, 2);
+    const [dead, old, recent] = (await stack.database.sql`select id from sales.outbox_events where tenant_id = ${deals.tenant} order by id`).map((r) => r.id);
+    await stack.database.sql`update sales.outbox_deliveries set status = 'DEAD' where tenant_id = ${deals.tenant} and event_id = ${dead}`;
+    await stack.database.sql`update sales.outbox_events set occurred_at = now() - interval '31 days' where tenant_id = ${deals.tenant} and id in ${stack.database.sql([dead, old])}`;
+    await stack.database.sql`update fulfilment.inbox set received_at = now() - interval '31 days' where tenant_id = ${deals.tenant} and event_id = ${old}`;
+    const pruned = await relay.prune();
+    expect(pruned!.events).toBeGreaterThanOrEqual(1);
+    const left = (await stack.database.sql`select id from sales.outbox_events where tenant_id = ${deals.tenant} order by id`).map((r) => r.id);
+    expect(left).toEqual([dead, recent]);
+    const [{ n: deliveries }] = await stack.database.sql`select count(*)::int as n from sales.outbox_deliveries where tenant_id = ${deals.tenant}`;
+    expect(deliveries).toBe(2);
+    // Each subgraph's relay looks after its own schema: order-fulfilment's prunes its inbox.
+    const fulfilmentRelay = new Relay({ outbox: stack.subgraphs.fulfilment.outbox, database: stack.database, targets: {}, signingSecret: stack.secrets.signingSecret });
+    expect((await fulfilmentRelay.prune())!.inbox).toBeGreaterThanOrEqual(1);
+    const inbox = (await stack.database.sql`select event_id from fulfilment.inbox where tenant_id = ${deals.tenant} order by event_id`).map((r) => r.event_id);
+    expect(inbox).toEqual([dead, recent]);
+  });
+});
+
 describe('the relay wakes on NOTIFY', () => {
   it('delivers a committed event without waiting for its (hour-long) poll', async () => {
     const relay = relayTo(stack.eventUrls['order-fulfilment'], { pollMs: 3_600_000 });
