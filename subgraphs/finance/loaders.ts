@@ -1,6 +1,7 @@
 import type { Queryable } from '../../lib/db.js';
 import { aggregateOf, childrenOf, perArguments, rowsById } from '../../lib/loaders.js';
 import type { PageWindow } from '../../lib/pagination.js';
+import * as exposure from './db/exposure-queries.js';
 import * as inv from './db/invoice-queries.js';
 import * as ledger from './db/ledger-queries.js';
 import * as pay from './db/payment-queries.js';
@@ -24,7 +25,7 @@ export function createLoaders(db: Queryable, tenantId: string) {
       (a) => ({ creditLimit: a.creditLimit, paymentTermsDays: a.paymentTermsDays }),
       { creditLimit: null as string | null, paymentTermsDays: null as number | null },
     ),
-    unbilled: aggregateOf((ids) => q.unbilledOfCustomers(db, tenantId, ids), (r) => r.customer_id, (r) => r.unbilled, '0'),
+    unbilled: aggregateOf((ids) => exposure.unbilledOfCustomers(db, tenantId, ids), (r) => r.customer_id, (r) => r.unbilled, '0'),
     receivables: perArguments((asOf: string) =>
       aggregateOf((ids) => recv.receivablesOfCustomers(db, tenantId, ids, asOf), (r) => r.customer_id, (r) => r as recv.ReceivableRow | null, null),
     ),

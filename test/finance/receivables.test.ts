@@ -98,6 +98,13 @@ async function recordExposure(tenantId: string, orderId: string, customerId: str
   return event;
 }
 
+/** What order-fulfilment's relay does when one unit of an order ships at `price`: a shipment.shipped, invoiced today. */
+async function shipOrder(tenantId: string, orderId: string, customerId: string, price: string) {
+  const base = shipped(customerId);
+  const payload = { ...base, orderId, lines: [{ ...base.lines[0], quantity: '1', unitPrice: price, unitCost: '0' }] };
+  expect(await deliverToFinance(stack, envelope(tenantId, 'shipment.shipped', payload))).toEqual({ status: 200, body: { status: 'applied' } });
+}
+
 describe('receivables ageing against a hand-built fixture', () => {
   let token: string;
   let c1: string;
@@ -307,17 +314,16 @@ describe('credit', () => {
     expect(refused).toMatchObject({ allowed: false, exposure: m('800.01'), limit: m('1000.00'), available: m('199.99') });
     expect(refused.reason).toMatch(/1000\.01/);
 
-    // An invoice for order 1 (5 + 0.65 = 5.65): a draft bills nothing; issued, it bills 5.00 of the
-    // order's 9.01 (order totals are net of tax), and the 5.65 is outstanding.
-    const forO1 = await draftInvoice(token, c, [{ price: '5' }], o1);
-    expect(await credit(token, c)).toMatchObject({ exposure: cny('800.01'), status: 'WARNING' });
-    await issue(token, forO1.id, daysAgo(0));
+    // Order 1 partly shipped and so invoiced (5 + 0.65 = 5.65; orders are billed from their shipments,
+    // never by hand): the invoice bills 5.00 of the order's 9.01 (order totals are net of tax), and
+    // the 5.65 is outstanding.
+    await shipOrder(tenant, o1, c, '5');
     // outstanding 791 + 5.65 = 796.65, unbilled 9.01 - 5.00 = 4.01 -> 800.66 (not 805.66: the 5.00 counts once)
     expect(await credit(token, c)).toMatchObject({ exposure: cny('800.66'), status: 'WARNING' });
     // Invoiced beyond the order (10.00 ordered, 10.00 + 1.30 tax invoiced): nothing unbilled, never negative.
     const o3 = uuidv7();
     await recordExposure(tenant, o3, c, '10.00');
-    await issuedInvoice(token, c, [{ price: '10' }], daysAgo(0), o3);
+    await shipOrder(tenant, o3, c, '10');
     // outstanding 796.65 + 11.30 = 807.95, unbilled 4.01 + 0 -> 811.96
     expect(await credit(token, c)).toMatchObject({ exposure: cny('811.96'), available: m('188.04'), status: 'WARNING' });
 

@@ -2,7 +2,7 @@ import type { Queryable } from '../../../lib/db.js';
 import type { EventEnvelope } from '../../../lib/events/catalog.js';
 import { failOn } from '../../../lib/mutation.js';
 import type { FinanceContext } from '../context.js';
-import { cancelOrderExposure, confirmOrderExposure } from '../db/queries.js';
+import { cancelOrderExposure, confirmOrderExposure } from '../db/exposure-queries.js';
 import { PayloadCheck } from './payload.js';
 
 type OrderEvent = EventEnvelope<'salesOrder.confirmed'> | EventEnvelope<'salesOrder.cancelled'>;
@@ -20,7 +20,10 @@ async function orderExposureOf(event: OrderEvent, ctx: FinanceContext) {
   return { tenantId: ctx.tenantId, orderId, customerId, amount };
 }
 
-/** salesOrder.confirmed: the order's total counts as exposure until it is invoiced (never after a cancellation). */
+/**
+ * salesOrder.confirmed: the order's total counts as exposure until it is invoiced, replacing the
+ * reservation made when it was confirmed (which would otherwise expire); never after a cancellation.
+ */
 export async function onOrderConfirmed(tx: Queryable, event: EventEnvelope<'salesOrder.confirmed'>, ctx: FinanceContext) {
   await confirmOrderExposure(tx, await orderExposureOf(event, ctx));
 }

@@ -36,7 +36,11 @@ export const customerAccounts = financeSchema.table(
   (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
 );
 
-/** Confirmed orders' amounts not yet invoiced (exposure), as order-fulfilment reports them. */
+/**
+ * Orders' amounts not yet invoiced (exposure). RESERVED: finance approved the amount when the order
+ * was being confirmed (reserveCredit) and counts it until `reserved_until`; CONFIRMED: the
+ * salesOrder.confirmed event arrived (counts until invoiced); CANCELLED: never counts again.
+ */
 export const orderExposures = financeSchema.table(
   'order_exposures',
   {
@@ -45,6 +49,8 @@ export const orderExposures = financeSchema.table(
     customerId: uuid('customer_id').notNull(),
     amount: money('amount').notNull(),
     status: text('status').notNull(),
+    /** Until when a RESERVED amount counts: a confirmation that never happened stops holding credit. */
+    reservedUntil: ts('reserved_until'),
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.orderId] }), index('order_exposures_customer_idx').on(t.tenantId, t.customerId)],

@@ -1,8 +1,11 @@
-import { userError } from '../../../lib/errors.js';
-import { checkDecimal, checkMoney, type MoneyInput } from '../../../lib/money.js';
+import { GraphQLError } from 'graphql';
+import { badInput, forbidden, userError } from '../../../lib/errors.js';
+import { isUuid } from '../../../lib/ids.js';
+import { checkDecimal, checkMoney, money, type MoneyInput } from '../../../lib/money.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FinanceContext } from '../context.js';
+import { reserveCredit } from '../credit.js';
 import { setTaxRate, upsertAccount } from '../db/queries.js';
 
 const customerRef = (customerId: string) => ({ customer: { __typename: 'Customer', id: customerId } });
@@ -34,4 +37,36 @@ export const creditMutations = {
       failOn(errors);
       return { settings: await setTaxRate(tx, ctx.tenantId, taxRate!) };
     }),
+
+  /**
+   * Internal (order-fulfilment's signed call while it confirms an order). Faults, not user errors:
+   * the caller is a service. The customer is checked before the transaction, so that no lock
+   * waits on another service.
+   */
+  reserveCredit: async (
+    _: unknown,
+    { input }: { input: { orderId: string; customerId: string; amount: MoneyInput; override?: boolean | null } },
+    ctx: FinanceContext,
+  ) => {
+    const tenant = await ctx.loaders.tenant();
+    const errors: Parameters<typeof failOn>[0] = [];
+    const amount = checkMoney(input.amount, { currency: tenant.currency, field: ['input', 'amount'] }, errors);
+    if (errors.length) throw badInput(errors[0].message, 'input.amount');
+    if (!isUuid(input.orderId)) throw badInput('orderId must be a UUID', 'input.orderId');
+    // order-fulfilment decides whether its user may override and grants the call the scope; an override without it is a fault.
+    if (input.override && !ctx.scopes.has('finance:credit-override')) throw forbidden('Overriding a credit hold needs the finance:credit-override scope');
+    const known = isUuid(input.customerId) && (await ctx.customers.existing(ctx, [input.customerId])).has(input.customerId);
+    if (!known) throw new GraphQLError('Customer not found', { extensions: { code: 'NOT_FOUND' } });
+    const request = { orderId: input.orderId, customerId: input.customerId, amount: amount!, override: input.override ?? false };
+    // reserveCredit has no user errors to roll back with: the whole result comes back (inTransaction for its deadlock retries).
+    const { credit, ...result } = (await inTransaction(ctx.database, (tx) => reserveCredit(tx, ctx, request))) as Awaited<ReturnType<typeof reserveCredit>>;
+    return {
+      allowed: result.allowed,
+      reserved: result.reserved,
+      reason: result.reason,
+      exposure: money(credit.exposure, tenant.currency),
+      limit: credit.limit === null ? null : money(credit.limit, tenant.currency),
+      reservedUntil: result.reservedUntil,
+    };
+  },
 };

@@ -8,6 +8,7 @@ import { InputCheck } from '../../../lib/validate.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FinanceContext } from '../context.js';
 import { publishIssued, publishVoided } from '../publish.js';
+import { isKnownOrder } from '../db/exposure-queries.js';
 import * as inv from '../db/invoice-queries.js';
 import { postingsOf } from '../db/ledger-queries.js';
 import { accountsOf, nextInvoiceNumber, post } from '../db/queries.js';
@@ -72,6 +73,11 @@ export const invoiceMutations = {
     missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']).then((missing) => inTransaction(ctx.database, async (tx) => {
       failOn(missing);
       if (input.orderId && !isUuid(input.orderId)) failOn([notFound('Sales order', ['input', 'orderId'])]);
+      // A sales order finance knows (its confirmation, cancellation or credit reservation) is billed
+      // from its shipments: a manual invoice on top would bill it twice.
+      if (input.orderId && (await isKnownOrder(tx, ctx.tenantId, input.orderId))) {
+        failOn([userError('ORDER_BILLED_ON_SHIPMENT', ['input', 'orderId'], 'Invoices for sales orders are issued automatically when their goods ship; this order cannot be invoiced by hand')]);
+      }
       const tenant = await ctx.loaders.tenant();
       const lines = invoiceLines(input.lines, tenant.currency, tenant.taxRate);
       const id = uuidv7();

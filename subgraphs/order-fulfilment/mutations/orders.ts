@@ -131,21 +131,26 @@ async function promiseDate(tx: Queryable, ctx: FulfilmentContext, order: OrderRo
 }
 
 /**
- * Why finance refuses the order (as user errors), or nothing: within the limit, or over it with an
- * override by someone allowed to give one. No answer from finance refuses too (fail safe).
+ * Why finance refuses the order (as user errors), or nothing: finance reserved its amount against
+ * the customer's credit (within the limit, or over it with an override by someone allowed to give
+ * one). No answer from finance refuses too (fail safe).
  */
-async function creditRefusal(ctx: FulfilmentContext, order: OrderRow, override: boolean): Promise<UserError[]> {
-  const verdict = await ctx.checkCredit(ctx, order.customerId, { amount: order.total, currency: order.currency });
+async function creditRefusal(ctx: FulfilmentContext, order: OrderRow, askedOverride: boolean): Promise<UserError[]> {
+  const mayOverride = askedOverride && ctx.scopes.has('finance:credit-override');
+  const amount = { amount: order.total, currency: order.currency };
+  const verdict = await ctx.checkCredit(ctx, { orderId: order.id, customerId: order.customerId, amount, override: mayOverride });
   if ('unavailable' in verdict) {
     return [userError('CREDIT_CHECK_UNAVAILABLE', ['input', 'id'], 'The credit check could not be made; nothing was reserved. Try again shortly')];
   }
-  if (verdict.allowed) return [];
-  if (!override) return [userError('CREDIT_LIMIT_EXCEEDED', ['input', 'id'], verdict.reason)];
-  if (!ctx.scopes.has('finance:credit-override')) {
+  if ('unknownCustomer' in verdict) return [userError('NOT_FOUND', ['input', 'id'], "The order's customer was not found; nothing was reserved")];
+  if (verdict.reserved) {
+    if (verdict.overridden) ctx.log.info({ order: order.id, reason: verdict.reason }, 'credit hold overridden');
+    return [];
+  }
+  if (askedOverride && !mayOverride) {
     return [userError('CREDIT_LIMIT_EXCEEDED', ['input', 'overrideCreditHold'], `${verdict.reason}; overriding needs the finance:credit-override scope`)];
   }
-  ctx.log.info({ order: order.id, reason: verdict.reason }, 'credit hold overridden');
-  return [];
+  return [userError('CREDIT_LIMIT_EXCEEDED', ['input', 'id'], verdict.reason)];
 }
 
 /** Releases every reservation of an order and lets waiting orders have the stock. */
@@ -189,8 +194,9 @@ export const orderMutations = {
     }),
 
   confirmSalesOrder: async (_: unknown, { input }: { input: { id: string; overrideCreditHold?: boolean | null } }, ctx: FulfilmentContext) => {
-    // The credit check runs before the transaction (no transaction waits on finance); the order's
-    // total is checked again under the lock, so what was approved is what gets confirmed.
+    // The credit reservation runs before the transaction (no transaction waits on finance); the
+    // order's total is checked again under the lock, so what was reserved is what gets confirmed.
+    // When this transaction fails after finance reserved, the reservation simply expires.
     const [draft] = isUuid(input.id) ? await orders.ordersByIds(ctx.database.db, ctx.tenantId, [input.id]) : [];
     const refusal = draft?.status === 'DRAFT' ? await creditRefusal(ctx, draft, input.overrideCreditHold ?? false) : [];
     return inTransaction(ctx.database, async (tx) => {
