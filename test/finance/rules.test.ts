@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../lib/money.js';
-import { PayloadCheck } from '../../subgraphs/finance/consumers/payload.js';
+import { PayloadCheck } from '../../lib/events/payload-check.js';
 import { costOfGoods, costOfGoodsPostings, isBalanced, netAmount, shipmentInvoiceLines } from '../../subgraphs/finance/rules.js';
 
 /** Finance's rules for shipments, as plain functions (the numbers are worked out by hand). */

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '../../../lib/events/catalog.js';
 import { failOn } from '../../../lib/mutation.js';
 import type { FinanceContext } from '../context.js';
 import { cancelOrderExposure, confirmOrderExposure } from '../db/exposure-queries.js';
-import { PayloadCheck } from './payload.js';
+import { PayloadCheck } from '../../../lib/events/payload-check.js';
 
 type OrderEvent = EventEnvelope<'salesOrder.confirmed'> | EventEnvelope<'salesOrder.cancelled'>;
 

@@ -9,7 +9,7 @@ import * as inv from '../db/invoice-queries.js';
 import { post } from '../db/queries.js';
 import { issue } from '../mutations/invoices.js';
 import { costOfGoods, costOfGoodsPostings, netAmount, shipmentInvoiceLines, type ShippedLine } from '../rules.js';
-import { PayloadCheck } from './payload.js';
+import { PayloadCheck } from '../../../lib/events/payload-check.js';
 
 type Shipped = EventPayloads['shipment.shipped'];
 
