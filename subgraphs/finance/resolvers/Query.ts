@@ -2,7 +2,8 @@ import { addDays, todayUtc } from '../../../lib/dates.js';
 import { GraphQLError } from 'graphql';
 import { badInput } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
-import { orderFrom, type OrderArg } from '../../../lib/keyset.js';
+import type { OrderArg } from '../../../lib/keyset.js';
+import { orderedConnection } from '../../../lib/list-connection.js';
 import { checkMoney, dec, money, type MoneyInput } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { FinanceContext } from '../context.js';
@@ -31,12 +32,14 @@ export const Query = {
     return parsed ? invoiceByNumber(ctx.database.db, ctx.tenantId, parsed.year, parsed.number) : null;
   },
   invoices: async (_: unknown, args: PageArgs & { filter?: InvoiceFilter | null; orderBy?: OrderArg<keyof typeof invoiceOrders> }, ctx: FinanceContext) => {
-    const window = pageWindow({ first: args.first, after: args.after });
-    const { field, order } = orderFrom(invoiceOrders, args.orderBy, 'CREATED_AT');
-    const filter = args.filter ?? {};
-    const rows = await listInvoices(ctx.database.db, ctx.tenantId, filter, order, window);
-    for (const row of rows) ctx.loaders.invoice.prime(row.id, row);
-    return toConnection(rows, window, (r) => ({ value: invoiceCursor[field](r), id: r.id }), () => countInvoices(ctx.database.db, ctx.tenantId, filter));
+    return orderedConnection(args, {
+      orders: invoiceOrders,
+      fallback: 'CREATED_AT',
+      cursor: invoiceCursor,
+      list: (filter, order, window) => listInvoices(ctx.database.db, ctx.tenantId, filter, order, window),
+      count: (filter) => countInvoices(ctx.database.db, ctx.tenantId, filter),
+      loader: ctx.loaders.invoice,
+    });
   },
   payment: (_: unknown, args: { id: string }, ctx: FinanceContext) => ctx.loaders.payment.load(args.id),
   payments: async (_: unknown, args: PageArgs & { filter?: PaymentFilter | null }, ctx: FinanceContext) => {

@@ -1,6 +1,7 @@
 import { addDays } from '../../../lib/dates.js';
 import { badInput } from '../../../lib/errors.js';
-import { orderFrom, type OrderArg } from '../../../lib/keyset.js';
+import type { OrderArg } from '../../../lib/keyset.js';
+import { orderedConnection } from '../../../lib/list-connection.js';
 import { dec, ratio } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { FulfilmentContext } from '../context.js';
@@ -28,12 +29,14 @@ export const Query = {
   product: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.product.load(args.id),
   productBySku: (_: unknown, args: { sku: string }, ctx: FulfilmentContext) => productBySku(ctx.database.db, ctx.tenantId, args.sku.trim()),
   products: async (_: unknown, args: PageArgs & { filter?: ProductFilter | null; orderBy?: OrderArg<keyof typeof productOrders> }, ctx: FulfilmentContext) => {
-    const window = pageWindow({ first: args.first, after: args.after });
-    const { field, order } = orderFrom(productOrders, args.orderBy, 'SKU');
-    const filter = args.filter ?? {};
-    const rows = await listProducts(ctx.database.db, ctx.tenantId, filter, order, window);
-    for (const row of rows) ctx.loaders.product.prime(row.id, row);
-    return toConnection(rows, window, (r) => ({ value: productCursor[field](r), id: r.id }), () => countProducts(ctx.database.db, ctx.tenantId, filter));
+    return orderedConnection(args, {
+      orders: productOrders,
+      fallback: 'SKU',
+      cursor: productCursor,
+      list: (filter, order, window) => listProducts(ctx.database.db, ctx.tenantId, filter, order, window),
+      count: (filter) => countProducts(ctx.database.db, ctx.tenantId, filter),
+      loader: ctx.loaders.product,
+    });
   },
   warehouses: (_: unknown, __: unknown, ctx: FulfilmentContext) => warehousesOf(ctx.database.db, ctx.tenantId),
   stockMovements: async (_: unknown, args: PageArgs & { productId: string }, ctx: FulfilmentContext) => {
@@ -47,12 +50,14 @@ export const Query = {
     return n === null ? null : orderByNumber(ctx.database.db, ctx.tenantId, n);
   },
   salesOrders: async (_: unknown, args: PageArgs & { filter?: OrderFilter | null; orderBy?: OrderArg<keyof typeof orderOrders> }, ctx: FulfilmentContext) => {
-    const window = pageWindow({ first: args.first, after: args.after });
-    const { field, order } = orderFrom(orderOrders, args.orderBy, 'CREATED_AT');
-    const filter = args.filter ?? {};
-    const rows = await listOrders(ctx.database.db, ctx.tenantId, filter, order, window);
-    for (const row of rows) ctx.loaders.order.prime(row.id, row);
-    return toConnection(rows, window, (r) => ({ value: orderCursor[field](r), id: r.id }), () => countOrders(ctx.database.db, ctx.tenantId, filter));
+    return orderedConnection(args, {
+      orders: orderOrders,
+      fallback: 'CREATED_AT',
+      cursor: orderCursor,
+      list: (filter, order, window) => listOrders(ctx.database.db, ctx.tenantId, filter, order, window),
+      count: (filter) => countOrders(ctx.database.db, ctx.tenantId, filter),
+      loader: ctx.loaders.order,
+    });
   },
   shipment: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.shipment.load(args.id),
   replenishmentRequests: async (_: unknown, args: PageArgs & { filter?: RequestFilter | null }, ctx: FulfilmentContext) => {

@@ -1,8 +1,9 @@
 import { addDays, todayUtc } from '../../../lib/dates.js';
 import { badInput } from '../../../lib/errors.js';
-import { orderFrom, type OrderArg } from '../../../lib/keyset.js';
+import type { OrderArg } from '../../../lib/keyset.js';
+import { orderedConnection } from '../../../lib/list-connection.js';
 import { money, ratio } from '../../../lib/money.js';
-import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
+import { pageWindow, timeKey, type PageArgs } from '../../../lib/pagination.js';
 import type { SalesContext } from '../context.js';
 import { eventQueries } from './Events.js';
 import { forecast, funnelStages, funnelTotals } from '../db/analytics-queries.js';
@@ -31,12 +32,14 @@ export const Query = {
   lead: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.lead.load(args.id),
 
   leads: async (_: unknown, args: PageArgs & { filter?: LeadFilter | null; orderBy?: OrderArg<keyof typeof leadOrders> }, ctx: SalesContext) => {
-    const window = pageWindow({ first: args.first, after: args.after });
-    const { field, order } = orderFrom(leadOrders, args.orderBy, 'CREATED_AT');
-    const filter = args.filter ?? {};
-    const rows = await listLeads(ctx.database.db, ctx.tenantId, filter, order, window);
-    for (const row of rows) ctx.loaders.lead.prime(row.id, row);
-    return toConnection(rows, window, (r) => ({ value: leadCursor[field](r), id: r.id }), () => countLeads(ctx.database.db, ctx.tenantId, filter));
+    return orderedConnection(args, {
+      orders: leadOrders,
+      fallback: 'CREATED_AT',
+      cursor: leadCursor,
+      list: (filter, order, window) => listLeads(ctx.database.db, ctx.tenantId, filter, order, window),
+      count: (filter) => countLeads(ctx.database.db, ctx.tenantId, filter),
+      loader: ctx.loaders.lead,
+    });
   },
 
   campaigns: (_: unknown, __: unknown, ctx: SalesContext) => campaignsOf(ctx.database.db, ctx.tenantId),
@@ -65,14 +68,14 @@ export const Query = {
     args: PageArgs & { filter?: OpportunityFilter | null; orderBy?: OrderArg<keyof typeof opportunityOrders> },
     ctx: SalesContext,
   ) => {
-    const window = pageWindow({ first: args.first, after: args.after });
-    const { field, order } = orderFrom(opportunityOrders, args.orderBy, 'CREATED_AT');
-    const filter = args.filter ?? {};
-    const rows = await listOpportunities(ctx.database.db, ctx.tenantId, filter, order, window);
-    for (const row of rows) ctx.loaders.opportunity.prime(row.id, row);
-    return toConnection(rows, window, (r) => ({ value: opportunityCursor[field](r), id: r.id }), () =>
-      countOpportunities(ctx.database.db, ctx.tenantId, filter),
-    );
+    return orderedConnection(args, {
+      orders: opportunityOrders,
+      fallback: 'CREATED_AT',
+      cursor: opportunityCursor,
+      list: (filter, order, window) => listOpportunities(ctx.database.db, ctx.tenantId, filter, order, window),
+      count: (filter) => countOpportunities(ctx.database.db, ctx.tenantId, filter),
+      loader: ctx.loaders.opportunity,
+    });
   },
 
   quote: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.quote.load(args.id),
