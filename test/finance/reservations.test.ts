@@ -160,6 +160,16 @@ describe('manual invoices for sales orders', () => {
     expect(await s.exposure()).toBe('60.00');
   });
 
+  it('are refused at issue when the order became known after the draft was made', async () => {
+    const s = await scene();
+    const order = uuidv7();
+    const draft = (await s.ok(CREATE, { c: s.customer, o: order })).invoice.id;
+    await s.event('confirmed', order, '30.00');
+    const issued = await s.ok(`mutation($id: ID!) { issueInvoice(input: {id: $id}) { invoice { status } userErrors { code field } } }`, { id: draft });
+    expect(issued).toEqual({ invoice: null, userErrors: [{ code: 'ORDER_BILLED_ON_SHIPMENT', field: ['input', 'id'] }] });
+    expect(await s.exposure()).toBe('30.00');
+  });
+
   it('are still made without an order, or for an order finance has never heard of', async () => {
     const s = await scene();
     expect((await s.ok(CREATE, { c: s.customer, o: null })).userErrors).toEqual([]);

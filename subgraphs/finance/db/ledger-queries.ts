@@ -41,12 +41,3 @@ export async function accountTotals(db: Queryable, tenantId: string, asOf: strin
     where l.tenant_id = ${tenantId} and e.posted_on <= ${asOf}::date
     group by l.account_code`)) as unknown as { account_code: string; debit: string; credit: string }[];
 }
-
-/** The postings of the entry for a reference (for exact reversals). */
-export async function postingsOf(db: Queryable, tenantId: string, reference: string) {
-  return (await db.execute(sql`
-    select l.account_code, l.debit::text, l.credit::text
-    from finance.journal_lines l join finance.journal_entries e on e.tenant_id = l.tenant_id and e.id = l.entry_id
-    where l.tenant_id = ${tenantId} and e.reference = ${reference} and e.description like 'Invoice issued%'
-    order by l.position`)) as unknown as { account_code: string; debit: string; credit: string }[];
-}

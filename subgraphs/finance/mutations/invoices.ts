@@ -10,10 +10,9 @@ import type { FinanceContext } from '../context.js';
 import { publishIssued, publishVoided } from '../publish.js';
 import { isKnownOrder } from '../db/exposure-queries.js';
 import * as inv from '../db/invoice-queries.js';
-import { postingsOf } from '../db/ledger-queries.js';
 import { accountsOf, nextInvoiceNumber, post } from '../db/queries.js';
 import type { InvoiceRow } from '../db/schema.js';
-import { formatInvoiceNumber, invoicePostings, reversal, type AccountCode } from '../rules.js';
+import { formatInvoiceNumber, invoicePostings, reversal } from '../rules.js';
 
 interface LineInput {
   description: string;
@@ -68,16 +67,22 @@ export async function issue(tx: Queryable, ctx: FinanceContext, invoice: Invoice
   return issued;
 }
 
+/**
+ * A sales order finance knows (its confirmation, cancellation or credit reservation) is billed from
+ * its shipments: a manual invoice on top would bill it twice.
+ */
+async function refuseOrderBilledOnShipment(tx: Queryable, ctx: FinanceContext, orderId: string, field: string[]) {
+  if (await isKnownOrder(tx, ctx.tenantId, orderId)) {
+    failOn([userError('ORDER_BILLED_ON_SHIPMENT', field, 'Invoices for sales orders are issued automatically when their goods ship; this order cannot be invoiced by hand')]);
+  }
+}
+
 export const invoiceMutations = {
   createInvoice: (_: unknown, { input }: { input: { customerId: string; orderId?: string | null; lines: LineInput[] } }, ctx: FinanceContext) =>
     missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']).then((missing) => inTransaction(ctx.database, async (tx) => {
       failOn(missing);
       if (input.orderId && !isUuid(input.orderId)) failOn([notFound('Sales order', ['input', 'orderId'])]);
-      // A sales order finance knows (its confirmation, cancellation or credit reservation) is billed
-      // from its shipments: a manual invoice on top would bill it twice.
-      if (input.orderId && (await isKnownOrder(tx, ctx.tenantId, input.orderId))) {
-        failOn([userError('ORDER_BILLED_ON_SHIPMENT', ['input', 'orderId'], 'Invoices for sales orders are issued automatically when their goods ship; this order cannot be invoiced by hand')]);
-      }
+      if (input.orderId) await refuseOrderBilledOnShipment(tx, ctx, input.orderId, ['input', 'orderId']);
       const tenant = await ctx.loaders.tenant();
       const lines = invoiceLines(input.lines, tenant.currency, tenant.taxRate);
       const id = uuidv7();
@@ -91,6 +96,8 @@ export const invoiceMutations = {
       const invoice = await invoiceForUpdate(tx, ctx, input.id);
       if (invoice.status !== 'DRAFT') failOn([userError('INVALID_STATUS', ['input', 'id'], `The invoice is ${invoice.status}; only drafts are issued`)]);
       if (input.issueDate && input.issueDate > todayUtc()) failOn([userError('INVALID_DATE', ['input', 'issueDate'], 'An invoice cannot be issued in the future')]);
+      // Checked again here: the order may have become known (confirmed) since the draft was made.
+      if (invoice.orderId) await refuseOrderBilledOnShipment(tx, ctx, invoice.orderId, ['input', 'id']);
       return { invoice: await issue(tx, ctx, invoice, input.issueDate ?? todayUtc()) };
     }),
 
@@ -104,8 +111,9 @@ export const invoiceMutations = {
       const check = new InputCheck();
       const reason = check.text('reason', input.reason, { max: 200 });
       failOn(check.errors);
+      // An issued invoice's totals never change, so its postings are recomputed, not read back.
       const reference = formatInvoiceNumber(invoice.year!, invoice.number!);
-      const original = (await postingsOf(tx, ctx.tenantId, reference)).map((p) => ({ account: p.account_code as AccountCode, debit: p.debit, credit: p.credit }));
+      const original = invoicePostings(invoice.total, invoice.subtotal, invoice.taxTotal);
       await post(tx, ctx.tenantId, { postedOn: todayUtc(), description: `Invoice voided${reason ? `: ${reason}` : ''}`, reference }, reversal(original));
       await publishVoided(tx, ctx.tenantId, invoice);
       return { invoice: await inv.updateInvoice(tx, ctx.tenantId, invoice.id, { status: 'VOID', voidedAt: new Date() }) };
