@@ -50,8 +50,8 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
   // cached must not be read back after this one changed it.
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
     const resolve = field.resolve!;
-    field.resolve = (source, args, context: SubgraphContext<Loaders>, info) => {
-      context.loaders = opts.createLoaders(opts.database.db, context.tenantId);
+    field.resolve = async (source, args, context: SubgraphContext<Loaders>, info) => {
+      context.loaders = await readyLoaders(context.tenantId);
       return resolve(source, args, context, info);
     };
   }
@@ -62,6 +62,16 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
     introspection: true,
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
+  /**
+   * Fresh loaders for a write, with the tenant's settings already read. Writes read them inside
+   * their transaction, and the loaders query through the pool: loading them there would hold the
+   * transaction's connection while waiting for a second one, which a full pool never gives.
+   */
+  const readyLoaders = async (tenantId: string) => {
+    const loaders = opts.createLoaders(opts.database.db, tenantId);
+    await (loaders as { tenant?: () => Promise<unknown> }).tenant?.();
+    return loaders;
+  };
   const provisioned = new Map<string, Promise<void>>();
   const provision = (tenantId: string) => {
     let done = provisioned.get(tenantId);
@@ -96,6 +106,7 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
     async consume(body: unknown) {
       const event = parseEnvelope(body, opts.name);
       const ctx = await contextFor({ tenantId: event.tenantId, userId: EVENT_USER, scopes: [], exp: 0, requestId: event.id });
+      ctx.loaders = await readyLoaders(event.tenantId);
       return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, ctx);
     },
     async eventAdmin(request: AdminRequest) {
