@@ -6,7 +6,8 @@ import { PayloadCheck } from '../../lib/events/payload-check.js';
 import type { Queryable } from '../../lib/db.js';
 import { failOn } from '../../lib/mutation.js';
 import type { CustomerContext } from './context.js';
-import { customerExists, recordPurchase, upsertReceivable } from './db/insight-queries.js';
+import { recordPurchase, upsertReceivable } from './db/insight-queries.js';
+import { customersByIds } from './db/queries.js';
 import { inbox, outboxDeliveries, outboxEvents } from './db/schema.js';
 
 /** Publishes serviceTicket.resolved. */
@@ -21,7 +22,7 @@ async function checked<T>(tx: Queryable, tenantId: string, read: (check: Payload
   const check = new PayloadCheck();
   const values = read(check);
   failOn(check.errors);
-  if (!(await customerExists(tx, tenantId, values.customerId))) failOn([notFound('Customer', ['payload', 'customerId'])]);
+  if ((await customersByIds(tx, tenantId, [values.customerId])).length === 0) failOn([notFound('Customer', ['payload', 'customerId'])]);
   return values;
 }
 

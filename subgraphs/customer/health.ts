@@ -11,9 +11,6 @@ export type HealthFactorName = (typeof HEALTH_FACTORS)[number];
 /** How much each factor counts (they sum to 100). */
 export const HEALTH_WEIGHTS: Record<HealthFactorName, number> = { RECENCY: 30, FREQUENCY: 20, OVERDUE_RECEIVABLES: 25, OPEN_TICKETS: 10, SATISFACTION: 15 };
 
-/** "Recent" windows are the 365 days ending today (today - 364 through today). */
-export const YEAR_DAYS = 365;
-
 /** numerator / denominator rounded half up, for numerator >= 0 and denominator > 0 (integers). */
 export const roundDiv = (numerator: number, denominator: number) => Math.floor((2 * numerator + denominator) / (2 * denominator));
 

@@ -349,6 +349,7 @@ describe('assignLead', () => {
       { leadId: lead.id, ownerId: 'a', roundRobin: ['b', 'c'] },
       { leadId: lead.id, roundRobin: [] },
       { leadId: lead.id, roundRobin: ['  '] },
+      { leadId: lead.id, ownerId: '   ' },
     ]) {
       const res = await s.assignLead(input);
       expect(res.lead, JSON.stringify(input)).toBeNull();

@@ -1,14 +1,9 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../../lib/db.js';
 import { customerInsightsSql } from './insight-sql.js';
 import { purchases, receivables } from './insight-schema.js';
 import { customers } from './schema.js';
-
-export async function customerExists(db: Queryable, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db.select({ id: customers.id }).from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)));
-  return rows.length > 0;
-}
 
 /** Records a purchase once per order (or order-less invoice); a repeat keeps the earliest date. */
 export async function recordPurchase(db: Queryable, values: typeof purchases.$inferInsert): Promise<void> {

@@ -1,6 +1,6 @@
 import { notFound } from '../../../lib/errors.js';
-import { isUuid, uuidv7 } from '../../../lib/ids.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { uuidv7 } from '../../../lib/ids.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import type { Queryable } from '../../../lib/db.js';
 import type { CustomerContext } from '../context.js';
 import * as activity from '../db/activity-queries.js';
@@ -9,8 +9,7 @@ import { customerForUpdate } from './customers.js';
 
 /** Finds a contact and locks its customer: contact writes of one customer are serialised. */
 async function contactForUpdate(tx: Queryable, ctx: CustomerContext, id: string) {
-  const [found] = isUuid(id) ? await activity.contactsByIds(tx, ctx.tenantId, [id]) : [];
-  if (!found) failOn([notFound('Contact', ['input', 'id'])]);
+  const found = await findOrFail(id, async (id) => (await activity.contactsByIds(tx, ctx.tenantId, [id]))[0], 'Contact', ['input', 'id']);
   await customerForUpdate(tx, ctx, found.customerId, ['input', 'id'], { allowArchived: true });
   // Read again under the customer's lock: a concurrent writer may have changed it (isPrimary, or removed it).
   const [contact] = await activity.contactsByIds(tx, ctx.tenantId, [id]);

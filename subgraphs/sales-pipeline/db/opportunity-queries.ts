@@ -131,16 +131,8 @@ export async function updateLine(db: Queryable, tenantId: string, id: string, pa
   await db.update(opportunityLines).set(patch).where(and(eq(opportunityLines.tenantId, tenantId), eq(opportunityLines.id, id)));
 }
 
-export async function deleteLines(db: Queryable, tenantId: string, where: { id?: string; opportunityId?: string }) {
-  await db
-    .delete(opportunityLines)
-    .where(
-      and(
-        eq(opportunityLines.tenantId, tenantId),
-        where.id ? eq(opportunityLines.id, where.id) : undefined,
-        where.opportunityId ? eq(opportunityLines.opportunityId, where.opportunityId) : undefined,
-      ),
-    );
+export async function deleteLine(db: Queryable, tenantId: string, id: string) {
+  await db.delete(opportunityLines).where(and(eq(opportunityLines.tenantId, tenantId), eq(opportunityLines.id, id)));
 }
 
 // ---- stage history

@@ -87,7 +87,7 @@ export const leadMutations = {
     inTransaction(ctx.database, async (tx) => {
       const check = new InputCheck();
       const owners = [...new Set((input.roundRobin ?? []).map((o) => o.trim()).filter(Boolean))];
-      check.check(!!input.ownerId !== owners.length > 0, 'ownerId', 'OWNER_OR_ROUND_ROBIN', 'Give either ownerId or a non-empty roundRobin list');
+      check.check(!!input.ownerId?.trim() !== owners.length > 0, 'ownerId', 'OWNER_OR_ROUND_ROBIN', 'Give either ownerId or a non-empty roundRobin list');
       check.check(owners.length <= 50, 'roundRobin', 'TOO_MANY_OWNERS', 'At most 50 owners');
       const explicit = check.text('ownerId', input.ownerId, { max: 100 });
       failOn(check.errors);

@@ -3,7 +3,7 @@ import { notFound, userError, type UserError } from '../../../lib/errors.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { checkMoney, type MoneyInput } from '../../../lib/money.js';
 import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
-import { InputCheck } from '../../../lib/validate.js';
+import { definedOnly, InputCheck } from '../../../lib/validate.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { SalesContext } from '../context.js';
 import * as opps from '../db/opportunity-queries.js';
@@ -104,10 +104,13 @@ async function publishWon(tx: Queryable, ctx: SalesContext, won: OpportunityRow)
 
 const stageOfKind = async (tx: Queryable, ctx: SalesContext, kind: 'WON' | 'LOST') => liveStages(await allStages(tx, ctx.tenantId)).find((s) => s.kind === kind)!;
 
+/** A line and its opportunity, locked: line writes of one opportunity are serialised. */
 async function lineForUpdate(tx: Queryable, ctx: SalesContext, id: string) {
-  const line = await findOrFail(id, (id) => opps.lineById(tx, ctx.tenantId, id), 'Opportunity line', ['input', 'id']);
-  const opportunity = await openOpportunityForUpdate(tx, ctx, line.opportunityId, ['input', 'id']);
-  return { line: line, opportunity };
+  const load = (id: string) => opps.lineById(tx, ctx.tenantId, id);
+  const found = await findOrFail(id, load, 'Opportunity line', ['input', 'id']);
+  const opportunity = await openOpportunityForUpdate(tx, ctx, found.opportunityId, ['input', 'id']);
+  // Read again under the opportunity's lock: a quote accepted or a removal meanwhile replaced it.
+  return { line: await findOrFail(id, load, 'Opportunity line', ['input', 'id']), opportunity };
 }
 
 export const opportunityMutations = {
@@ -132,11 +135,7 @@ export const opportunityMutations = {
       const errors = [...check.errors];
       const manualAmount = input.amount ? checkMoney(input.amount, { currency: current.currency, field: ['input', 'amount'] }, errors) : undefined;
       failOn(errors);
-      const patch = Object.fromEntries(
-        Object.entries({ title: title ?? undefined, ownerId, manualAmount: manualAmount ?? undefined, expectedCloseDate: input.expectedCloseDate, nextFollowUpAt: input.nextFollowUpAt }).filter(
-          ([, v]) => v !== undefined,
-        ),
-      );
+      const patch = definedOnly({ title: title ?? undefined, ownerId, manualAmount: manualAmount ?? undefined, expectedCloseDate: input.expectedCloseDate, nextFollowUpAt: input.nextFollowUpAt });
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, current.id, patch) };
     }),
 
@@ -165,7 +164,7 @@ export const opportunityMutations = {
   removeOpportunityLine: (_: unknown, { input }: { input: { id: string } }, ctx: SalesContext) =>
     inTransaction(ctx.database, async (tx) => {
       const { line, opportunity } = await lineForUpdate(tx, ctx, input.id);
-      await opps.deleteLines(tx, ctx.tenantId, { id: line.id });
+      await opps.deleteLine(tx, ctx.tenantId, line.id);
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
     }),
 
