@@ -1,7 +1,10 @@
 /** Calendar days as 'YYYY-MM-DD' strings in UTC: due dates, windows, ageing. */
 export const DAY_MS = 86_400_000;
 
-export const todayUtc = () => new Date().toISOString().slice(0, 10);
+/** The UTC day of an instant, YYYY-MM-DD. */
+export const dayOf = (at: Date) => at.toISOString().slice(0, 10);
+
+export const todayUtc = () => dayOf(new Date());
 
 export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 

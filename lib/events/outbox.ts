@@ -19,18 +19,24 @@ export class Outbox {
   ) {}
 
   async publish<T extends EventType>(tx: Queryable, tenantId: string, type: T, payload: EventPayloads[T]): Promise<EventEnvelope<T>> {
+    return (await this.publishMany(tx, tenantId, type, [payload]))[0];
+  }
+
+  /** Several events of one type in one go: one insert of events, one of deliveries, one NOTIFY. */
+  async publishMany<T extends EventType>(tx: Queryable, tenantId: string, type: T, payloads: EventPayloads[T][]): Promise<EventEnvelope<T>[]> {
     const entry = EVENT_CATALOG[type];
     if (entry.publisher !== this.publisher) throw new Error(`${this.publisher} does not publish ${type}`);
+    if (payloads.length === 0) return [];
     const now = new Date();
-    const event: EventEnvelope<T> = { id: uuidv7(), type, version: entry.version, tenantId, occurredAt: now.toISOString(), payload };
-    await tx.insert(this.tables.outboxEvents).values({ tenantId, id: event.id, type, version: entry.version, payload: payload as never, occurredAt: now });
+    const events = payloads.map((payload): EventEnvelope<T> => ({ id: uuidv7(), type, version: entry.version, tenantId, occurredAt: now.toISOString(), payload }));
+    await tx.insert(this.tables.outboxEvents).values(events.map((e) => ({ tenantId, id: e.id, type, version: entry.version, payload: e.payload as never, occurredAt: now })));
     if (entry.subscribers.length > 0) {
-      await tx
-        .insert(this.tables.outboxDeliveries)
+      await tx.insert(this.tables.outboxDeliveries).values(
         // Due at once, on the database's clock (which relays compare with).
-        .values(entry.subscribers.map((subscriber) => ({ tenantId, eventId: event.id, subscriber, status: 'PENDING', nextAttemptAt: sql`now()` })));
+        events.flatMap((e) => entry.subscribers.map((subscriber) => ({ tenantId, eventId: e.id, subscriber, status: 'PENDING', nextAttemptAt: sql`now()` }))),
+      );
       await tx.execute(sql`select pg_notify(${channelOf(this.publisher)}, '')`);
     }
-    return event;
+    return events;
   }
 }

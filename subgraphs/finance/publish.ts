@@ -1,13 +1,14 @@
 import type { Queryable } from '../../lib/db.js';
 import type { PaidOff } from './db/payment-queries.js';
 import type { InvoiceRow } from './db/schema.js';
-import { outbox } from './events.js';
+import type { Outbox } from '../../lib/events/outbox.js';
 import { formatInvoiceNumber } from './rules.js';
 
-/** The events finance publishes about invoices, each in the transaction of the change it reports. */
+/** The events finance publishes about invoices, each in the transaction of the change it reports (or of the seed that wrote it). */
+type Publisher = { tenantId: string; outbox: Outbox };
 
-export const publishIssued = (tx: Queryable, tenantId: string, invoice: InvoiceRow) =>
-  outbox.publish(tx, tenantId, 'invoice.issued', {
+export const publishIssued = (tx: Queryable, ctx: Publisher, invoice: InvoiceRow) =>
+  ctx.outbox.publish(tx, ctx.tenantId, 'invoice.issued', {
     invoiceId: invoice.id,
     number: formatInvoiceNumber(invoice.year!, invoice.number!),
     customerId: invoice.customerId,
@@ -17,13 +18,16 @@ export const publishIssued = (tx: Queryable, tenantId: string, invoice: InvoiceR
     dueDate: invoice.dueDate!,
   });
 
-export const publishVoided = (tx: Queryable, tenantId: string, invoice: InvoiceRow) =>
-  outbox.publish(tx, tenantId, 'invoice.voided', { invoiceId: invoice.id, number: formatInvoiceNumber(invoice.year!, invoice.number!), customerId: invoice.customerId });
+export const publishVoided = (tx: Queryable, ctx: Publisher, invoice: InvoiceRow) =>
+  ctx.outbox.publish(tx, ctx.tenantId, 'invoice.voided', { invoiceId: invoice.id, number: formatInvoiceNumber(invoice.year!, invoice.number!), customerId: invoice.customerId });
 
 /** invoice.paid for each invoice an allocation paid off, dated the day the money came in. */
-export async function publishPaid(tx: Queryable, tenantId: string, paidOn: string, paidOff: PaidOff[]) {
-  for (const invoice of paidOff) {
-    await outbox.publish(tx, tenantId, 'invoice.paid', {
+export const publishPaid = (tx: Queryable, ctx: Publisher, paidOn: string, paidOff: PaidOff[]) =>
+  ctx.outbox.publishMany(
+    tx,
+    ctx.tenantId,
+    'invoice.paid',
+    paidOff.map((invoice) => ({
       invoiceId: invoice.id,
       number: formatInvoiceNumber(invoice.year, invoice.number),
       customerId: invoice.customer_id,
@@ -31,6 +35,5 @@ export async function publishPaid(tx: Queryable, tenantId: string, paidOn: strin
       total: invoice.total,
       currency: invoice.currency,
       paidOn,
-    });
-  }
-}
+    })),
+  );

@@ -5,6 +5,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import * as inv from './db/invoice-queries.js';
 import * as pay from './db/payment-queries.js';
 import { nextInvoiceNumber, post, provisionTenant, upsertAccount } from './db/queries.js';
+import { outbox } from './events.js';
 import { publishIssued, publishPaid } from './publish.js';
 import { formatInvoiceNumber, invoicePostings, paymentPostings } from './rules.js';
 
@@ -40,7 +41,7 @@ export async function seedFinance(tx: Queryable, tenantId: string, customerIds: 
     const number = await nextInvoiceNumber(tx, tenantId, year);
     const issued = await inv.updateInvoice(tx, tenantId, id, { status: 'OPEN', year, number, issueDate, dueDate: addDays(issueDate, 30), issuedAt: new Date(now - daysAgo * DAY) });
     await post(tx, tenantId, { postedOn: issueDate, description: 'Invoice issued', reference: formatInvoiceNumber(year, number) }, invoicePostings(issued.total, issued.subtotal, issued.taxTotal));
-    await publishIssued(tx, tenantId, issued);
+    await publishIssued(tx, { tenantId, outbox }, issued);
   }
   // Payments: one pays the oldest of customer 0's invoices in full, one part of customer 1's, one leaves money unallocated.
   const payments: [number, string, number, string, [number, string][]][] = [
@@ -53,7 +54,7 @@ export async function seedFinance(tx: Queryable, tenantId: string, customerIds: 
       tenantId, id: uuidv7(now - daysAgo * DAY), customerId: customerIds[customer], amount, currency: 'CNY', receivedOn: day(daysAgo), method, reference: `Remittance ${daysAgo}`, createdAt: new Date(now - daysAgo * DAY),
     });
     const paidOff = await pay.applyAllocations(tx, tenantId, payment.id, allocations.map(([index, part]) => ({ invoiceId: invoiceIds[index], amount: part })));
-    await publishPaid(tx, tenantId, payment.receivedOn, paidOff);
+    await publishPaid(tx, { tenantId, outbox }, payment.receivedOn, paidOff);
     await post(tx, tenantId, { postedOn: day(daysAgo), description: 'Payment received', reference: payment.reference }, paymentPostings(amount));
   }
   // Credit limits: within (0), near (1: WARNING), over and long overdue (3: HOLD); 6 has none.

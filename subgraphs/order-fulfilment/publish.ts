@@ -1,15 +1,13 @@
+import { dayOf } from '../../lib/dates.js';
 import type { Queryable } from '../../lib/db.js';
 import { dec } from '../../lib/money.js';
 import type { FulfilmentContext } from './context.js';
-import { linesOfOrders } from './db/order-queries.js';
 import { productsByIds } from './db/queries.js';
-import type { OrderRow, ShipmentRow } from './db/schema.js';
-import { linesOfShipments } from './db/shipment-queries.js';
+import type { OrderLineRow, OrderRow, ShipmentLineRow, ShipmentRow } from './db/schema.js';
 import { formatNumber } from './rules.js';
 
 /** The events order-fulfilment publishes, each in the transaction of the change it reports (or of the seed that wrote it). */
 type Publisher = Pick<FulfilmentContext, 'tenantId' | 'outbox'>;
-const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 
 export const publishOrderConfirmed = (tx: Queryable, ctx: Publisher, order: OrderRow) =>
   ctx.outbox.publish(tx, ctx.tenantId, 'salesOrder.confirmed', {
@@ -36,8 +34,7 @@ export const publishOrderCancelled = (tx: Queryable, ctx: Publisher, order: Orde
  * costs, and per line what earlier shipments took of the order line (published in the transaction
  * that ships, after the stock flush: the order line's `shipped` already counts this shipment).
  */
-export async function publishShipped(tx: Queryable, ctx: Publisher, shipment: ShipmentRow, order: OrderRow) {
-  const [shipped, orderLines] = await Promise.all([linesOfShipments(tx, ctx.tenantId, [shipment.id]), linesOfOrders(tx, ctx.tenantId, [order.id])]);
+export async function publishShipped(tx: Queryable, ctx: Publisher, shipment: ShipmentRow, order: OrderRow, shipped: ShipmentLineRow[], orderLines: OrderLineRow[]) {
   const products = new Map((await productsByIds(tx, ctx.tenantId, [...new Set(shipped.map((l) => l.productId))])).map((p) => [p.id, p]));
   await ctx.outbox.publish(tx, ctx.tenantId, 'shipment.shipped', {
     shipmentId: shipment.id,

@@ -3,7 +3,7 @@ import type { Queryable } from '../../../lib/db.js';
 import { notFound, userError, type UserError } from '../../../lib/errors.js';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInput } from '../../../lib/money.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { FinanceContext } from '../context.js';
@@ -23,11 +23,8 @@ interface LineInput {
   taxRate?: string | null;
 }
 
-export async function invoiceForUpdate(tx: Queryable, ctx: FinanceContext, id: string, field: string[] = ['input', 'id']): Promise<InvoiceRow> {
-  const [invoice] = isUuid(id) ? await inv.lockInvoices(tx, ctx.tenantId, [id]) : [];
-  if (!invoice) failOn([notFound('Invoice', field)]);
-  return invoice;
-}
+const invoiceForUpdate = (tx: Queryable, ctx: FinanceContext, id: string): Promise<InvoiceRow> =>
+  findOrFail(id, async (id) => (await inv.lockInvoices(tx, ctx.tenantId, [id]))[0], 'Invoice', ['input', 'id']);
 
 function invoiceLines(lines: LineInput[], currency: string, defaultTaxRate: string) {
   const errors: UserError[] = [];
@@ -63,7 +60,7 @@ export async function issue(tx: Queryable, ctx: FinanceContext, invoice: Invoice
   const number = await nextInvoiceNumber(tx, ctx.tenantId, year);
   const issued = await inv.updateInvoice(tx, ctx.tenantId, invoice.id, { status: 'OPEN', year, number, issueDate, dueDate, issuedAt: new Date() });
   await post(tx, ctx.tenantId, { postedOn: issueDate, description: 'Invoice issued', reference: formatInvoiceNumber(year, number) }, invoicePostings(issued.total, issued.subtotal, issued.taxTotal));
-  await publishIssued(tx, ctx.tenantId, issued);
+  await publishIssued(tx, ctx, issued);
   return issued;
 }
 
@@ -115,7 +112,7 @@ export const invoiceMutations = {
       const reference = formatInvoiceNumber(invoice.year!, invoice.number!);
       const original = invoicePostings(invoice.total, invoice.subtotal, invoice.taxTotal);
       await post(tx, ctx.tenantId, { postedOn: todayUtc(), description: `Invoice voided${reason ? `: ${reason}` : ''}`, reference }, reversal(original));
-      await publishVoided(tx, ctx.tenantId, invoice);
+      await publishVoided(tx, ctx, invoice);
       return { invoice: await inv.updateInvoice(tx, ctx.tenantId, invoice.id, { status: 'VOID', voidedAt: new Date() }) };
     }),
 };

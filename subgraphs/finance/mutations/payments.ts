@@ -25,7 +25,8 @@ async function allocate(tx: Queryable, ctx: FinanceContext, payment: PaymentRow,
   if (!requested) {
     const open = await inv.lockOpenInvoicesOfCustomer(tx, ctx.tenantId, payment.customerId);
     const plan = allocateOldestFirst(free.toFixed(2), open.map((i) => ({ id: i.id, balance: dec(i.total).minus(i.amountPaid).toFixed(2) })));
-    return publishPaid(tx, ctx.tenantId, payment.receivedOn, await pay.applyAllocations(tx, ctx.tenantId, payment.id, plan.allocations));
+    await publishPaid(tx, ctx, payment.receivedOn, await pay.applyAllocations(tx, ctx.tenantId, payment.id, plan.allocations));
+    return;
   }
   const errors: UserError[] = [];
   const ids = requested.map((a) => a.invoiceId);
@@ -50,7 +51,7 @@ async function allocate(tx: Queryable, ctx: FinanceContext, payment: PaymentRow,
   });
   if (total.gt(free)) errors.push(userError('OVER_ALLOCATION', ['input', 'allocations'], `Only ${free.toFixed(2)} of the payment is unallocated`));
   failOn(errors);
-  await publishPaid(tx, ctx.tenantId, payment.receivedOn, await pay.applyAllocations(tx, ctx.tenantId, payment.id, allocations));
+  await publishPaid(tx, ctx, payment.receivedOn, await pay.applyAllocations(tx, ctx.tenantId, payment.id, allocations));
 }
 
 export const paymentMutations = {

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../../lib/db.js';
-import { notFound, userError, type UserError } from '../../../lib/errors.js';
-import { isUuid, uuidv7 } from '../../../lib/ids.js';
+import { userError, type UserError } from '../../../lib/errors.js';
+import { uuidv7 } from '../../../lib/ids.js';
 import { checkDecimal, checkMoney, dec, MAX_QUANTITY, type MoneyInput } from '../../../lib/money.js';
-import { failOn, inTransaction } from '../../../lib/mutation.js';
+import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { definedOnly, InputCheck } from '../../../lib/validate.js';
 import type { FulfilmentContext } from '../context.js';
 import { insertProduct, insertWarehouse, productsByIds, updateProduct, warehousesByIds } from '../db/queries.js';
@@ -47,15 +47,11 @@ function productValues(input: ProductInput, currency: string, creating: boolean)
   return { values, errors: [...check.errors, ...errors] };
 }
 
-async function productFor(tx: Queryable, ctx: FulfilmentContext, id: string, field: string[]) {
-  const [product] = isUuid(id) ? await productsByIds(tx, ctx.tenantId, [id]) : [];
-  if (!product) failOn([notFound('Product', field)]);
-  return product;
-}
+const productFor = (tx: Queryable, ctx: FulfilmentContext, id: string, field: string[]) =>
+  findOrFail(id, async (id) => (await productsByIds(tx, ctx.tenantId, [id]))[0], 'Product', field);
 
 async function warehouseFor(tx: Queryable, ctx: FulfilmentContext, id: string, field: string[]) {
-  const [warehouse] = isUuid(id) ? await warehousesByIds(tx, ctx.tenantId, [id]) : [];
-  if (!warehouse) failOn([notFound('Warehouse', field)]);
+  const warehouse = await findOrFail(id, async (id) => (await warehousesByIds(tx, ctx.tenantId, [id]))[0], 'Warehouse', field);
   if (!warehouse.active) failOn([userError('WAREHOUSE_INACTIVE', field, `Warehouse ${warehouse.code} is inactive`)]);
   return warehouse;
 }

@@ -107,7 +107,7 @@ export const shipmentMutations = {
       const complete = lines.every((l) => dec(l.shipped).eq(l.quantity));
       await orders.updateOrder(tx, ctx.tenantId, order.id, complete ? { status: 'SHIPPED', shippedAt: now } : { status: 'PARTIALLY_SHIPPED' });
       const sent = await shipmentsQ.updateShipment(tx, ctx.tenantId, shipment.id, { status: 'SHIPPED', shippedAt: now, ...carrier });
-      await publishShipped(tx, ctx, sent, order);
+      await publishShipped(tx, ctx, sent, order, shipped, lines);
       return { shipment: sent };
     }),
 

@@ -1,3 +1,4 @@
+import { dayOf } from '../../../lib/dates.js';
 import { dec, money, trimDecimal } from '../../../lib/money.js';
 import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
 import type { FulfilmentContext } from '../context.js';
@@ -15,7 +16,7 @@ export const SalesOrder = {
     (await ctx.loaders.linesOfOrder.load(o.id)).map((line) => ({ ...line, currency: o.currency, backorderable: waiting(o) })),
   total: (o: OrderRow) => money(o.total, o.currency),
   shipments: (o: OrderRow, _: unknown, ctx: FulfilmentContext) => ctx.loaders.shipmentsOfOrder.load(o.id),
-  onTime: (o: OrderRow) => (o.deliveredAt && o.promisedDate ? o.deliveredAt.toISOString().slice(0, 10) <= o.promisedDate : null),
+  onTime: (o: OrderRow) => (o.deliveredAt && o.promisedDate ? dayOf(o.deliveredAt) <= o.promisedDate : null),
 };
 
 /** The opportunity side of the link: its order, by opportunity id, one query per batch. */
