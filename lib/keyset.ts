@@ -3,7 +3,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from './db.js';
 import { badInput } from './errors.js';
 import { isUuid } from './ids.js';
-import { isDay } from './scalars.js';
+import { DECIMAL, isDay } from './scalars.js';
 import type { PageWindow } from './pagination.js';
 
 export type Direction = 'ASC' | 'DESC';
@@ -22,7 +22,7 @@ const effective = (order: KeysetOrder, window: PageWindow): Direction =>
 
 const CURSOR_VALUE: Record<KeysetOrder['cast'], (value: string) => boolean> = {
   text: () => true,
-  numeric: (v) => /^-?\d{1,20}(\.\d{1,10})?$/.test(v),
+  numeric: (v) => DECIMAL.test(v),
   timestamptz: (v) => v === 'infinity' || (/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v) && isDay(v.slice(0, 10)) && !Number.isNaN(Date.parse(v))),
   date: (v) => v === 'infinity' || isDay(v),
 };

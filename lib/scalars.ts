@@ -1,7 +1,8 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 
-const DECIMAL = /^-?\d{1,20}(\.\d{1,10})?$/;
+/** What a Decimal may look like (also custom field numbers and cursor values). */
+export const DECIMAL = /^-?\d{1,20}(\.\d{1,10})?$/;
 
 function parseDecimal(value: unknown): string {
   if (typeof value === 'string' && DECIMAL.test(value.trim())) return value.trim();

@@ -54,18 +54,18 @@ function send(res: http.ServerResponse, status: number, body: unknown) {
 
 const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
+/** A body over MAX_BODY_BYTES: answered 413 (the rest is read and dropped, so the client gets the answer). */
+class BodyTooLarge extends Error {}
+
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -150,7 +150,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
       let body: Record<string, unknown>;
       try {
         body = JSON.parse(await readBody(req));
-      } catch {
+      } catch (error) {
+        if (error instanceof BodyTooLarge) throw error;
         return send(res, 400, errorBody('Request body must be a JSON object', 'BAD_REQUEST'));
       }
       if (!body || typeof body !== 'object') return send(res, 400, errorBody('Request body must be a JSON object', 'BAD_REQUEST'));
@@ -179,6 +180,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
         'request',
       );
     } catch (error) {
+      if (error instanceof BodyTooLarge) return send(res, 413, errorBody(`The body is over ${MAX_BODY_BYTES} bytes`, 'PAYLOAD_TOO_LARGE'));
       log.error({ err: error }, 'request failed');
       if (!res.headersSent) send(res, url.pathname === '/healthz' ? 503 : 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
       else res.end();

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Secrets, SubgraphName } from '../lib/config.js';
 import { connect } from '../lib/db.js';
-import { freePort } from '../lib/embedded-postgres.js';
+import { freePort } from '../lib/net.js';
 import { Relay, type RelayOptions } from '../lib/events/relay.js';
 import { serveSubgraph } from '../lib/subgraph-server.js';
 import { createGateway } from '../gateway/index.js';

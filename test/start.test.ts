@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../lib/embedded-postgres.js';
+import { freePort } from '../lib/net.js';
 
 /**
  * Drives the real `npm start` from this checkout on embedded PostgreSQL: waits for the printed

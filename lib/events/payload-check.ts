@@ -1,9 +1,9 @@
 import { userError, type UserError } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { checkDecimal, MAX_AMOUNT } from '../money.js';
+import { isDay } from '../scalars.js';
 
 const DECIMAL = /^\d{1,16}(\.\d{1,8})?$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Checks an event's payload field by field. A payload that fails can never apply, however often
@@ -53,8 +53,8 @@ export class PayloadCheck {
   }
 
   day(field: string, value: unknown): string {
-    if (typeof value !== 'string' || !DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-      this.add(field, 'INVALID_DATE', `${field} must be a day (YYYY-MM-DD)`);
+    if (!isDay(value)) {
+      this.add(field, 'INVALID_DATE', `${field} must be a day (YYYY-MM-DD) between 1900 and 2999`);
     }
     return value as string;
   }

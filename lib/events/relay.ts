@@ -173,6 +173,8 @@ export class Relay {
     this.timer = setInterval(() => void this.wake(), this.opts.pollMs ?? 1000);
     this.timer.unref();
     void this.wake();
+    // At start too: a service redeployed more often than hourly would otherwise never prune.
+    void this.prune();
     this.pruner = setInterval(() => void this.prune(), 60 * 60_000);
     this.pruner.unref();
   }

@@ -6,7 +6,7 @@ import type { EventTables } from './tables.js';
  * Forgets what no longer matters, across tenants: events older than `days` whose every delivery
  * arrived (or that nobody subscribes to), and inbox entries older than that. A redelivery comes
  * within the relay's retry window (hours), far inside any sensible retention, so the inbox still
- * recognises it; dead letters stay until someone replays them.
+ * recognises it; dead letters stay until someone replays them. At most 10,000 of each per call.
  */
 export async function pruneEvents(db: Queryable, tables: EventTables, days: number): Promise<{ events: number; inbox: number }> {
   const { outboxEvents: e, outboxDeliveries: d, inbox } = tables;
@@ -21,6 +21,8 @@ export async function pruneEvents(db: Queryable, tables: EventTables, days: numb
     gone as (delete from ${e} x using old where x.tenant_id = old.tenant_id and x.id = old.id returning 1)
     select count(*)::int as n from gone`)) as unknown as { n: number }[];
   const [received] = (await db.execute(sql`
-    with gone as (delete from ${inbox} where received_at < ${cutoff} returning 1) select count(*)::int as n from gone`)) as unknown as { n: number }[];
+    with old as (select tenant_id, event_id from ${inbox} where received_at < ${cutoff} limit 10000),
+    gone as (delete from ${inbox} x using old where x.tenant_id = old.tenant_id and x.event_id = old.event_id returning 1)
+    select count(*)::int as n from gone`)) as unknown as { n: number }[];
   return { events: events.n, inbox: received.n };
 }

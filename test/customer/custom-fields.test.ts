@@ -65,6 +65,9 @@ describe('custom fields', () => {
       'INVALID_OPTION:input.customFields.tier',
       'UNKNOWN_CUSTOM_FIELD:input.customFields.colour',
     ]);
+    // Custom dates follow the Date scalar's range (1900-2999), so they stay safe for SQL date arithmetic.
+    const ancient = await ops.createCustomer({ name: 'Ancient', customFields: { tier: 'gold', renewal: '0001-01-01' } });
+    expect(ancient.userErrors.map((e: any) => `${e.code}:${e.field.join('.')}`)).toEqual(['INVALID_CUSTOM_FIELD_VALUE:input.customFields.renewal']);
     const missing = await ops.createCustomer({ name: 'No Tier', customFields: { employees: 3 } });
     expect(missing.userErrors).toEqual([{ code: 'REQUIRED_CUSTOM_FIELD', field: ['input', 'customFields', 'tier'], message: 'Tier is required' }]);
     expect((await ops.customers({ filter: { includeArchived: true } })).totalCount).toBe(before);

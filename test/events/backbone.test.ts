@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Database } from '../../lib/db.js';
 import { Relay } from '../../lib/events/relay.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { EVENT_SIGNATURE_HEADER, signDelivery } from '../../lib/events/signature.js';
 import { deliver, envelope, startEventProxy } from '../support/events.js';
 import { strictClient } from '../support/fulfilment.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
@@ -249,8 +250,32 @@ describe('exactly once in effect', () => {
     expect((await deliver(stack, 'order-fulfilment', { ...event, version: 99 })).status).toBe(422);
     expect((await deliver(stack, 'order-fulfilment', { ...event, tenantId: 'Not A Tenant!' })).status).toBe(422);
     expect((await deliver(stack, 'order-fulfilment', null)).status).toBe(422);
+    // Over 1 MiB: answered 413 (not a reset connection the relay would retry for hours).
+    expect((await deliver(stack, 'order-fulfilment', { ...event, payload: { padding: 'x'.repeat(1_100_000) } })).status).toBe(413);
     const [{ n }] = await stack.database.sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${deals.tenant}`;
     expect(n).toBe(0);
+  });
+});
+
+describe('the outbox admin endpoint', () => {
+  it('answers only requests signed for it, well formed, and only about the tenant they name', async () => {
+    const deals = await wonDeals(1);
+    const admin = stack.eventUrls['sales-pipeline'] + '/admin';
+    const ask = (body: unknown, audience: string | null) => {
+      const text = JSON.stringify(body);
+      return fetch(admin, { method: 'POST', headers: { 'content-type': 'application/json', ...(audience ? { [EVENT_SIGNATURE_HEADER]: signDelivery(stack.secrets.signingSecret, audience, text) } : {}) }, body: text });
+    };
+    const list = { action: 'list', tenantId: deals.tenant, limit: 10 };
+    expect((await ask(list, null)).status).toBe(401);
+    expect((await ask(list, 'sales-pipeline')).status).toBe(401);
+    for (const bad of [{ ...list, limit: 500 }, { ...list, tenantId: 'Not A Tenant' }, { ...list, before: 'x' }, { action: 'drop', tenantId: deals.tenant }, { action: 'replay', tenantId: deals.tenant, eventId: 'x' }]) {
+      expect((await ask(bad, 'sales-pipeline/admin')).status, JSON.stringify(bad)).toBe(400);
+    }
+    const ok = await ask(list, 'sales-pipeline/admin');
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { totalCount: number }).totalCount).toBe(1);
+    const other = await ask({ ...list, tenantId: newTenant('other') }, 'sales-pipeline/admin');
+    expect(((await other.json()) as { totalCount: number }).totalCount).toBe(0);
   });
 });
 
