@@ -2,7 +2,7 @@ import type { BaseContext } from './context.js';
 import type { CustomFieldDefinition } from './custom-fields.js';
 import { notFound, type UserError } from './errors.js';
 import { isUuid } from './ids.js';
-import { internalClient, type InternalCall } from './internal-client.js';
+import { existingEntities, internalClient, type InternalCall } from './internal-client.js';
 
 /**
  * What other subgraphs need from the customer subgraph, asked over signed internal calls (never by reading
@@ -21,16 +21,7 @@ export function customerDirectory(call: InternalCall) {
     },
 
     /** The subset of `ids` that are customers of the caller's tenant. */
-    async existing(ctx: BaseContext, ids: string[]): Promise<Set<string>> {
-      if (ids.length === 0) return new Set();
-      const data = await call<{ _entities: ({ id: string } | null)[] }>(
-        ctx,
-        ['crm:read'],
-        'query CustomersExist($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }',
-        { r: ids.map((id) => ({ __typename: 'Customer', id })) },
-      );
-      return new Set(data._entities.filter((e): e is { id: string } => e !== null).map((e) => e.id));
-    },
+    existing: (ctx: BaseContext, ids: string[]) => existingEntities(call, ctx, ['crm:read'], 'Customer', ids),
 
     /** Idempotent by `id`: a retried conversion gets the customer the first attempt made. */
     async create(ctx: BaseContext, input: Record<string, unknown> & { id: string }): Promise<{ id: string | null; userErrors: UserError[] }> {

@@ -50,3 +50,15 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
 }
 
 export type InternalCall = ReturnType<typeof internalClient>;
+
+/** The subset of `ids` that are entities of `typename` in the caller's tenant, asked of their owner (one `_entities` call). */
+export async function existingEntities(call: InternalCall, ctx: BaseContext, scopes: string[], typename: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const data = await call<{ _entities: ({ id: string } | null)[] }>(
+    ctx,
+    scopes,
+    `query Exist($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { id } } }`,
+    { r: ids.map((id) => ({ __typename: typename, id })) },
+  );
+  return new Set(data._entities.filter((e): e is { id: string } => e !== null).map((e) => e.id));
+}

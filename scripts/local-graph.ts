@@ -43,7 +43,7 @@ export async function startLocalGraph(
     'order-fulfilment': adminUrl(fulfilmentServer),
     finance: adminUrl(financeServer),
   };
-  const sales = buildSalesSubgraph(database, { customerUrl: customerServer.url, signingSecret, eventAdminUrls });
+  const sales = buildSalesSubgraph(database, { customerUrl: customerServer.url, fulfilmentUrl: fulfilmentServer.url, signingSecret, eventAdminUrls });
   await sales.apollo.start();
   const salesServer = await serveSubgraph(sales, { port: salesPort, signingSecret });
   const servers = { customer: customerServer, 'sales-pipeline': salesServer, 'order-fulfilment': fulfilmentServer, finance: financeServer };

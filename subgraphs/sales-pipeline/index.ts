@@ -1,6 +1,7 @@
 import { customerDirectoryAt } from '../../lib/customer-directory.js';
 import type { SubgraphName } from '../../lib/config.js';
 import { eventLogAt } from '../../lib/events/event-log.js';
+import { productCatalogueAt } from '../../lib/product-catalogue.js';
 import type { Database } from '../../lib/db.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import { provisionTenant } from './db/queries.js';
@@ -15,10 +16,11 @@ import { Quote } from './resolvers/Quote.js';
 
 /**
  * The sales-pipeline subgraph (CRM process): leads, campaigns, stages, opportunities, quotes and
- * the funnel. It reaches the customer subgraph at `customerUrl` with signed internal calls, and
+ * the funnel. It reaches the customer subgraph at `customerUrl` and the product catalogue at
+ * `fulfilmentUrl` with signed internal calls, and
  * serves the tenant's event log (`events`), asking every subgraph's outbox at `eventAdminUrls`.
  */
-export function buildSalesSubgraph(database: Database, opts: { customerUrl: string; signingSecret: string; eventAdminUrls: Partial<Record<SubgraphName, string>> }) {
+export function buildSalesSubgraph(database: Database, opts: { customerUrl: string; fulfilmentUrl: string; signingSecret: string; eventAdminUrls: Partial<Record<SubgraphName, string>> }) {
   return createSubgraph({
     name: 'sales-pipeline',
     resolvers: { Query, Mutation, Customer, Lead, Campaign, Opportunity, OpportunityLine, QuoteLine, StageVisit, Quote },
@@ -26,6 +28,6 @@ export function buildSalesSubgraph(database: Database, opts: { customerUrl: stri
     createLoaders,
     provisionTenant,
     outbox,
-    services: { customers: customerDirectoryAt(opts), eventLog: eventLogAt({ adminUrls: opts.eventAdminUrls, signingSecret: opts.signingSecret }) },
+    services: { customers: customerDirectoryAt(opts), products: productCatalogueAt(opts), eventLog: eventLogAt({ adminUrls: opts.eventAdminUrls, signingSecret: opts.signingSecret }) },
   });
 }

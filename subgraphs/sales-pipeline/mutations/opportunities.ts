@@ -4,6 +4,7 @@ import { uuidv7 } from '../../../lib/ids.js';
 import { checkMoney, type MoneyInput } from '../../../lib/money.js';
 import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { definedOnly, InputCheck } from '../../../lib/validate.js';
+import { missingProduct } from '../../../lib/product-catalogue.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { SalesContext } from '../context.js';
 import * as opps from '../db/opportunity-queries.js';
@@ -139,27 +140,31 @@ export const opportunityMutations = {
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, current.id, patch) };
     }),
 
-  addOpportunityLine: (_: unknown, { input }: { input: { opportunityId: string; line: LineInput } }, ctx: SalesContext) =>
-    inTransaction(ctx.database, async (tx) => {
+  addOpportunityLine: async (_: unknown, { input }: { input: { opportunityId: string; line: LineInput } }, ctx: SalesContext) => {
+    const unknownProduct = await missingProduct(ctx.products, ctx, input.line.productId, ['input', 'line', 'productId']);
+    return inTransaction(ctx.database, async (tx) => {
       const opportunity = await openOpportunityForUpdate(tx, ctx, input.opportunityId, ['input', 'opportunityId']);
       const { values, errors } = lineValues({ discountPercent: '0', ...input.line }, { currency: opportunity.currency, creating: true, field: ['input', 'line'] });
       if ((await opps.linesOfOpportunities(tx, ctx.tenantId, [opportunity.id])).length >= 200) {
         errors.push(userError('TOO_MANY_LINES', ['input', 'opportunityId'], 'An opportunity has at most 200 lines'));
       }
-      failOn(errors);
+      failOn([...errors, ...unknownProduct]);
       await opps.insertLines(tx, ctx.tenantId, opportunity.id, [values as opps.NewLine]);
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
-    }),
+    });
+  },
 
-  updateOpportunityLine: (_: unknown, { input }: { input: LineInput & { id: string } }, ctx: SalesContext) =>
-    inTransaction(ctx.database, async (tx) => {
+  updateOpportunityLine: async (_: unknown, { input }: { input: LineInput & { id: string } }, ctx: SalesContext) => {
+    const unknownProduct = await missingProduct(ctx.products, ctx, input.productId, ['input', 'productId']);
+    return inTransaction(ctx.database, async (tx) => {
       const { line, opportunity } = await lineForUpdate(tx, ctx, input.id);
       const { id: _id, ...fields } = input;
       const { values, errors } = lineValues(fields, { currency: opportunity.currency, creating: false, field: ['input'], current: line });
-      failOn(errors);
+      failOn([...errors, ...unknownProduct]);
       await opps.updateLine(tx, ctx.tenantId, line.id, values);
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
-    }),
+    });
+  },
 
   removeOpportunityLine: (_: unknown, { input }: { input: { id: string } }, ctx: SalesContext) =>
     inTransaction(ctx.database, async (tx) => {
