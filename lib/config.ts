@@ -35,13 +35,16 @@ export function subgraphEventsUrl(name: SubgraphName): string {
   return process.env[`${envPrefix(name)}_EVENTS_URL`] ?? subgraphUrl(name).replace(/\/graphql$/, '/events');
 }
 
+/** A relay's settings when not given (lib/events/relay.ts). */
+export const RELAY_DEFAULTS = { batchSize: 50, maxAttempts: 30, retryBaseMs: 1000, pollMs: 1000, timeoutMs: 10_000, retentionDays: 30 };
+
 /** The relay's retry policy and retention (EVENT_MAX_ATTEMPTS, EVENT_RETRY_BASE_MS, EVENT_POLL_MS, EVENT_RETENTION_DAYS). */
 export function relaySettings() {
   return {
-    maxAttempts: intFromEnv('EVENT_MAX_ATTEMPTS', 30),
-    retryBaseMs: intFromEnv('EVENT_RETRY_BASE_MS', 1000),
-    pollMs: intFromEnv('EVENT_POLL_MS', 1000),
-    retentionDays: intFromEnv('EVENT_RETENTION_DAYS', 30),
+    maxAttempts: intFromEnv('EVENT_MAX_ATTEMPTS', RELAY_DEFAULTS.maxAttempts),
+    retryBaseMs: intFromEnv('EVENT_RETRY_BASE_MS', RELAY_DEFAULTS.retryBaseMs),
+    pollMs: intFromEnv('EVENT_POLL_MS', RELAY_DEFAULTS.pollMs),
+    retentionDays: intFromEnv('EVENT_RETENTION_DAYS', RELAY_DEFAULTS.retentionDays),
   };
 }
 

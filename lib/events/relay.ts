@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { SubgraphName } from '../config.js';
+import { RELAY_DEFAULTS, type SubgraphName } from '../config.js';
 import type { Database } from '../db.js';
 import { logger } from '../logger.js';
+import { definedOnly } from '../validate.js';
 import type { EventEnvelope, EventType } from './catalog.js';
 import { channelOf, type Outbox } from './outbox.js';
 import { pruneEvents } from './retention.js';
@@ -63,14 +64,17 @@ export class Relay {
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = false;
 
-  constructor(private readonly opts: RelayOptions) {
-    this.log = logger.child({ relay: opts.outbox.publisher });
+  private readonly opts: RelayOptions & typeof RELAY_DEFAULTS;
+
+  constructor(options: RelayOptions) {
+    this.opts = { ...RELAY_DEFAULTS, ...definedOnly(options) } as RelayOptions & typeof RELAY_DEFAULTS;
+    this.log = logger.child({ relay: options.outbox.publisher });
   }
 
   /** Claims and delivers one batch of due deliveries; returns how many it handled. */
   async runOnce(): Promise<number> {
     const { outboxDeliveries: d, outboxEvents: e } = this.opts.outbox.tables;
-    const batchSize = this.opts.batchSize ?? 50;
+    const batchSize = this.opts.batchSize;
     return this.opts.database.db.transaction(async (tx) => {
       // Raw SQL: FOR UPDATE OF needs the bare alias, which the query builder does not write.
       const claimed = (await tx.execute(sql`
@@ -95,7 +99,7 @@ export class Relay {
           payload: row.payload as never,
         };
         const key = and(eq(d.tenantId, delivery.tenantId), eq(d.eventId, delivery.eventId), eq(d.subscriber, delivery.subscriber));
-        const retryBaseMs = this.opts.retryBaseMs ?? 1000;
+        const retryBaseMs = this.opts.retryBaseMs;
         if (unreachable.has(delivery.subscriber)) {
           // Its subscriber just failed: don't make the rest of the batch wait on it too. Not an attempt.
           await tx.update(d).set({ nextAttemptAt: inMs(retryBaseMs) }).where(key);
@@ -103,7 +107,7 @@ export class Relay {
         }
         const outcome = await this.deliver(delivery.subscriber as SubgraphName, envelope);
         const attempts = delivery.attempts + 1;
-        const dead = outcome.status === 'DEAD' || (outcome.status === 'RETRY' && attempts >= (this.opts.maxAttempts ?? 30));
+        const dead = outcome.status === 'DEAD' || (outcome.status === 'RETRY' && attempts >= this.opts.maxAttempts);
         if (outcome.status === 'DELIVERED') {
           await tx.update(d).set({ status: 'DELIVERED', attempts, deliveredAt: new Date(), lastError: null }).where(key);
         } else {
@@ -131,7 +135,7 @@ export class Relay {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': event.id, [EVENT_SIGNATURE_HEADER]: signDelivery(this.opts.signingSecret, subscriber, body) },
         body,
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
     } catch (error) {
       return { status: 'RETRY', error: `${subscriber} did not answer: ${(error as Error).message}` };
@@ -152,7 +156,7 @@ export class Relay {
     }
     this.running = (async () => {
       try {
-        const batchSize = this.opts.batchSize ?? 50;
+        const batchSize = this.opts.batchSize;
         do {
           this.again = false;
           while (!this.stopped && (await this.runOnce()) === batchSize);
@@ -170,7 +174,7 @@ export class Relay {
   async start(): Promise<void> {
     const listener = await this.opts.database.sql.listen(channelOf(this.opts.outbox.publisher), () => void this.wake());
     this.unlisten = () => listener.unlisten();
-    this.timer = setInterval(() => void this.wake(), this.opts.pollMs ?? 1000);
+    this.timer = setInterval(() => void this.wake(), this.opts.pollMs);
     this.timer.unref();
     void this.wake();
     // At start too: a service redeployed more often than hourly would otherwise never prune.
@@ -182,7 +186,7 @@ export class Relay {
   /** Applies the retention (lib/events/retention.ts); every replica may, deleting is idempotent. */
   async prune() {
     try {
-      const pruned = await pruneEvents(this.opts.database.db, this.opts.outbox.tables, this.opts.retentionDays ?? 30);
+      const pruned = await pruneEvents(this.opts.database.db, this.opts.outbox.tables, this.opts.retentionDays);
       if (pruned.events || pruned.inbox) this.log.info(pruned, 'pruned old events');
       return pruned;
     } catch (error) {
