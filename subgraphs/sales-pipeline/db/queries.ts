@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, isNull } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { anyOf } from '../../../lib/sql.js';
@@ -47,6 +47,19 @@ export async function lockTenant(db: Queryable, tenantId: string) {
 /** Every stage of the tenant, deleted ones too (history still points at them). */
 export async function allStages(db: Queryable, tenantId: string): Promise<StageRow[]> {
   return db.select().from(pipelineStages).where(eq(pipelineStages.tenantId, tenantId)).orderBy(asc(pipelineStages.position), asc(pipelineStages.id));
+}
+
+/**
+ * Locks a live stage: `share` while an opportunity is put into it, `update` while it is deleted,
+ * so that neither sees the other half done. Null when it is gone (or was deleted meanwhile).
+ */
+export async function lockLiveStage(db: Queryable, tenantId: string, stageId: string, strength: 'share' | 'update'): Promise<StageRow | null> {
+  const [row] = await db
+    .select()
+    .from(pipelineStages)
+    .where(and(eq(pipelineStages.tenantId, tenantId), eq(pipelineStages.id, stageId), isNull(pipelineStages.deletedAt)))
+    .for(strength === 'share' ? 'share' : 'update');
+  return row ?? null;
 }
 
 export const liveStages = (stages: StageRow[]) => stages.filter((s) => !s.deletedAt).sort((a, b) => a.position - b.position);

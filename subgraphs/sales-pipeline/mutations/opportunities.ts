@@ -8,7 +8,7 @@ import { missingProduct } from '../../../lib/product-catalogue.js';
 import { missingCustomer } from '../../../lib/customer-directory.js';
 import type { SalesContext } from '../context.js';
 import * as opps from '../db/opportunity-queries.js';
-import { allStages, liveStages } from '../db/queries.js';
+import { allStages, liveStages, lockLiveStage } from '../db/queries.js';
 import type { OpportunityRow, StageRow } from '../db/schema.js';
 import { lineValues, type LineInput } from '../rules.js';
 
@@ -43,6 +43,7 @@ export async function openOpportunity(tx: Queryable, ctx: SalesContext, input: N
   if (input.stageId && !stage) errors.push(notFound('Stage', ['input', 'stageId']));
   else if (stage && stage.kind !== 'OPEN') errors.push(userError('INVALID_STAGE', ['input', 'stageId'], 'A new opportunity starts in an OPEN stage'));
   failOn(errors);
+  await useStage(tx, ctx, stage!.id);
   const now = new Date();
   const opportunity = await opps.insertOpportunity(tx, {
     tenantId: ctx.tenantId,
@@ -73,8 +74,14 @@ export async function openOpportunityForUpdate(tx: Queryable, ctx: SalesContext,
 }
 
 /** Moves the opportunity to a stage: into WON or LOST it closes, anything else keeps it open. */
+/** Holds the stage an opportunity goes into until commit; NOT_FOUND if it was deleted meanwhile. */
+async function useStage(tx: Queryable, ctx: SalesContext, stageId: string) {
+  if (!(await lockLiveStage(tx, ctx.tenantId, stageId, 'share'))) failOn([notFound('Stage', ['input', 'stageId'])]);
+}
+
 async function moveTo(tx: Queryable, ctx: SalesContext, opportunity: OpportunityRow, stage: StageRow, lostReason: string | null) {
   if (stage.id === opportunity.stageId) return opportunity;
+  await useStage(tx, ctx, stage.id);
   const now = new Date();
   await opps.recordStageEntry(tx, ctx.tenantId, opportunity.id, stage.id, now);
   const closing = stage.kind === 'WON' || stage.kind === 'LOST';

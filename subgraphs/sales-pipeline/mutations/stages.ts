@@ -4,7 +4,7 @@ import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { failOn, inTransaction } from '../../../lib/mutation.js';
 import type { SalesContext } from '../context.js';
 import { moveAllOpportunities } from '../db/opportunity-queries.js';
-import { allStages, countOpportunitiesInStage, insertStage, liveStages, lockTenant, setStagePositions, updateStage } from '../db/queries.js';
+import { allStages, countOpportunitiesInStage, insertStage, liveStages, lockLiveStage, lockTenant, setStagePositions, updateStage } from '../db/queries.js';
 import { checkProbability, checkStageName, defaultStagePosition, insertAt } from '../rules.js';
 
 /** Stage configuration is serialised per tenant: two admins can't interleave their changes. */
@@ -73,6 +73,8 @@ export const stageMutations = {
         const stage = liveStage(stages, input.id, ['input', 'id']);
         if (stage.kind !== 'OPEN') failOn([userError('REQUIRED_STAGE', ['input', 'id'], `There must always be one ${stage.kind} stage`)]);
         if (stages.filter((s) => s.kind === 'OPEN').length === 1) failOn([userError('LAST_OPEN_STAGE', ['input', 'id'], 'The last OPEN stage cannot be deleted')]);
+        // Waits for anyone putting an opportunity into it, so that the count below includes theirs.
+        await lockLiveStage(tx, ctx.tenantId, stage.id, 'update');
         const held = await countOpportunitiesInStage(tx, ctx.tenantId, stage.id);
         if (input.moveOpportunitiesTo) {
           const target = liveStage(stages, input.moveOpportunitiesTo, ['input', 'moveOpportunitiesTo']);
