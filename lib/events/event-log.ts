@@ -28,13 +28,13 @@ export function eventLogAt(opts: { adminUrls: Partial<Record<SubgraphName, strin
   const sources = Object.entries(opts.adminUrls) as [SubgraphName, string][];
 
   return {
-    /** `size` events older than `before` (newest first), and whether more exist. */
+    /** Up to `size` + 1 events older than `before`, newest first (the one more says another page exists). */
     async list(tenantId: string, q: { size: number; before?: string | null; type?: string | null; since?: string | null; state?: EventState | null; id?: string | null }) {
       const answers = await Promise.all(
         sources.map(([name, url]) => ask<{ events: ListedEvent[]; totalCount: number }>(name, url, { action: 'list', tenantId, limit: q.size + 1, ...q })),
       );
       const merged = answers.flatMap((a) => a.events).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-      return { events: merged.slice(0, q.size), hasMore: merged.length > q.size, totalCount: answers.reduce((n, a) => n + a.totalCount, 0) };
+      return { events: merged.slice(0, q.size + 1), totalCount: answers.reduce((n, a) => n + a.totalCount, 0) };
     },
     /** Resets matching dead deliveries wherever they were published; how many were reset. */
     async replay(tenantId: string, filter: ReplayFilter): Promise<number> {

@@ -2,7 +2,7 @@ import { badInput, notFound, userError } from '../../../lib/errors.js';
 import type { EventState, ListedEvent } from '../../../lib/events/admin.js';
 import { EVENT_CATALOG, isEventType } from '../../../lib/events/catalog.js';
 import { isUuid } from '../../../lib/ids.js';
-import { decodeCursor, encodeCursor, pageWindow } from '../../../lib/pagination.js';
+import { pageWindow, toConnection } from '../../../lib/pagination.js';
 import type { SalesContext } from '../context.js';
 
 /**
@@ -15,17 +15,11 @@ export const eventQueries = {
     args: { first?: number | null; after?: string | null; filter?: { type?: string | null; since?: string | null; state?: EventState | null } | null },
     ctx: SalesContext,
   ) => {
-    const window = pageWindow({ first: args.first });
-    const before = args.after ? decodeCursor(args.after, 'after').id : null;
+    const window = pageWindow({ first: args.first, after: args.after });
+    const before = window.cursor?.id ?? null;
     if (before !== null && !isUuid(before)) throw badInput('"after" is not a valid cursor', 'after');
     const page = await ctx.eventLog.list(ctx.tenantId, { size: window.size, before, ...args.filter });
-    const edges = page.events.map((node) => ({ cursor: encodeCursor({ value: node.id, id: node.id }), node }));
-    return {
-      edges,
-      nodes: page.events,
-      totalCount: page.totalCount,
-      pageInfo: { hasNextPage: page.hasMore, hasPreviousPage: before !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    return toConnection(page.events, window, (e) => ({ value: e.id, id: e.id }), async () => page.totalCount);
   },
 };
 
