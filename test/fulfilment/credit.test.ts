@@ -71,7 +71,7 @@ describe('credit check on confirmation', () => {
     const { body } = await cut.apollo.executeOperation({ query: CONFIRM, variables: { id } }, { contextValue });
     expect((body as any).singleResult.data.confirmSalesOrder).toEqual({
       order: null,
-      userErrors: [{ code: 'CREDIT_CHECK_UNAVAILABLE', field: ['input', 'id'], message: 'The credit check could not be made; nothing was reserved. Try again shortly' }],
+      userErrors: [{ code: 'CREDIT_CHECK_UNAVAILABLE', field: ['input', 'id'], message: 'The credit check could not be made; no stock was reserved (any credit finance held for it lapses by itself). Try again shortly' }],
     });
     await cut.close();
     const after = await stack.query(s.token, 'query($id: ID!, $p: ID!) { salesOrder(id: $id) { status } product(id: $p) { availableQuantity } }', { id, p: s.product });

@@ -140,7 +140,7 @@ async function creditRefusal(ctx: FulfilmentContext, order: OrderRow, askedOverr
   const amount = { amount: order.total, currency: order.currency };
   const verdict = await ctx.checkCredit(ctx, { orderId: order.id, customerId: order.customerId, amount, override: mayOverride });
   if ('unavailable' in verdict) {
-    return [userError('CREDIT_CHECK_UNAVAILABLE', ['input', 'id'], 'The credit check could not be made; nothing was reserved. Try again shortly')];
+    return [userError('CREDIT_CHECK_UNAVAILABLE', ['input', 'id'], 'The credit check could not be made; no stock was reserved (any credit finance held for it lapses by itself). Try again shortly')];
   }
   if ('unknownCustomer' in verdict) return [userError('NOT_FOUND', ['input', 'id'], "The order's customer was not found; nothing was reserved")];
   if (verdict.reserved) {
