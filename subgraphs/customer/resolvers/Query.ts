@@ -26,14 +26,7 @@ export const Query = {
   ) => {
     const below = args.filter?.healthBelow;
     if (below != null && !(Number.isInteger(below) && below >= 0 && below <= 100)) throw badInput('"filter.healthBelow" must be between 0 and 100', 'filter');
-    return orderedConnection(args, {
-      orders: customerOrders,
-      fallback: 'NAME',
-      cursor: customerCursor,
-      list: (filter, order, window) => listCustomers(ctx.database.db, ctx.tenantId, filter, order, window),
-      count: (filter) => countCustomers(ctx.database.db, ctx.tenantId, filter),
-      loader: ctx.loaders.customer,
-    });
+    return orderedConnection(args, ctx, { orders: customerOrders, fallback: 'NAME', cursor: customerCursor, list: listCustomers, count: countCustomers, loader: ctx.loaders.customer });
   },
 
   customFieldDefinitions: (_: unknown, args: { entity: string }, ctx: CustomerContext) => ctx.loaders.customFieldDefinitions.load(args.entity),

@@ -32,14 +32,7 @@ export const Query = {
     return parsed ? invoiceByNumber(ctx.database.db, ctx.tenantId, parsed.year, parsed.number) : null;
   },
   invoices: async (_: unknown, args: PageArgs & { filter?: InvoiceFilter | null; orderBy?: OrderArg<keyof typeof invoiceOrders> }, ctx: FinanceContext) => {
-    return orderedConnection(args, {
-      orders: invoiceOrders,
-      fallback: 'CREATED_AT',
-      cursor: invoiceCursor,
-      list: (filter, order, window) => listInvoices(ctx.database.db, ctx.tenantId, filter, order, window),
-      count: (filter) => countInvoices(ctx.database.db, ctx.tenantId, filter),
-      loader: ctx.loaders.invoice,
-    });
+    return orderedConnection(args, ctx, { orders: invoiceOrders, fallback: 'CREATED_AT', cursor: invoiceCursor, list: listInvoices, count: countInvoices, loader: ctx.loaders.invoice });
   },
   payment: (_: unknown, args: { id: string }, ctx: FinanceContext) => ctx.loaders.payment.load(args.id),
   payments: async (_: unknown, args: PageArgs & { filter?: PaymentFilter | null }, ctx: FinanceContext) => {

@@ -29,14 +29,7 @@ export const Query = {
   product: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.product.load(args.id),
   productBySku: (_: unknown, args: { sku: string }, ctx: FulfilmentContext) => productBySku(ctx.database.db, ctx.tenantId, args.sku.trim()),
   products: async (_: unknown, args: PageArgs & { filter?: ProductFilter | null; orderBy?: OrderArg<keyof typeof productOrders> }, ctx: FulfilmentContext) => {
-    return orderedConnection(args, {
-      orders: productOrders,
-      fallback: 'SKU',
-      cursor: productCursor,
-      list: (filter, order, window) => listProducts(ctx.database.db, ctx.tenantId, filter, order, window),
-      count: (filter) => countProducts(ctx.database.db, ctx.tenantId, filter),
-      loader: ctx.loaders.product,
-    });
+    return orderedConnection(args, ctx, { orders: productOrders, fallback: 'SKU', cursor: productCursor, list: listProducts, count: countProducts, loader: ctx.loaders.product });
   },
   warehouses: (_: unknown, __: unknown, ctx: FulfilmentContext) => warehousesOf(ctx.database.db, ctx.tenantId),
   stockMovements: async (_: unknown, args: PageArgs & { productId: string }, ctx: FulfilmentContext) => {
@@ -50,14 +43,7 @@ export const Query = {
     return n === null ? null : orderByNumber(ctx.database.db, ctx.tenantId, n);
   },
   salesOrders: async (_: unknown, args: PageArgs & { filter?: OrderFilter | null; orderBy?: OrderArg<keyof typeof orderOrders> }, ctx: FulfilmentContext) => {
-    return orderedConnection(args, {
-      orders: orderOrders,
-      fallback: 'CREATED_AT',
-      cursor: orderCursor,
-      list: (filter, order, window) => listOrders(ctx.database.db, ctx.tenantId, filter, order, window),
-      count: (filter) => countOrders(ctx.database.db, ctx.tenantId, filter),
-      loader: ctx.loaders.order,
-    });
+    return orderedConnection(args, ctx, { orders: orderOrders, fallback: 'CREATED_AT', cursor: orderCursor, list: listOrders, count: countOrders, loader: ctx.loaders.order });
   },
   shipment: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.shipment.load(args.id),
   replenishmentRequests: async (_: unknown, args: PageArgs & { filter?: RequestFilter | null }, ctx: FulfilmentContext) => {

@@ -32,14 +32,7 @@ export const Query = {
   lead: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.lead.load(args.id),
 
   leads: async (_: unknown, args: PageArgs & { filter?: LeadFilter | null; orderBy?: OrderArg<keyof typeof leadOrders> }, ctx: SalesContext) => {
-    return orderedConnection(args, {
-      orders: leadOrders,
-      fallback: 'CREATED_AT',
-      cursor: leadCursor,
-      list: (filter, order, window) => listLeads(ctx.database.db, ctx.tenantId, filter, order, window),
-      count: (filter) => countLeads(ctx.database.db, ctx.tenantId, filter),
-      loader: ctx.loaders.lead,
-    });
+    return orderedConnection(args, ctx, { orders: leadOrders, fallback: 'CREATED_AT', cursor: leadCursor, list: listLeads, count: countLeads, loader: ctx.loaders.lead });
   },
 
   campaigns: (_: unknown, __: unknown, ctx: SalesContext) => campaignsOf(ctx.database.db, ctx.tenantId),
@@ -68,14 +61,7 @@ export const Query = {
     args: PageArgs & { filter?: OpportunityFilter | null; orderBy?: OrderArg<keyof typeof opportunityOrders> },
     ctx: SalesContext,
   ) => {
-    return orderedConnection(args, {
-      orders: opportunityOrders,
-      fallback: 'CREATED_AT',
-      cursor: opportunityCursor,
-      list: (filter, order, window) => listOpportunities(ctx.database.db, ctx.tenantId, filter, order, window),
-      count: (filter) => countOpportunities(ctx.database.db, ctx.tenantId, filter),
-      loader: ctx.loaders.opportunity,
-    });
+    return orderedConnection(args, ctx, { orders: opportunityOrders, fallback: 'CREATED_AT', cursor: opportunityCursor, list: listOpportunities, count: countOpportunities, loader: ctx.loaders.opportunity });
   },
 
   quote: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.quote.load(args.id),
