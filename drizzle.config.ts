@@ -2,7 +2,12 @@ import { defineConfig } from 'drizzle-kit';
 
 // One migration folder per subgraph: `SUBGRAPH=customer npx drizzle-kit generate` (scripts/generate-migrations.ts loops).
 const subgraph = process.env.SUBGRAPH ?? 'customer';
-const schemaName: Record<string, string> = { customer: 'customer', 'sales-pipeline': 'sales', 'order-fulfilment': 'fulfilment', finance: 'finance' };
+const schemaName: Record<string, string> = {
+  customer: 'customer',
+  'sales-pipeline': 'sales',
+  'order-fulfilment': 'fulfilment',
+  finance: 'finance',
+};
 
 export default defineConfig({
   dialect: 'postgresql',

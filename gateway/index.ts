@@ -36,7 +36,9 @@ const hiveLogger = () => {
  */
 export function createGateway(opts: { secrets: Secrets; subgraphUrls?: Record<string, string>; supergraph?: string }) {
   const supergraph = opts.supergraph ?? readFileSync(path.join(root, 'schema', 'supergraph.graphql'), 'utf8');
-  const transportEntries = Object.fromEntries(Object.entries(opts.subgraphUrls ?? {}).map(([name, location]) => [name, { location }]));
+  const transportEntries = Object.fromEntries(
+    Object.entries(opts.subgraphUrls ?? {}).map(([name, location]) => [name, { location }]),
+  );
   // Per-request state shared by the auth plugin and genericAuth (whose context hook runs first).
   const states = new WeakMap<Request, RequestState>();
   return createGatewayRuntime({
@@ -60,7 +62,12 @@ export function createGateway(opts: { secrets: Secrets; subgraphUrls?: Record<st
       rejectUnauthenticated: false,
     },
     plugins: () => [
-      useGatewayAuth({ verify: createVerifier(opts.secrets), signingSecret: opts.secrets.signingSecret, graphqlPath: GRAPHQL_PATH, states }),
+      useGatewayAuth({
+        verify: createVerifier(opts.secrets),
+        signingSecret: opts.secrets.signingSecret,
+        graphqlPath: GRAPHQL_PATH,
+        states,
+      }),
       useAnswerFullyForbidden(),
       useErrorCodes(),
     ],

@@ -10,7 +10,9 @@ const gateway = createGateway({
 });
 const server = createServer(gateway);
 const port = intFromEnv('PORT', 4000);
-server.listen(port, process.env.HOST ?? '0.0.0.0', () => logger.info({ service: 'gateway', url: `http://localhost:${port}/graphql` }, 'gateway listening'));
+server.listen(port, process.env.HOST ?? '0.0.0.0', () =>
+  logger.info({ service: 'gateway', url: `http://localhost:${port}/graphql` }, 'gateway listening'),
+);
 
 const stop = async () => {
   server.close();

@@ -13,7 +13,10 @@ export interface RequestState {
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string>) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
 
 /**
  * Authenticates every GraphQL request (401 UNAUTHENTICATED before any parsing or planning),
@@ -31,17 +34,29 @@ export function useGatewayAuth(opts: {
 
   return {
     async onRequest({ request, url, endResponse }) {
-      const state: RequestState = { requestId: requestIdFrom(request.headers.get('x-request-id')), started: performance.now() };
+      const state: RequestState = {
+        requestId: requestIdFrom(request.headers.get('x-request-id')),
+        started: performance.now(),
+      };
       states.set(request, state);
       if (url.pathname !== opts.graphqlPath) return;
       // The GraphiQL page itself is static; the queries it sends carry a token like any other.
-      if (request.method === 'GET' && !url.searchParams.has('query') && request.headers.get('accept')?.includes('text/html')) return;
+      if (
+        request.method === 'GET' &&
+        !url.searchParams.has('query') &&
+        request.headers.get('accept')?.includes('text/html')
+      )
+        return;
       try {
         state.caller = await authenticate(opts.verify, request.headers.get('authorization'));
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
         endResponse(
-          json(401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'www-authenticate': 'Bearer', 'x-request-id': state.requestId }),
+          json(
+            401,
+            { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] },
+            { 'www-authenticate': 'Bearer', 'x-request-id': state.requestId },
+          ),
         );
       }
     },
@@ -53,14 +68,20 @@ export function useGatewayAuth(opts: {
 
     onExecute({ args }) {
       const state = states.get((args.contextValue as any).request);
-      if (state) state.operation = getOperationAST(args.document, args.operationName)?.name?.value ?? args.operationName ?? null;
+      if (state)
+        state.operation = getOperationAST(args.document, args.operationName)?.name?.value ?? args.operationName ?? null;
     },
 
     onSubgraphExecute({ executionRequest, subgraphName }) {
       const context = executionRequest.context as { caller?: Caller | null; requestId?: string } | undefined;
       const caller = context?.caller;
       if (!caller) return;
-      const auth: ForwardedAuth = { ...caller, exp: upstreamExpiry(caller.exp), aud: subgraphName, requestId: context.requestId ?? '' };
+      const auth: ForwardedAuth = {
+        ...caller,
+        exp: upstreamExpiry(caller.exp),
+        aud: subgraphName,
+        requestId: context.requestId ?? '',
+      };
       const query = defaultPrintFn(executionRequest.document);
       executionRequest.extensions = {
         ...executionRequest.extensions,
@@ -71,7 +92,11 @@ export function useGatewayAuth(opts: {
 
     onFetch({ context, options, setOptions }) {
       const requestId = (context as { requestId?: string }).requestId;
-      if (requestId) setOptions({ ...options, headers: { ...(options.headers as Record<string, string>), 'x-request-id': requestId } });
+      if (requestId)
+        setOptions({
+          ...options,
+          headers: { ...(options.headers as Record<string, string>), 'x-request-id': requestId },
+        });
     },
 
     onResponse({ request, response }) {
@@ -103,7 +128,8 @@ export function useAnswerFullyForbidden(): GatewayPlugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
-      const selections = operation?.selectionSet.selections.filter((s) => s.kind !== Kind.FIELD || s.name.value !== '__typename') ?? [];
+      const selections =
+        operation?.selectionSet.selections.filter((s) => s.kind !== Kind.FIELD || s.name.value !== '__typename') ?? [];
       if (operation && selections.length === 0 && operation.selectionSet.selections.length === 0) {
         setResultAndStopExecution({ data: null });
       }

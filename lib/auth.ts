@@ -55,7 +55,9 @@ function signedContent(query: string, variables: unknown, auth: ForwardedAuth): 
 }
 
 export function signUpstream(secret: string, query: string, variables: unknown, auth: ForwardedAuth): string {
-  return createHmac('sha256', secret).update(signedContent(query, variables, auth)).digest('base64');
+  return createHmac('sha256', secret)
+    .update(signedContent(query, variables, auth))
+    .digest('base64');
 }
 
 /**
@@ -65,15 +67,22 @@ export function signUpstream(secret: string, query: string, variables: unknown, 
 /** How long a signed upstream request stays valid. */
 export const UPSTREAM_TTL_SECONDS = 60;
 
-export const upstreamExpiry = (tokenExp: number, nowSeconds = Date.now() / 1000) => Math.min(tokenExp, Math.floor(nowSeconds) + UPSTREAM_TTL_SECONDS);
+export const upstreamExpiry = (tokenExp: number, nowSeconds = Date.now() / 1000) =>
+  Math.min(tokenExp, Math.floor(nowSeconds) + UPSTREAM_TTL_SECONDS);
 
-export function verifyUpstream(secret: string, body: Record<string, unknown>, nowSeconds = Date.now() / 1000, audience?: string): ForwardedAuth | null {
+export function verifyUpstream(
+  secret: string,
+  body: Record<string, unknown>,
+  nowSeconds = Date.now() / 1000,
+  audience?: string,
+): ForwardedAuth | null {
   const extensions = body.extensions as Record<string, unknown> | undefined;
   const auth = extensions?.[AUTH_EXTENSION] as ForwardedAuth | undefined;
   const signature = extensions?.[SIGNATURE_EXTENSION];
   if (!auth || typeof signature !== 'string' || typeof body.query !== 'string') return null;
   if (typeof auth.tenantId !== 'string' || !TENANT_ID.test(auth.tenantId) || !Array.isArray(auth.scopes)) return null;
-  if (typeof auth.exp !== 'number' || auth.exp < nowSeconds || auth.exp > nowSeconds + UPSTREAM_TTL_SECONDS + 5) return null;
+  if (typeof auth.exp !== 'number' || auth.exp < nowSeconds || auth.exp > nowSeconds + UPSTREAM_TTL_SECONDS + 5)
+    return null;
   if (audience && auth.aud !== audience) return null;
   const expected = Buffer.from(signUpstream(secret, body.query, body.variables, auth));
   const given = Buffer.from(signature);

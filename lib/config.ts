@@ -36,7 +36,14 @@ export function subgraphEventsUrl(name: SubgraphName): string {
 }
 
 /** A relay's settings when not given (lib/events/relay.ts). */
-export const RELAY_DEFAULTS = { batchSize: 50, maxAttempts: 30, retryBaseMs: 1000, pollMs: 1000, timeoutMs: 10_000, retentionDays: 30 };
+export const RELAY_DEFAULTS = {
+  batchSize: 50,
+  maxAttempts: 30,
+  retryBaseMs: 1000,
+  pollMs: 1000,
+  timeoutMs: 10_000,
+  retentionDays: 30,
+};
 
 /** The relay's retry policy and retention (EVENT_MAX_ATTEMPTS, EVENT_RETRY_BASE_MS, EVENT_POLL_MS, EVENT_RETENTION_DAYS). */
 export function relaySettings() {
@@ -94,7 +101,10 @@ function devSecrets(): { jwtSecret: string; signingSecret: string } {
   const file = path.join(dataDir(), 'secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
   mkdirSync(dataDir(), { recursive: true });
-  const secrets = { jwtSecret: randomBytes(32).toString('base64url'), signingSecret: randomBytes(32).toString('base64url') };
+  const secrets = {
+    jwtSecret: randomBytes(32).toString('base64url'),
+    signingSecret: randomBytes(32).toString('base64url'),
+  };
   // 'wx' fails if another process created it first; then read theirs.
   try {
     writeFileSync(file, JSON.stringify(secrets, null, 2), { flag: 'wx', mode: 0o600 });

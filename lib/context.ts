@@ -14,7 +14,9 @@ export interface BaseContext {
 type ScopeRequirement = string[][];
 type ReferenceResolver = (ref: any, context: BaseContext, info: any) => unknown;
 
-function scopesOf(node: { astNode?: any; extensionASTNodes?: readonly any[] } | undefined | null): ScopeRequirement | null {
+function scopesOf(
+  node: { astNode?: any; extensionASTNodes?: readonly any[] } | undefined | null,
+): ScopeRequirement | null {
   const nodes = [node?.astNode, ...(node?.extensionASTNodes ?? [])].filter(Boolean);
   for (const n of nodes) {
     const directive = n.directives?.find((d: any) => d.name.value === 'requiresScopes');
@@ -26,7 +28,8 @@ function scopesOf(node: { astNode?: any; extensionASTNodes?: readonly any[] } | 
   return null;
 }
 
-const satisfies = (have: ReadonlySet<string>, required: ScopeRequirement) => required.some((all) => all.every((s) => have.has(s)));
+const satisfies = (have: ReadonlySet<string>, required: ScopeRequirement) =>
+  required.some((all) => all.every((s) => have.has(s)));
 
 /**
  * Defence in depth: the gateway enforces `@requiresScopes` before any subgraph is called, and each
@@ -36,7 +39,8 @@ const satisfies = (have: ReadonlySet<string>, required: ScopeRequirement) => req
 export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
   const guard = (required: ScopeRequirement, resolve: GraphQLFieldResolver<any, BaseContext>, what: string) =>
     ((source: any, args: any, context: BaseContext, info: any) => {
-      if (!satisfies(context.scopes, required)) throw forbidden(`Missing scope for ${what}: ${required.map((s) => s.join(' and ')).join(' or ')}`);
+      if (!satisfies(context.scopes, required))
+        throw forbidden(`Missing scope for ${what}: ${required.map((s) => s.join(' and ')).join(' or ')}`);
       return resolve(source, args, context, info);
     }) as GraphQLFieldResolver<any, BaseContext>;
 
@@ -46,14 +50,16 @@ export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
     if (!('getFields' in type) || !('getInterfaces' in type) || type.name.startsWith('__')) continue;
     for (const field of Object.values((type as import('graphql').GraphQLObjectType).getFields())) {
       const required = scopesOf(field);
-      if (required) field.resolve = guard(required, field.resolve ?? defaultFieldResolver, `${type.name}.${field.name}`);
+      if (required)
+        field.resolve = guard(required, field.resolve ?? defaultFieldResolver, `${type.name}.${field.name}`);
     }
   }
   for (const type of Object.values(schema.getTypeMap())) {
     // Duck-typed: @apollo/subgraph may load another copy of graphql-js, where instanceof fails.
     if (!('getInterfaces' in type) || type.name.startsWith('__')) continue;
     // @apollo/subgraph keeps an entity's __resolveReference in the type's extensions.
-    const subgraphExtensions = (type.extensions as { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } }).apollo?.subgraph;
+    const subgraphExtensions = (type.extensions as { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } })
+      .apollo?.subgraph;
     const required = scopesOf(type);
     const original = subgraphExtensions?.resolveReference;
     if (required && subgraphExtensions && original) {

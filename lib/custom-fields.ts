@@ -17,17 +17,32 @@ export type StoredValue = string | boolean;
 const KEY = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 const MAX_TEXT = 1000;
 
-export function validateDefinition(input: { key: string; label: string; type: CustomFieldType; options?: string[] | null }): UserError[] {
+export function validateDefinition(input: {
+  key: string;
+  label: string;
+  type: CustomFieldType;
+  options?: string[] | null;
+}): UserError[] {
   const errors: UserError[] = [];
   if (!KEY.test(input.key)) {
-    errors.push(userError('INVALID_KEY', ['input', 'key'], 'Key must start with a letter and hold only letters, digits and underscores (at most 40)'));
+    errors.push(
+      userError(
+        'INVALID_KEY',
+        ['input', 'key'],
+        'Key must start with a letter and hold only letters, digits and underscores (at most 40)',
+      ),
+    );
   }
-  if (!input.label.trim() || input.label.length > 100) errors.push(userError('INVALID_LENGTH', ['input', 'label'], 'Label must be 1 to 100 characters'));
+  if (!input.label.trim() || input.label.length > 100)
+    errors.push(userError('INVALID_LENGTH', ['input', 'label'], 'Label must be 1 to 100 characters'));
   const options = input.options ?? [];
   if (input.type === 'SELECT') {
-    if (options.length === 0) errors.push(userError('OPTIONS_REQUIRED', ['input', 'options'], 'A SELECT field needs at least one option'));
-    if (new Set(options).size !== options.length) errors.push(userError('DUPLICATE_OPTION', ['input', 'options'], 'Options must be unique'));
-    if (options.some((o) => !o.trim() || o.length > 100)) errors.push(userError('INVALID_LENGTH', ['input', 'options'], 'Each option must be 1 to 100 characters'));
+    if (options.length === 0)
+      errors.push(userError('OPTIONS_REQUIRED', ['input', 'options'], 'A SELECT field needs at least one option'));
+    if (new Set(options).size !== options.length)
+      errors.push(userError('DUPLICATE_OPTION', ['input', 'options'], 'Options must be unique'));
+    if (options.some((o) => !o.trim() || o.length > 100))
+      errors.push(userError('INVALID_LENGTH', ['input', 'options'], 'Each option must be 1 to 100 characters'));
   } else if (options.length > 0) {
     errors.push(userError('OPTIONS_NOT_ALLOWED', ['input', 'options'], 'Only SELECT fields have options'));
   }

@@ -24,7 +24,10 @@ export function customerDirectory(call: InternalCall) {
     existing: (ctx: BaseContext, ids: string[]) => existingEntities(call, ctx, ['crm:read'], 'Customer', ids),
 
     /** Idempotent by `id`: a retried conversion gets the customer the first attempt made. */
-    async create(ctx: BaseContext, input: Record<string, unknown> & { id: string }): Promise<{ id: string | null; userErrors: UserError[] }> {
+    async create(
+      ctx: BaseContext,
+      input: Record<string, unknown> & { id: string },
+    ): Promise<{ id: string | null; userErrors: UserError[] }> {
       const data = await call<{ createCustomer: { customer: { id: string } | null; userErrors: UserError[] } }>(
         ctx,
         ['crm:read', 'crm:write'],
@@ -46,7 +49,12 @@ export const customerDirectoryAt = (opts: { customerUrl: string; signingSecret: 
  * Checks a customer id before a mutation opens its transaction (no transaction waits on another
  * service): NOT_FOUND at `field` for an unknown, malformed or other tenant's id.
  */
-export async function missingCustomer(directory: CustomerDirectory, ctx: BaseContext, customerId: string, field: string[]): Promise<UserError[]> {
+export async function missingCustomer(
+  directory: CustomerDirectory,
+  ctx: BaseContext,
+  customerId: string,
+  field: string[],
+): Promise<UserError[]> {
   const known = isUuid(customerId) && (await directory.existing(ctx, [customerId])).has(customerId);
   return known ? [] : [notFound('Customer', field)];
 }

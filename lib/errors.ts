@@ -27,7 +27,11 @@ export interface UserError {
   message: string;
 }
 
-export const userError = (code: string, field: string[] | null, message: string): UserError => ({ code, field, message });
+export const userError = (code: string, field: string[] | null, message: string): UserError => ({
+  code,
+  field,
+  message,
+});
 
 /** Thrown inside a mutation to abort its transaction and come back as `userErrors`. */
 export class UserInputError extends Error {

@@ -14,7 +14,12 @@ export class DependencyUnavailable extends Error {}
  * see its effect in another domain before it returns (lead conversion creating a customer).
  */
 export function internalClient(opts: { url: string; signingSecret: string; timeoutMs?: number; audience?: string }) {
-  return async function call<T>(ctx: BaseContext, scopes: string[], query: string, variables?: Record<string, unknown>): Promise<T> {
+  return async function call<T>(
+    ctx: BaseContext,
+    scopes: string[],
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<T> {
     const auth: ForwardedAuth = {
       tenantId: ctx.tenantId,
       userId: ctx.userId,
@@ -23,7 +28,10 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
       aud: opts.audience,
       requestId: ctx.requestId,
     };
-    const extensions = { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signUpstream(opts.signingSecret, query, variables, auth) };
+    const extensions = {
+      [AUTH_EXTENSION]: auth,
+      [SIGNATURE_EXTENSION]: signUpstream(opts.signingSecret, query, variables, auth),
+    };
     let response: Response;
     try {
       response = await fetch(opts.url, {
@@ -35,7 +43,10 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
     } catch (error) {
       throw new DependencyUnavailable(`${opts.url} did not answer: ${(error as Error).message}`);
     }
-    const body = (await response.json().catch(() => null)) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] } | null;
+    const body = (await response.json().catch(() => null)) as {
+      data?: T;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    } | null;
     // Anything but an answer to the operation (401 when secrets disagree, 400 when schemas do, 5xx)
     // is the other service's problem, never the caller's: their token and input were fine.
     if (!response.ok || !body) throw new DependencyUnavailable(`${opts.url} answered ${response.status}`);
@@ -52,7 +63,13 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
 export type InternalCall = ReturnType<typeof internalClient>;
 
 /** The subset of `ids` that are entities of `typename` in the caller's tenant, asked of their owner (one `_entities` call). */
-export async function existingEntities(call: InternalCall, ctx: BaseContext, scopes: string[], typename: string, ids: string[]): Promise<Set<string>> {
+export async function existingEntities(
+  call: InternalCall,
+  ctx: BaseContext,
+  scopes: string[],
+  typename: string,
+  ids: string[],
+): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const data = await call<{ _entities: ({ id: string } | null)[] }>(
     ctx,

@@ -23,7 +23,9 @@ const effective = (order: KeysetOrder, window: PageWindow): Direction =>
 const CURSOR_VALUE: Record<KeysetOrder['cast'], (value: string) => boolean> = {
   text: () => true,
   numeric: (v) => DECIMAL.test(v),
-  timestamptz: (v) => v === 'infinity' || (/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v) && isDay(v.slice(0, 10)) && !Number.isNaN(Date.parse(v))),
+  timestamptz: (v) =>
+    v === 'infinity' ||
+    (/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v) && isDay(v.slice(0, 10)) && !Number.isNaN(Date.parse(v))),
   date: (v) => v === 'infinity' || isDay(v),
 };
 
@@ -57,7 +59,14 @@ export function rankWithin(parent: AnyColumn, order: KeysetOrder, window: PageWi
  * parent in page order and the first `window.fetch` of each are kept. Rows come back in rank
  * order, so grouping them by parent (childrenOf) keeps each page in order.
  */
-export async function pagePerParent<Row>(db: Queryable, table: PgTable, parent: AnyColumn, where: SQL, order: KeysetOrder, window: PageWindow): Promise<Row[]> {
+export async function pagePerParent<Row>(
+  db: Queryable,
+  table: PgTable,
+  parent: AnyColumn,
+  where: SQL,
+  order: KeysetOrder,
+  window: PageWindow,
+): Promise<Row[]> {
   const ranked = db
     .select({ ...getTableColumns(table), rank: rankWithin(parent, order, window).as('rank') })
     .from(table)
@@ -67,7 +76,13 @@ export async function pagePerParent<Row>(db: Queryable, table: PgTable, parent: 
 }
 
 /** One page of a list in keyset order (the page plus one row, to know whether more follow). */
-export async function pageOf<Row>(db: Queryable, table: PgTable, where: SQL, order: KeysetOrder, window: PageWindow): Promise<Row[]> {
+export async function pageOf<Row>(
+  db: Queryable,
+  table: PgTable,
+  where: SQL,
+  order: KeysetOrder,
+  window: PageWindow,
+): Promise<Row[]> {
   return (await db
     .select()
     .from(table)
@@ -86,7 +101,11 @@ export async function countOf(db: Queryable, table: PgTable, where: SQL): Promis
 export type OrderArg<F extends string> = { field: F; direction?: Direction | null } | null | undefined;
 
 /** The keyset order an `orderBy` argument asks for (ascending unless told otherwise). */
-export function orderFrom<F extends string>(orders: Record<F, Omit<KeysetOrder, 'direction'>>, arg: OrderArg<F>, fallback: F): { field: F; order: KeysetOrder } {
+export function orderFrom<F extends string>(
+  orders: Record<F, Omit<KeysetOrder, 'direction'>>,
+  arg: OrderArg<F>,
+  fallback: F,
+): { field: F; order: KeysetOrder } {
   const field = arg?.field ?? fallback;
   return { field, order: { ...orders[field], direction: arg?.direction ?? 'ASC' } };
 }

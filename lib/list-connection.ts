@@ -25,5 +25,10 @@ export async function orderedConnection<Row extends { id: string }, F extends st
   const filter = args.filter ?? ({} as Filter);
   const rows = await opts.list(ctx.database.db, ctx.tenantId, filter, order, window);
   for (const row of rows) opts.loader.prime(row.id, row);
-  return toConnection(rows, window, (r) => ({ value: opts.cursor[field](r), id: r.id }), () => opts.count(ctx.database.db, ctx.tenantId, filter));
+  return toConnection(
+    rows,
+    window,
+    (r) => ({ value: opts.cursor[field](r), id: r.id }),
+    () => opts.count(ctx.database.db, ctx.tenantId, filter),
+  );
 }

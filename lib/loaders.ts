@@ -2,7 +2,10 @@ import DataLoader from 'dataloader';
 import { isUuid } from './ids.js';
 
 /** One row per id (or per `keyOf` key), null for ids that do not exist (or are not UUIDs): one query per batch. */
-export function rowsById<Row extends { id: string }>(fetch: (ids: readonly string[]) => Promise<Row[]>, keyOf: (row: Row) => string = (row) => row.id) {
+export function rowsById<Row extends { id: string }>(
+  fetch: (ids: readonly string[]) => Promise<Row[]>,
+  keyOf: (row: Row) => string = (row) => row.id,
+) {
   return new DataLoader<string, Row | null>(async (ids) => {
     const valid = ids.filter(isUuid);
     const rows = valid.length ? await fetch(valid) : [];
@@ -12,7 +15,10 @@ export function rowsById<Row extends { id: string }>(fetch: (ids: readonly strin
 }
 
 /** All children of each parent: one query per batch, grouped in memory. */
-export function childrenOf<Row>(fetch: (parentIds: readonly string[]) => Promise<Row[]>, parentOf: (row: Row) => string) {
+export function childrenOf<Row>(
+  fetch: (parentIds: readonly string[]) => Promise<Row[]>,
+  parentOf: (row: Row) => string,
+) {
   return new DataLoader<string, Row[]>(async (parentIds) => {
     const groups = new Map<string, Row[]>(parentIds.map((id) => [id, []]));
     for (const row of await fetch(parentIds)) groups.get(parentOf(row))?.push(row);

@@ -8,8 +8,10 @@ function safeError(error: unknown) {
   const serialized = pino.stdSerializers.err(error as Error) as Record<string, unknown>;
   const scrub = (value: Record<string, unknown>) => {
     for (const key of ['parameters', 'params', 'query', 'args']) delete value[key];
-    if (typeof value.message === 'string') value.message = value.message.replace(/\nparams:[\s\S]*$/, '\nparams: [redacted]');
-    if (typeof value.stack === 'string') value.stack = value.stack.replace(/\nparams:[\s\S]*?(\n\s+at |$)/, '\nparams: [redacted]$1');
+    if (typeof value.message === 'string')
+      value.message = value.message.replace(/\nparams:[\s\S]*$/, '\nparams: [redacted]');
+    if (typeof value.stack === 'string')
+      value.stack = value.stack.replace(/\nparams:[\s\S]*?(\n\s+at |$)/, '\nparams: [redacted]$1');
     if (value.cause && typeof value.cause === 'object') scrub(value.cause as Record<string, unknown>);
     return value;
   };
@@ -21,11 +23,23 @@ function safeError(error: unknown) {
  * never log tokens, secrets or connection strings with passwords in the first place.
  */
 export const logger = pino({
-  level: process.env.LOG_LEVEL === 'false' ? 'silent' : (process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info')),
+  level:
+    process.env.LOG_LEVEL === 'false'
+      ? 'silent'
+      : (process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info')),
   base: { service: process.env.SERVICE_NAME ?? 'sme-graph' },
   serializers: { err: safeError },
   redact: {
-    paths: ['authorization', 'headers.authorization', 'req.headers.authorization', 'token', 'password', 'secret', '*.password', '*.secret'],
+    paths: [
+      'authorization',
+      'headers.authorization',
+      'req.headers.authorization',
+      'token',
+      'password',
+      'secret',
+      '*.password',
+      '*.secret',
+    ],
     censor: '[redacted]',
   },
 });

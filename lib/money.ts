@@ -19,7 +19,10 @@ export function percentOf(amount: string, percent: number | string): string {
   return dec(amount).times(percent).div(100).round(2, Big.roundHalfUp).toFixed(2);
 }
 
-export const money = (amount: string | null | undefined, currency: string): Money => ({ amount: dec(amount ?? '0').toFixed(2), currency });
+export const money = (amount: string | null | undefined, currency: string): Money => ({
+  amount: dec(amount ?? '0').toFixed(2),
+  currency,
+});
 
 /**
  * The largest amount one value may hold: 10^13 - 0.01 (ten trillion). Columns hold 10^16, so a
@@ -40,7 +43,13 @@ export function checkMoney(
   errors: UserError[],
 ): string | null {
   if (input.currency.toUpperCase() !== opts.currency) {
-    errors.push(userError('CURRENCY_MISMATCH', [...opts.field, 'currency'], `Amounts are in ${opts.currency}, not ${input.currency}`));
+    errors.push(
+      userError(
+        'CURRENCY_MISMATCH',
+        [...opts.field, 'currency'],
+        `Amounts are in ${opts.currency}, not ${input.currency}`,
+      ),
+    );
     return null;
   }
   const value = dec(input.amount);

@@ -41,7 +41,12 @@ export function failOn(errors: UserError[]): void {
  * The row an id names in the caller's tenant, or NOT_FOUND at `field`. A malformed id never
  * reaches SQL, and an unknown id reads exactly like another tenant's.
  */
-export async function findOrFail<T>(id: string, load: (id: string) => Promise<T | null | undefined>, what: string, field: string[]): Promise<T> {
+export async function findOrFail<T>(
+  id: string,
+  load: (id: string) => Promise<T | null | undefined>,
+  what: string,
+  field: string[],
+): Promise<T> {
   const row = isUuid(id) ? await load(id) : null;
   if (!row) failOn([notFound(what, field)]);
   return row!;

@@ -14,13 +14,20 @@ export function productCatalogue(call: InternalCall) {
 export type ProductCatalogue = ReturnType<typeof productCatalogue>;
 
 export const productCatalogueAt = (opts: { fulfilmentUrl: string; signingSecret: string }) =>
-  productCatalogue(internalClient({ url: opts.fulfilmentUrl, signingSecret: opts.signingSecret, audience: 'order-fulfilment' }));
+  productCatalogue(
+    internalClient({ url: opts.fulfilmentUrl, signingSecret: opts.signingSecret, audience: 'order-fulfilment' }),
+  );
 
 /**
  * Checks a product id before a mutation opens its transaction: NOT_FOUND at `field` for a product
  * the tenant's catalogue does not have (a malformed id is the caller's shape check).
  */
-export async function missingProduct(catalogue: ProductCatalogue, ctx: BaseContext, productId: string | null | undefined, field: string[]): Promise<UserError[]> {
+export async function missingProduct(
+  catalogue: ProductCatalogue,
+  ctx: BaseContext,
+  productId: string | null | undefined,
+  field: string[],
+): Promise<UserError[]> {
   if (!productId || !isUuid(productId)) return [];
   return (await catalogue.existing(ctx, [productId])).has(productId) ? [] : [notFound('Product', field)];
 }

@@ -27,7 +27,8 @@ export const DecimalScalar = new GraphQLScalarType({
   },
   parseValue: parseDecimal,
   parseLiteral: (ast) => {
-    if (ast.kind === Kind.STRING || ast.kind === Kind.INT) return parseDecimal(ast.kind === Kind.INT ? Number(ast.value) : ast.value);
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT)
+      return parseDecimal(ast.kind === Kind.INT ? Number(ast.value) : ast.value);
     throw new GraphQLError('Decimal must be a string literal', { extensions: { code: 'BAD_USER_INPUT' } });
   },
 });
@@ -43,7 +44,9 @@ export function isDay(value: unknown): value is string {
 
 function parseDay(value: unknown): string {
   if (isDay(value)) return value;
-  throw new GraphQLError('Date must be a calendar date between 1900-01-01 and 2999-12-31, as YYYY-MM-DD', { extensions: { code: 'BAD_USER_INPUT' } });
+  throw new GraphQLError('Date must be a calendar date between 1900-01-01 and 2999-12-31, as YYYY-MM-DD', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
 }
 
 /** A calendar date without time zone, as 'YYYY-MM-DD' both ways (resolvers see strings, never Date objects). */

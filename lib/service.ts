@@ -1,4 +1,12 @@
-import { ACTIVE_SUBGRAPHS, loadSecrets, relaySettings, subgraphDatabaseUrl, subgraphEventsUrl, subgraphPort, type SubgraphName } from './config.js';
+import {
+  ACTIVE_SUBGRAPHS,
+  loadSecrets,
+  relaySettings,
+  subgraphDatabaseUrl,
+  subgraphEventsUrl,
+  subgraphPort,
+  type SubgraphName,
+} from './config.js';
 import { Relay } from './events/relay.js';
 import { connect, type Database } from './db.js';
 import { logger, redactUrl } from './logger.js';
@@ -10,7 +18,10 @@ import { serveSubgraph, type Subgraph } from './subgraph-server.js';
  * Runs one subgraph as its own service: migrates its schema, listens on its port, and shuts down
  * cleanly on SIGINT/SIGTERM. This is what each subgraph's main.ts calls.
  */
-export async function runSubgraphService<C extends BaseContext>(name: SubgraphName, build: (database: Database) => Subgraph<C>) {
+export async function runSubgraphService<C extends BaseContext>(
+  name: SubgraphName,
+  build: (database: Database) => Subgraph<C>,
+) {
   const url = subgraphDatabaseUrl(name);
   if (!url) throw new Error(`${name}: set DATABASE_URL (or use npm start, which starts an embedded PostgreSQL)`);
   const { signingSecret } = loadSecrets();
@@ -18,7 +29,11 @@ export async function runSubgraphService<C extends BaseContext>(name: SubgraphNa
   const database = connect(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
   const subgraph = build(database);
   await subgraph.apollo.start();
-  const server = await serveSubgraph(subgraph, { port: subgraphPort(name), host: process.env.HOST ?? '127.0.0.1', signingSecret });
+  const server = await serveSubgraph(subgraph, {
+    port: subgraphPort(name),
+    host: process.env.HOST ?? '127.0.0.1',
+    signingSecret,
+  });
   // The relay has its own connections: a batch being delivered holds one, and LISTEN holds another.
   const relayDatabase = connect(url, { max: 2 });
   const relay = new Relay({

@@ -13,4 +13,7 @@ export const idEquals = (column: AnyColumn, id: string): SQL => (isUuid(id) ? sq
 
 /** `column like '%text%'` on a lower-cased search column, with the user's % and _ taken literally. */
 export const containsText = (column: AnyColumn, text: string): SQL =>
-  sql`${column} like ${`%${text.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`;
+  sql`${column} like ${`%${text
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`;

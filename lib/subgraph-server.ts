@@ -36,7 +36,11 @@ export interface Subgraph<TContext extends BaseContext> {
 export function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (unwrapResolverError(error) instanceof DependencyUnavailable) {
     logger.warn({ err: error, path: formatted.path }, 'a service this subgraph depends on is unavailable');
-    return { message: 'A service this request depends on is unavailable; try again shortly', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    return {
+      message: 'A service this request depends on is unavailable; try again shortly',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
@@ -65,7 +69,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () =>
+      size > MAX_BODY_BYTES ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }
@@ -75,11 +81,19 @@ function readBody(req: http.IncomingMessage): Promise<string> {
  * are read. 200 once the effect is committed (or was already); 4xx when the event can never apply
  * (the relay dead-letters it); 5xx when trying again later may work.
  */
-async function receiveEvent(subgraph: Subgraph<any>, req: http.IncomingMessage, res: http.ServerResponse, secret: string) {
+async function receiveEvent(
+  subgraph: Subgraph<any>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  secret: string,
+) {
   const raw = await readBody(req);
   const signature = req.headers[EVENT_SIGNATURE_HEADER];
   if (!verifyDelivery(secret, subgraph.name, raw, typeof signature === 'string' ? signature : undefined)) {
-    logger.warn({ subgraph: subgraph.name, remote: req.socket.remoteAddress }, 'refused an event delivery without a valid signature');
+    logger.warn(
+      { subgraph: subgraph.name, remote: req.socket.remoteAddress },
+      'refused an event delivery without a valid signature',
+    );
     return send(res, 401, errorBody('Event deliveries must be signed by a relay', 'UNAUTHENTICATED'));
   }
   let body: unknown;
@@ -110,10 +124,17 @@ export const adminAudience = (subgraph: string) => `${subgraph}/admin`;
  * `POST /events/admin`: the `events` query and `replayEvent` of the subgraph that serves them, asking
  * this one about its outbox. Signed like event deliveries, for this subgraph's admin audience.
  */
-async function answerEventAdmin(subgraph: Subgraph<any>, req: http.IncomingMessage, res: http.ServerResponse, secret: string) {
+async function answerEventAdmin(
+  subgraph: Subgraph<any>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  secret: string,
+) {
   const raw = await readBody(req);
   const signature = req.headers[EVENT_SIGNATURE_HEADER];
-  if (!verifyDelivery(secret, adminAudience(subgraph.name), raw, typeof signature === 'string' ? signature : undefined)) {
+  if (
+    !verifyDelivery(secret, adminAudience(subgraph.name), raw, typeof signature === 'string' ? signature : undefined)
+  ) {
     return send(res, 401, errorBody('Admin requests must be signed', 'UNAUTHENTICATED'));
   }
   let request: AdminRequest | null = null;
@@ -142,8 +163,10 @@ export async function serveSubgraph<TContext extends BaseContext>(
         await subgraph.health();
         return send(res, 200, { status: 'ok' });
       }
-      if (url.pathname === '/events' && req.method === 'POST') return await receiveEvent(subgraph, req, res, opts.signingSecret);
-      if (url.pathname === '/events/admin' && req.method === 'POST') return await answerEventAdmin(subgraph, req, res, opts.signingSecret);
+      if (url.pathname === '/events' && req.method === 'POST')
+        return await receiveEvent(subgraph, req, res, opts.signingSecret);
+      if (url.pathname === '/events/admin' && req.method === 'POST')
+        return await answerEventAdmin(subgraph, req, res, opts.signingSecret);
       if (url.pathname !== '/graphql') return send(res, 404, errorBody('Not found', 'NOT_FOUND'));
       if (req.method !== 'POST') return send(res, 405, errorBody('Use POST', 'BAD_REQUEST'));
       const started = performance.now();
@@ -154,7 +177,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
         if (error instanceof BodyTooLarge) throw error;
         return send(res, 400, errorBody('Request body must be a JSON object', 'BAD_REQUEST'));
       }
-      if (!body || typeof body !== 'object') return send(res, 400, errorBody('Request body must be a JSON object', 'BAD_REQUEST'));
+      if (!body || typeof body !== 'object')
+        return send(res, 400, errorBody('Request body must be a JSON object', 'BAD_REQUEST'));
       const auth = verifyUpstream(opts.signingSecret, body, Date.now() / 1000, subgraph.name);
       if (!auth) {
         log.warn({ remote: req.socket.remoteAddress }, 'refused a request without a valid gateway signature');
@@ -176,13 +200,21 @@ export async function serveSubgraph<TContext extends BaseContext>(
         res.end();
       }
       log.info(
-        { requestId: auth.requestId, tenant: auth.tenantId, operation: body.operationName ?? null, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        {
+          requestId: auth.requestId,
+          tenant: auth.tenantId,
+          operation: body.operationName ?? null,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
         'request',
       );
     } catch (error) {
-      if (error instanceof BodyTooLarge) return send(res, 413, errorBody(`The body is over ${MAX_BODY_BYTES} bytes`, 'PAYLOAD_TOO_LARGE'));
+      if (error instanceof BodyTooLarge)
+        return send(res, 413, errorBody(`The body is over ${MAX_BODY_BYTES} bytes`, 'PAYLOAD_TOO_LARGE'));
       log.error({ err: error }, 'request failed');
-      if (!res.headersSent) send(res, url.pathname === '/healthz' ? 503 : 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
+      if (!res.headersSent)
+        send(res, url.pathname === '/healthz' ? 503 : 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
       else res.end();
     }
   });

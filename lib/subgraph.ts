@@ -45,7 +45,9 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
   /** The events it consumes, each applied exactly once (events.ts). */
   consumes?: EventHandlers<SubgraphContext<Loaders> & Services>;
 }): Subgraph<SubgraphContext<Loaders> & Services> {
-  const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(readSdl(opts.name)), resolvers: { ...scalarResolvers, ...opts.resolvers } }));
+  const schema = enforceScopes(
+    buildSubgraphSchema({ typeDefs: parse(readSdl(opts.name)), resolvers: { ...scalarResolvers, ...opts.resolvers } }),
+  );
   // Each mutation starts with fresh DataLoaders: what an earlier mutation of the same operation
   // cached must not be read back after this one changed it.
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
@@ -87,16 +89,16 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
   async function contextFor(auth: ForwardedAuth): Promise<SubgraphContext<Loaders> & Services> {
     await provision(auth.tenantId);
     return {
-        tenantId: auth.tenantId,
-        userId: auth.userId,
-        scopes: new Set(auth.scopes),
-        requestId: auth.requestId,
-        log: logger.child({ subgraph: opts.name, requestId: auth.requestId, tenant: auth.tenantId }),
-        database: opts.database,
-        loaders: opts.createLoaders(opts.database.db, auth.tenantId),
-        outbox: opts.outbox,
-        ...(opts.services as Services),
-      };
+      tenantId: auth.tenantId,
+      userId: auth.userId,
+      scopes: new Set(auth.scopes),
+      requestId: auth.requestId,
+      log: logger.child({ subgraph: opts.name, requestId: auth.requestId, tenant: auth.tenantId }),
+      database: opts.database,
+      loaders: opts.createLoaders(opts.database.db, auth.tenantId),
+      outbox: opts.outbox,
+      ...(opts.services as Services),
+    };
   }
   return {
     name: opts.name,
@@ -105,12 +107,19 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
     outbox: opts.outbox,
     async consume(body: unknown) {
       const event = parseEnvelope(body, opts.name);
-      const ctx = await contextFor({ tenantId: event.tenantId, userId: EVENT_USER, scopes: [], exp: 0, requestId: event.id });
+      const ctx = await contextFor({
+        tenantId: event.tenantId,
+        userId: EVENT_USER,
+        scopes: [],
+        exp: 0,
+        requestId: event.id,
+      });
       ctx.loaders = await readyLoaders(event.tenantId);
       return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, ctx);
     },
     async eventAdmin(request: AdminRequest) {
-      if (request.action === 'replay') return { replayed: await replayOutbox(opts.database.db, opts.outbox, request.tenantId, request) };
+      if (request.action === 'replay')
+        return { replayed: await replayOutbox(opts.database.db, opts.outbox, request.tenantId, request) };
       return listOutbox(opts.database.db, opts.outbox, request);
     },
     async health() {

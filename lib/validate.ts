@@ -32,14 +32,19 @@ export class InputCheck {
 
   email(field: string, value: string | null | undefined) {
     const v = this.text(field, value, { max: 254 });
-    if (v && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) this.add(field, 'INVALID_EMAIL', `${v} is not a valid e-mail address`);
+    if (v && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v))
+      this.add(field, 'INVALID_EMAIL', `${v} is not a valid e-mail address`);
     return v ? v.toLowerCase() : v;
   }
 
   phone(field: string, value: string | null | undefined) {
     const v = this.text(field, value, { max: 30 });
     if (v && (!/^\+?[0-9 ()\-.]+$/.test(v) || v.replace(/\D/g, '').length < 5)) {
-      this.add(field, 'INVALID_PHONE', `${v} is not a valid phone number (digits, spaces, + ( ) - . and at least 5 digits)`);
+      this.add(
+        field,
+        'INVALID_PHONE',
+        `${v} is not a valid phone number (digits, spaces, + ( ) - . and at least 5 digits)`,
+      );
     }
     return v;
   }
@@ -60,7 +65,8 @@ export class InputCheck {
 
   country(field: string, value: string | null | undefined) {
     const v = this.text(field, value, { max: 100 });
-    if (v && !/^[A-Za-z]{2}$/.test(v)) this.add(field, 'INVALID_COUNTRY', 'Country must be a two-letter ISO 3166-1 code');
+    if (v && !/^[A-Za-z]{2}$/.test(v))
+      this.add(field, 'INVALID_COUNTRY', 'Country must be a two-letter ISO 3166-1 code');
     return v ? v.toUpperCase() : v;
   }
 
@@ -68,7 +74,8 @@ export class InputCheck {
   tags(field: string, value: string[] | null | undefined) {
     if (!value) return [];
     const tags = [...new Set(value.map((t) => t.trim()))];
-    if (tags.some((t) => t === '' || t.length > 50)) this.add(field, 'INVALID_TAG', 'Each tag must be 1 to 50 characters');
+    if (tags.some((t) => t === '' || t.length > 50))
+      this.add(field, 'INVALID_TAG', 'Each tag must be 1 to 50 characters');
     if (tags.length > 50) this.add(field, 'TOO_MANY_TAGS', 'At most 50 tags');
     return tags;
   }

@@ -21,7 +21,9 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sme-graph-bench-'));
-const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), persistent: false });
+const embedded = process.env.DATABASE_URL
+  ? undefined
+  : await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), persistent: false });
 const url = process.env.DATABASE_URL ?? embedded!.url;
 for (const name of ACTIVE_SUBGRAPHS) await migrateSubgraph(name, url);
 // Relays poll only every second, as in production: what arrives sooner was woken by NOTIFY.
@@ -30,28 +32,77 @@ const graph = await startLocalGraph(url, { poolSize: 20, relay: { pollMs: 1000 }
 const tenantId = `bench-${Date.now()}`;
 const now = Date.now();
 const rows = Array.from({ length: 500 }, (_, i) => ({
-  tenantId, id: uuidv7(now + i), name: `Bench Customer ${i}`, kind: 'COMPANY', email: `c${i}@bench.cn`,
-  createdAt: new Date(now + i), updatedAt: new Date(now + i),
+  tenantId,
+  id: uuidv7(now + i),
+  name: `Bench Customer ${i}`,
+  kind: 'COMPANY',
+  email: `c${i}@bench.cn`,
+  createdAt: new Date(now + i),
+  updatedAt: new Date(now + i),
 }));
 await graph.database.db.insert(customers).values(rows);
-await graph.database.db.insert(contacts).values(rows.flatMap((c) => [0, 1].map((k) => ({ tenantId, id: uuidv7(), customerId: c.id, name: `Contact ${k}`, decisionRole: 'OTHER', isPrimary: k === 0, createdAt: new Date() }))));
-await graph.database.db.insert(serviceTickets).values(rows.map((c) => ({ tenantId, id: uuidv7(), customerId: c.id, subject: 'T', status: 'RESOLVED', priority: 'NORMAL', openedAt: new Date(), resolvedAt: new Date(), satisfactionScore: 4 })));
+await graph.database.db
+  .insert(contacts)
+  .values(
+    rows.flatMap((c) =>
+      [0, 1].map((k) => ({
+        tenantId,
+        id: uuidv7(),
+        customerId: c.id,
+        name: `Contact ${k}`,
+        decisionRole: 'OTHER',
+        isPrimary: k === 0,
+        createdAt: new Date(),
+      })),
+    ),
+  );
+await graph.database.db
+  .insert(serviceTickets)
+  .values(
+    rows.map((c) => ({
+      tenantId,
+      id: uuidv7(),
+      customerId: c.id,
+      subject: 'T',
+      status: 'RESOLVED',
+      priority: 'NORMAL',
+      openedAt: new Date(),
+      resolvedAt: new Date(),
+      satisfactionScore: 4,
+    })),
+  );
 const token = await signToken(graph.secrets.jwtSecret!, { tenantId });
 
 // Fulfilment: two warehouses, 20 products in stock, and drafts waiting to be confirmed.
 const call = async (query: string, variables: Record<string, unknown> = {}) => {
-  const res = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(graph.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as any;
   if (body.errors) throw new Error(`${query.slice(0, 60)}: ${JSON.stringify(body.errors)}`);
   return body.data;
 };
 const warehouseIds = [];
-for (const code of ['A', 'B']) warehouseIds.push((await call(`mutation { createWarehouse(input: {code: "${code}", name: "${code}"}) { warehouse { id } } }`)).createWarehouse.warehouse.id);
+for (const code of ['A', 'B'])
+  warehouseIds.push(
+    (await call(`mutation { createWarehouse(input: {code: "${code}", name: "${code}"}) { warehouse { id } } }`))
+      .createWarehouse.warehouse.id,
+  );
 const productIds: string[] = [];
 for (let i = 0; i < 20; i++) {
-  const id = (await call(`mutation { createProduct(input: {sku: "SKU-${i}", name: "Product ${i}", listPrice: {amount: "10", currency: "CNY"}}) { product { id } } }`)).createProduct.product.id;
+  const id = (
+    await call(
+      `mutation { createProduct(input: {sku: "SKU-${i}", name: "Product ${i}", listPrice: {amount: "10", currency: "CNY"}}) { product { id } } }`,
+    )
+  ).createProduct.product.id;
   productIds.push(id);
-  for (const w of warehouseIds) await call('mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "100000"}) { movement { id } } }', { p: id, w });
+  for (const w of warehouseIds)
+    await call(
+      'mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "100000"}) { movement { id } } }',
+      { p: id, w },
+    );
 }
 const drafts = Array.from({ length: 20_000 }, () => crypto.randomUUID());
 await graph.database.sql`
@@ -65,12 +116,49 @@ await graph.database.sql`update fulfilment.tenants set order_seq = ${drafts.leng
 let nextDraft = 0;
 
 const scenarios: [string, () => { query: string; variables?: Record<string, unknown> }][] = [
-  ['customer by id + contacts', () => ({ query: 'query($id: ID!) { customer(id: $id) { name email contacts { name } satisfaction { averageScore } } }', variables: { id: rows[Math.floor(Math.random() * rows.length)].id } })],
-  ['100 customers + contacts, tickets, satisfaction', () => ({ query: '{ customers(first: 100) { totalCount nodes { name contacts { name } serviceTickets(first: 3) { nodes { subject } } satisfaction { averageScore count } } } }' })],
-  ['search customers', () => ({ query: 'query($s: String) { customers(first: 20, filter: {search: $s}) { nodes { name } } }', variables: { s: `customer ${Math.floor(Math.random() * 50)}` } })],
-  ['50 products + stock per warehouse + ATP', () => ({ query: '{ products(first: 50) { nodes { sku availableQuantity stock { warehouse { code } onHand reserved } availableToPromise(quantity: "5") { date } } } }' })],
-  ['confirmSalesOrder (reserve across warehouses)', () => ({ query: 'mutation($id: ID!) { confirmSalesOrder(input: {id: $id}) { order { status } userErrors { code } } }', variables: { id: drafts[nextDraft++] } })],
-  ['createCustomer', () => ({ query: 'mutation($n: String!) { createCustomer(input: {name: $n, email: "new@bench.cn"}) { customer { id } userErrors { code } } }', variables: { n: `New ${Math.random()}` } })],
+  [
+    'customer by id + contacts',
+    () => ({
+      query: 'query($id: ID!) { customer(id: $id) { name email contacts { name } satisfaction { averageScore } } }',
+      variables: { id: rows[Math.floor(Math.random() * rows.length)].id },
+    }),
+  ],
+  [
+    '100 customers + contacts, tickets, satisfaction',
+    () => ({
+      query:
+        '{ customers(first: 100) { totalCount nodes { name contacts { name } serviceTickets(first: 3) { nodes { subject } } satisfaction { averageScore count } } } }',
+    }),
+  ],
+  [
+    'search customers',
+    () => ({
+      query: 'query($s: String) { customers(first: 20, filter: {search: $s}) { nodes { name } } }',
+      variables: { s: `customer ${Math.floor(Math.random() * 50)}` },
+    }),
+  ],
+  [
+    '50 products + stock per warehouse + ATP',
+    () => ({
+      query:
+        '{ products(first: 50) { nodes { sku availableQuantity stock { warehouse { code } onHand reserved } availableToPromise(quantity: "5") { date } } } }',
+    }),
+  ],
+  [
+    'confirmSalesOrder (reserve across warehouses)',
+    () => ({
+      query: 'mutation($id: ID!) { confirmSalesOrder(input: {id: $id}) { order { status } userErrors { code } } }',
+      variables: { id: drafts[nextDraft++] },
+    }),
+  ],
+  [
+    'createCustomer',
+    () => ({
+      query:
+        'mutation($n: String!) { createCustomer(input: {name: $n, email: "new@bench.cn"}) { customer { id } userErrors { code } } }',
+      variables: { n: `New ${Math.random()}` },
+    }),
+  ],
 ];
 
 async function run(name: string, make: () => { query: string; variables?: Record<string, unknown> }) {
@@ -85,7 +173,11 @@ async function run(name: string, make: () => { query: string; variables?: Record
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
         const started = performance.now();
-        const res = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(make()) });
+        const res = await fetch(graph.gatewayUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(make()),
+        });
         const body = (await res.json()) as { errors?: unknown };
         if (!res.ok || body.errors) failures++;
         latencies.push(performance.now() - started);
@@ -94,7 +186,8 @@ async function run(name: string, make: () => { query: string; variables?: Record
   );
   stop();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
   console.log(
     `${name.padEnd(48)} ${(latencies.length / seconds).toFixed(0).padStart(6)} req/s   p50 ${pct(50).padStart(6)} ms   p95 ${pct(95).padStart(6)} ms   p99 ${pct(99).padStart(6)} ms   ${(statements / latencies.length).toFixed(1)} SQL/req   ${failures} failed`,
   );
@@ -108,20 +201,34 @@ async function eventLatency(samples: number) {
   const customerId = rows[0].id;
   const latencies: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const { createOpportunity } = await call('mutation($c: ID!) { createOpportunity(input: {title: "Bench deal", customerId: $c}) { opportunity { id } } }', { c: customerId });
+    const { createOpportunity } = await call(
+      'mutation($c: ID!) { createOpportunity(input: {title: "Bench deal", customerId: $c}) { opportunity { id } } }',
+      { c: customerId },
+    );
     const id = createOpportunity.opportunity.id;
-    await call('mutation($id: ID!, $p: ID!) { addOpportunityLine(input: {opportunityId: $id, line: {productId: $p, quantity: "1", unitPrice: {amount: "10", currency: "CNY"}}}) { opportunity { id } } }', { id, p: productIds[i % 20] });
+    await call(
+      'mutation($id: ID!, $p: ID!) { addOpportunityLine(input: {opportunityId: $id, line: {productId: $p, quantity: "1", unitPrice: {amount: "10", currency: "CNY"}}}) { opportunity { id } } }',
+      { id, p: productIds[i % 20] },
+    );
     await call('mutation($id: ID!) { markOpportunityWon(input: {id: $id}) { opportunity { status } } }', { id });
     const started = performance.now();
-    while (!(await call('query($id: ID!) { opportunity(id: $id) { salesOrder { id } } }', { id })).opportunity.salesOrder) await new Promise((r) => setTimeout(r, 5));
+    while (
+      !(await call('query($id: ID!) { opportunity(id: $id) { salesOrder { id } } }', { id })).opportunity.salesOrder
+    )
+      await new Promise((r) => setTimeout(r, 5));
     latencies.push(performance.now() - started);
   }
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
-  console.log(`${'opportunity won -> its draft order readable'.padEnd(48)} ${String(samples).padStart(6)} samples p50 ${pct(50).padStart(6)} ms   p95 ${pct(95).padStart(6)} ms   max ${pct(100).padStart(6)} ms`);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+  console.log(
+    `${'opportunity won -> its draft order readable'.padEnd(48)} ${String(samples).padStart(6)} samples p50 ${pct(50).padStart(6)} ms   p95 ${pct(95).padStart(6)} ms   max ${pct(100).padStart(6)} ms`,
+  );
 }
 
-console.log(`gateway + subgraphs in one process, ${concurrency} concurrent clients, ${seconds}s per scenario, Node ${process.version}`);
+console.log(
+  `gateway + subgraphs in one process, ${concurrency} concurrent clients, ${seconds}s per scenario, Node ${process.version}`,
+);
 for (const [name, make] of scenarios) await run(name, make);
 await eventLatency(50);
 await graph.close();

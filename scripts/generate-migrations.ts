@@ -4,5 +4,8 @@ import { ACTIVE_SUBGRAPHS } from '../lib/config.js';
 
 const name = process.argv[2] ?? 'change';
 for (const subgraph of ACTIVE_SUBGRAPHS) {
-  execFileSync('npx', ['drizzle-kit', 'generate', '--name', name], { stdio: 'inherit', env: { ...process.env, SUBGRAPH: subgraph } });
+  execFileSync('npx', ['drizzle-kit', 'generate', '--name', name], {
+    stdio: 'inherit',
+    env: { ...process.env, SUBGRAPH: subgraph },
+  });
 }

@@ -21,7 +21,10 @@ export async function startLocalGraph(
   databaseUrl: string,
   opts: { poolSize?: number; secrets?: Secrets; relays?: boolean; relay?: Partial<RelayOptions> } = {},
 ) {
-  const secrets: Secrets = opts.secrets ?? { jwtSecret: randomBytes(16).toString('hex'), signingSecret: randomBytes(16).toString('hex') };
+  const secrets: Secrets = opts.secrets ?? {
+    jwtSecret: randomBytes(16).toString('hex'),
+    signingSecret: randomBytes(16).toString('hex'),
+  };
   const { signingSecret } = secrets;
   const database = connect(databaseUrl, { max: opts.poolSize ?? 20 });
   const customer = buildCustomerSubgraph(database);
@@ -30,7 +33,11 @@ export async function startLocalGraph(
   const finance = buildFinanceSubgraph(database, { customerUrl: customerServer.url, signingSecret });
   await finance.apollo.start();
   const financeServer = await serveSubgraph(finance, { port: 0, signingSecret });
-  const fulfilment = buildFulfilmentSubgraph(database, { customerUrl: customerServer.url, financeUrl: financeServer.url, signingSecret });
+  const fulfilment = buildFulfilmentSubgraph(database, {
+    customerUrl: customerServer.url,
+    financeUrl: financeServer.url,
+    signingSecret,
+  });
   await fulfilment.apollo.start();
   const fulfilmentServer = await serveSubgraph(fulfilment, { port: 0, signingSecret });
   // Sales serves the event log: it asks every subgraph's outbox, its own included (through the
@@ -43,17 +50,42 @@ export async function startLocalGraph(
     'order-fulfilment': adminUrl(fulfilmentServer),
     finance: adminUrl(financeServer),
   };
-  const sales = buildSalesSubgraph(database, { customerUrl: customerServer.url, fulfilmentUrl: fulfilmentServer.url, signingSecret, eventAdminUrls });
+  const sales = buildSalesSubgraph(database, {
+    customerUrl: customerServer.url,
+    fulfilmentUrl: fulfilmentServer.url,
+    signingSecret,
+    eventAdminUrls,
+  });
   await sales.apollo.start();
   const salesServer = await serveSubgraph(sales, { port: salesPort, signingSecret });
-  const servers = { customer: customerServer, 'sales-pipeline': salesServer, 'order-fulfilment': fulfilmentServer, finance: financeServer };
-  const subgraphUrls = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])) as Record<SubgraphName, string>;
-  const eventUrls = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.eventsUrl])) as Record<SubgraphName, string>;
+  const servers = {
+    customer: customerServer,
+    'sales-pipeline': salesServer,
+    'order-fulfilment': fulfilmentServer,
+    finance: financeServer,
+  };
+  const subgraphUrls = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])) as Record<
+    SubgraphName,
+    string
+  >;
+  const eventUrls = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.eventsUrl])) as Record<
+    SubgraphName,
+    string
+  >;
   const subgraphs = { customer, sales, fulfilment, finance };
 
   const relayDatabase = connect(databaseUrl, { max: 4 });
   const relays = Object.values(subgraphs).map(
-    (subgraph) => new Relay({ outbox: subgraph.outbox, database: relayDatabase, targets: eventUrls, signingSecret, retryBaseMs: 50, pollMs: 200, ...opts.relay }),
+    (subgraph) =>
+      new Relay({
+        outbox: subgraph.outbox,
+        database: relayDatabase,
+        targets: eventUrls,
+        signingSecret,
+        retryBaseMs: 50,
+        pollMs: 200,
+        ...opts.relay,
+      }),
   );
   if (opts.relays !== false) await Promise.all(relays.map((r) => r.start()));
 

@@ -40,5 +40,7 @@ if (process.argv[1]?.endsWith('seed.ts')) {
     process.exit(2);
   }
   for (const name of ACTIVE_SUBGRAPHS) await migrateSubgraph(name, url);
-  console.log((await seedDemo(url)) ? `seeded tenant "${DEMO_TENANT}"` : `tenant "${DEMO_TENANT}" exists; nothing to do`);
+  console.log(
+    (await seedDemo(url)) ? `seeded tenant "${DEMO_TENANT}"` : `tenant "${DEMO_TENANT}" exists; nothing to do`,
+  );
 }

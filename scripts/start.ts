@@ -98,15 +98,21 @@ async function main() {
     GATEWAY_SIGNING_SECRET: secrets.signingSecret,
     ...(secrets.jwtSecret ? { JWT_SECRET: secrets.jwtSecret } : {}),
     // Every service knows where the others are (the gateway routes; subgraphs make internal calls).
-    ...Object.fromEntries(ACTIVE_SUBGRAPHS.map((name) => [`${envPrefix(name)}_URL`, `http://127.0.0.1:${subgraphPort(name)}/graphql`])),
+    ...Object.fromEntries(
+      ACTIVE_SUBGRAPHS.map((name) => [`${envPrefix(name)}_URL`, `http://127.0.0.1:${subgraphPort(name)}/graphql`]),
+    ),
   };
   for (const name of ACTIVE_SUBGRAPHS) startService(name, `subgraphs/${name}/main.ts`, shared);
-  await Promise.all(ACTIVE_SUBGRAPHS.map((name) => waitHealthy(name, `http://127.0.0.1:${subgraphPort(name)}/healthz`)));
+  await Promise.all(
+    ACTIVE_SUBGRAPHS.map((name) => waitHealthy(name, `http://127.0.0.1:${subgraphPort(name)}/healthz`)),
+  );
   const port = intFromEnv('PORT', 4000);
   startService('gateway', 'gateway/main.ts', shared);
   await waitHealthy('gateway', `http://127.0.0.1:${port}/healthz`);
 
-  const token = secrets.jwtSecret ? await signToken(secrets.jwtSecret, { tenantId: DEMO_TENANT, userId: 'demo-user' }) : '<a token from your identity provider>';
+  const token = secrets.jwtSecret
+    ? await signToken(secrets.jwtSecret, { tenantId: DEMO_TENANT, userId: 'demo-user' })
+    : '<a token from your identity provider>';
   const url = `http://localhost:${port}/graphql`;
   console.log(`
 The graph is up.

@@ -16,7 +16,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.tenant) {
-  console.error('usage: npm run --silent token -- --tenant <tenant> [--user <id>] [--scope "<scopes>"] [--expires 30d]');
+  console.error(
+    'usage: npm run --silent token -- --tenant <tenant> [--user <id>] [--scope "<scopes>"] [--expires 30d]',
+  );
   process.exit(2);
 }
 const { jwtSecret } = loadSecrets();
@@ -25,4 +27,6 @@ if (!jwtSecret) {
   process.exit(2);
 }
 const scopes = values.scope === undefined ? undefined : values.scope.split(/\s+/).filter(Boolean);
-console.log(await signToken(jwtSecret, { tenantId: values.tenant, userId: values.user, scopes, expiresIn: values.expires }));
+console.log(
+  await signToken(jwtSecret, { tenantId: values.tenant, userId: values.user, scopes, expiresIn: values.expires }),
+);

@@ -10,12 +10,16 @@ import { describe, expect, inject, it } from 'vitest';
 describe('the test run', () => {
   it('exits non-zero when a test fails', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
-    const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/vitest.failing.config.ts'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl') },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/vitest.failing.config.ts'],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: inject('databaseUrl') },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(run.stdout + run.stderr).toContain('fails on purpose');
     expect(run.status).toBe(1);
   });

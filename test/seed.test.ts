@@ -32,26 +32,38 @@ describe('demo seed', () => {
     expect(res.errors).toBeUndefined();
     const data = res.data;
     expect(data.customers.totalCount).toBeGreaterThanOrEqual(10);
-    expect(new Set(data.leads.nodes.map((l: any) => l.status))).toEqual(new Set(['NEW', 'CONTACTED', 'QUALIFIED', 'DISQUALIFIED', 'CONVERTED']));
+    expect(new Set(data.leads.nodes.map((l: any) => l.status))).toEqual(
+      new Set(['NEW', 'CONTACTED', 'QUALIFIED', 'DISQUALIFIED', 'CONVERTED']),
+    );
     expect(data.campaigns).toHaveLength(3);
     const stagesReached = new Set(data.opportunities.nodes.map((o: any) => o.stage.name));
-    expect(stagesReached).toEqual(new Set(['Qualification', 'Needs analysis', 'Proposal', 'Negotiation', 'Won', 'Lost']));
+    expect(stagesReached).toEqual(
+      new Set(['Qualification', 'Needs analysis', 'Proposal', 'Negotiation', 'Won', 'Lost']),
+    );
     const quotes = data.opportunities.nodes.flatMap((o: any) => o.quotes);
     expect(quotes.map((q: any) => q.number).sort()).toEqual(['Q-000001', 'Q-000002']);
     expect(data.salesFunnel.winRate).toBeGreaterThan(0);
     expect(data.salesFunnel.stages[0].entered).toBeGreaterThan(0);
     expect(data.warehouses.map((w: any) => w.code)).toEqual(['GZ', 'SH']);
     expect(data.products.totalCount).toBe(6);
-    expect(new Set(data.salesOrders.nodes.map((o: any) => o.status))).toEqual(new Set(['DRAFT', 'CONFIRMED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED', 'CANCELLED']));
+    expect(new Set(data.salesOrders.nodes.map((o: any) => o.status))).toEqual(
+      new Set(['DRAFT', 'CONFIRMED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED', 'CANCELLED']),
+    );
     expect(data.salesOrders.nodes.some((o: any) => o.lines.some((l: any) => l.backorderedQuantity !== '0'))).toBe(true);
     expect(data.replenishmentRequests.totalCount).toBe(1);
     await expectLedgerConsistent(stack, tenant);
     const buckets = data.receivablesAgeing.total;
-    for (const bucket of ['current', 'days1To30', 'days31To60', 'days61To90', 'over90']) expect(buckets[bucket].amount, bucket).not.toBe('0.00');
+    for (const bucket of ['current', 'days1To30', 'days31To60', 'days61To90', 'over90'])
+      expect(buckets[bucket].amount, bucket).not.toBe('0.00');
     expect(data.trialBalance.totalDebit).toEqual(data.trialBalance.totalCredit);
     expect(data.payments.nodes.some((p: any) => p.unallocated.amount !== '0.00')).toBe(true);
-    const credit = await stack.query(token, '{ customers(first: 20, orderBy: {field: CREATED_AT}) { nodes { credit { status } } } }');
-    expect(new Set(credit.data.customers.nodes.map((c: any) => c.credit.status))).toEqual(new Set(['OK', 'WARNING', 'HOLD']));
+    const credit = await stack.query(
+      token,
+      '{ customers(first: 20, orderBy: {field: CREATED_AT}) { nodes { credit { status } } } }',
+    );
+    expect(new Set(credit.data.customers.nodes.map((c: any) => c.credit.status))).toEqual(
+      new Set(['OK', 'WARNING', 'HOLD']),
+    );
 
     // The history's events reach the other domains: purchases, overdue invoices and health.
     await stack.settle();
@@ -70,6 +82,8 @@ describe('demo seed', () => {
     expect(new Set(derived.data.customers.nodes.map((c: any) => c.healthScore)).size).toBeGreaterThanOrEqual(3);
     expect(derived.data.salesOrders.nodes.every((o: any) => o.total.amount !== '0.00')).toBe(true);
     expect(derived.data.events.nodes.filter((e: any) => e.state !== 'DELIVERED')).toEqual([]);
-    expect(new Set(derived.data.events.nodes.map((e: any) => e.type))).toEqual(new Set(['salesOrder.confirmed', 'shipment.delivered', 'invoice.issued', 'invoice.paid']));
+    expect(new Set(derived.data.events.nodes.map((e: any) => e.type))).toEqual(
+      new Set(['salesOrder.confirmed', 'shipment.delivered', 'invoice.issued', 'invoice.paid']),
+    );
   });
 });

@@ -21,10 +21,24 @@ interface Started {
 }
 
 async function npmStart(ports: Record<string, number>): Promise<Started> {
-  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, PORT: String(ports.gateway), CUSTOMER_PORT: String(ports.customer), SALES_PIPELINE_PORT: String(ports.sales), ORDER_FULFILMENT_PORT: String(ports.fulfilment), FINANCE_PORT: String(ports.finance), LOG_LEVEL: 'info' };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(ports.gateway),
+    CUSTOMER_PORT: String(ports.customer),
+    SALES_PIPELINE_PORT: String(ports.sales),
+    ORDER_FULFILMENT_PORT: String(ports.fulfilment),
+    FINANCE_PORT: String(ports.finance),
+    LOG_LEVEL: 'info',
+  };
   delete env.DATABASE_URL;
   delete env.NODE_ENV;
-  const child = spawn('npm', ['start'], { cwd: path.resolve(import.meta.dirname, '..'), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start'], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -33,12 +47,19 @@ async function npmStart(ports: Record<string, number>): Promise<Started> {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not come up:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { child, output: () => output, token: output.match(/Demo token:\s+(\S+)/)![1], url: output.match(/Gateway:\s+(\S+)/)![1] };
+  return {
+    child,
+    output: () => output,
+    token: output.match(/Demo token:\s+(\S+)/)![1],
+    url: output.match(/Gateway:\s+(\S+)/)![1],
+  };
 }
 
 /** npm itself dies of the SIGINT like any foreground program; what matters is what it leaves behind. */
 async function ctrlC(started: Started): Promise<string> {
-  const exited = new Promise<string>((resolve) => started.child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
+  const exited = new Promise<string>((resolve) =>
+    started.child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
+  );
   process.kill(-started.child.pid!, 'SIGINT');
   return exited;
 }
@@ -55,11 +76,23 @@ async function leftBehind(needle: string): Promise<string[]> {
 }
 
 const graphql = async (url: string, token: string, query: string) =>
-  (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) })).json()) as any;
+  (await (
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    })
+  ).json()) as any;
 
 describe('npm start', () => {
   it('serves the seeded demo tenant, stops cleanly on Ctrl-C, and keeps the data', { timeout: 240_000 }, async () => {
-    const ports = { gateway: await freePort(), customer: await freePort(), sales: await freePort(), fulfilment: await freePort(), finance: await freePort() };
+    const ports = {
+      gateway: await freePort(),
+      customer: await freePort(),
+      sales: await freePort(),
+      fulfilment: await freePort(),
+      finance: await freePort(),
+    };
     const first = await npmStart(ports);
     expect(first.url).toBe(`http://localhost:${ports.gateway}/graphql`);
     expect(first.output()).toContain('seeded the demo tenant "demo"');
@@ -69,12 +102,23 @@ describe('npm start', () => {
     expect(stages.data.pipelineStages).toHaveLength(6);
     const stock = await graphql(first.url, first.token, '{ products { totalCount } salesOrders { totalCount } }');
     expect(stock.data).toEqual({ products: { totalCount: 6 }, salesOrders: { totalCount: 8 } });
-    const ledger = await graphql(first.url, first.token, '{ trialBalance { totalDebit { amount } totalCredit { amount } } }');
+    const ledger = await graphql(
+      first.url,
+      first.token,
+      '{ trialBalance { totalDebit { amount } totalCredit { amount } } }',
+    );
     expect(ledger.data.trialBalance.totalDebit).toEqual(ledger.data.trialBalance.totalCredit);
-    const created = await graphql(first.url, first.token, 'mutation { createCustomer(input: {name: "Survives Restart"}) { customer { id } } }');
+    const created = await graphql(
+      first.url,
+      first.token,
+      'mutation { createCustomer(input: {name: "Survives Restart"}) { customer { id } } }',
+    );
     expect(created.data.createCustomer.customer.id).toBeTruthy();
     // Structured logs never carry the token.
-    const logLines = first.output().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = first
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.some((l) => l.includes(first.token))).toBe(false);
 

@@ -27,7 +27,14 @@ export interface ListedEvent {
   occurredAt: string;
   payload: Record<string, unknown>;
   state: EventState;
-  deliveries: { subscriber: string; status: string; attempts: number; lastError: string | null; nextAttemptAt: string | null; deliveredAt: string | null }[];
+  deliveries: {
+    subscriber: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    nextAttemptAt: string | null;
+    deliveredAt: string | null;
+  }[];
 }
 
 /**
@@ -53,7 +60,11 @@ function where(outbox: Outbox, q: Omit<OutboxQuery, 'limit' | 'before'>): SQL {
 }
 
 /** One publisher's events for a tenant, newest first, with their deliveries and the matching count. */
-export async function listOutbox(db: Queryable, outbox: Outbox, q: OutboxQuery): Promise<{ events: ListedEvent[]; totalCount: number }> {
+export async function listOutbox(
+  db: Queryable,
+  outbox: Outbox,
+  q: OutboxQuery,
+): Promise<{ events: ListedEvent[]; totalCount: number }> {
   const { outboxEvents: e, outboxDeliveries: d } = outbox.tables;
   const [rows, [{ n }]] = await Promise.all([
     db
@@ -65,7 +76,13 @@ export async function listOutbox(db: Queryable, outbox: Outbox, q: OutboxQuery):
     db.select({ n: count() }).from(e).where(where(outbox, q)),
   ]);
   const ids = rows.map((r) => r.event.id);
-  const deliveries = ids.length ? await db.select().from(d).where(and(eq(d.tenantId, q.tenantId), inArray(d.eventId, ids))).orderBy(d.subscriber) : [];
+  const deliveries = ids.length
+    ? await db
+        .select()
+        .from(d)
+        .where(and(eq(d.tenantId, q.tenantId), inArray(d.eventId, ids)))
+        .orderBy(d.subscriber)
+    : [];
   return {
     totalCount: Number(n),
     events: rows.map(({ event, state }) => ({
@@ -101,9 +118,19 @@ export interface ReplayFilter {
  * Sends dead-lettered deliveries again: they become due now, with a fresh budget of attempts, and
  * the relay is woken. Returns how many were reset (0: none of this tenant's matched, or none dead).
  */
-export async function replayOutbox(db: Queryable, outbox: Outbox, tenantId: string, filter: ReplayFilter): Promise<number> {
+export async function replayOutbox(
+  db: Queryable,
+  outbox: Outbox,
+  tenantId: string,
+  filter: ReplayFilter,
+): Promise<number> {
   const { outboxDeliveries: d, outboxEvents: e } = outbox.tables;
-  const ofType = filter.type ? db.select({ id: e.id }).from(e).where(and(eq(e.tenantId, tenantId), eq(e.type, filter.type))) : null;
+  const ofType = filter.type
+    ? db
+        .select({ id: e.id })
+        .from(e)
+        .where(and(eq(e.tenantId, tenantId), eq(e.type, filter.type)))
+    : null;
   const reset = await db
     .update(d)
     .set({ status: 'PENDING', attempts: 0, nextAttemptAt: sql`now()`, lastError: null })
@@ -121,20 +148,29 @@ export async function replayOutbox(db: Queryable, outbox: Outbox, tenantId: stri
   return reset.length;
 }
 
-export type AdminRequest =
-  | ({ action: 'list' } & OutboxQuery)
-  | ({ action: 'replay'; tenantId: string } & ReplayFilter);
+export type AdminRequest = ({ action: 'list' } & OutboxQuery) | ({ action: 'replay'; tenantId: string } & ReplayFilter);
 
 const STATES = new Set(['PUBLISHED', 'PENDING', 'DELIVERED', 'DEAD']);
 
 /** Checks an admin request that arrived (signed) at a subgraph's `/events/admin`; null when malformed. */
-export function parseAdminRequest(value: unknown, isUuid: (v: unknown) => boolean, tenantPattern: RegExp): AdminRequest | null {
+export function parseAdminRequest(
+  value: unknown,
+  isUuid: (v: unknown) => boolean,
+  tenantPattern: RegExp,
+): AdminRequest | null {
   const r = value as Record<string, unknown> | null;
   if (!r || typeof r.tenantId !== 'string' || !tenantPattern.test(r.tenantId)) return null;
   if (r.action === 'replay') {
     if (r.eventId != null && !isUuid(r.eventId)) return null;
-    if ((r.type != null && typeof r.type !== 'string') || (r.subscriber != null && typeof r.subscriber !== 'string')) return null;
-    return { action: 'replay', tenantId: r.tenantId, eventId: (r.eventId as string) ?? null, type: (r.type as string) ?? null, subscriber: (r.subscriber as string) ?? null };
+    if ((r.type != null && typeof r.type !== 'string') || (r.subscriber != null && typeof r.subscriber !== 'string'))
+      return null;
+    return {
+      action: 'replay',
+      tenantId: r.tenantId,
+      eventId: (r.eventId as string) ?? null,
+      type: (r.type as string) ?? null,
+      subscriber: (r.subscriber as string) ?? null,
+    };
   }
   if (r.action !== 'list') return null;
   if (!Number.isInteger(r.limit) || (r.limit as number) < 1 || (r.limit as number) > 101) return null;

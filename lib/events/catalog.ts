@@ -21,7 +21,8 @@ export const EVENT_CATALOG = {
 
 export type EventType = keyof typeof EVENT_CATALOG;
 
-export const isEventType = (value: unknown): value is EventType => typeof value === 'string' && Object.hasOwn(EVENT_CATALOG, value);
+export const isEventType = (value: unknown): value is EventType =>
+  typeof value === 'string' && Object.hasOwn(EVENT_CATALOG, value);
 
 interface Line {
   productId: string;
@@ -33,10 +34,31 @@ interface Line {
 /** What each event carries (amounts are decimal strings in the tenant's currency). */
 export interface EventPayloads {
   'lead.converted': { leadId: string; customerId: string; opportunityId: string | null };
-  'opportunity.won': { opportunityId: string; customerId: string; title: string; currency: string; amount: string; lines: Line[] };
+  'opportunity.won': {
+    opportunityId: string;
+    customerId: string;
+    title: string;
+    currency: string;
+    amount: string;
+    lines: Line[];
+  };
   'opportunity.lost': { opportunityId: string; customerId: string; reason: string | null };
-  'salesOrder.confirmed': { orderId: string; number: string; customerId: string; opportunityId: string | null; total: string; currency: string };
-  'salesOrder.cancelled': { orderId: string; number: string; customerId: string; total: string; currency: string; wasConfirmed: boolean };
+  'salesOrder.confirmed': {
+    orderId: string;
+    number: string;
+    customerId: string;
+    opportunityId: string | null;
+    total: string;
+    currency: string;
+  };
+  'salesOrder.cancelled': {
+    orderId: string;
+    number: string;
+    customerId: string;
+    total: string;
+    currency: string;
+    wasConfirmed: boolean;
+  };
   'shipment.shipped': {
     shipmentId: string;
     number: string;
@@ -51,9 +73,32 @@ export interface EventPayloads {
      */
     lines: (Line & { orderLineId: string; sku: string; name: string; unitCost: string; shippedBefore: string })[];
   };
-  'shipment.delivered': { shipmentId: string; orderId: string; customerId: string; deliveredOn: string; orderTotal: string; currency: string };
-  'invoice.issued': { invoiceId: string; number: string; customerId: string; orderId: string | null; total: string; currency: string; dueDate: string };
-  'invoice.paid': { invoiceId: string; number: string; customerId: string; orderId: string | null; total: string; currency: string; paidOn: string };
+  'shipment.delivered': {
+    shipmentId: string;
+    orderId: string;
+    customerId: string;
+    deliveredOn: string;
+    orderTotal: string;
+    currency: string;
+  };
+  'invoice.issued': {
+    invoiceId: string;
+    number: string;
+    customerId: string;
+    orderId: string | null;
+    total: string;
+    currency: string;
+    dueDate: string;
+  };
+  'invoice.paid': {
+    invoiceId: string;
+    number: string;
+    customerId: string;
+    orderId: string | null;
+    total: string;
+    currency: string;
+    paidOn: string;
+  };
   'invoice.voided': { invoiceId: string; number: string; customerId: string };
   'serviceTicket.resolved': { ticketId: string; customerId: string; resolvedAt: string };
 }

@@ -8,14 +8,21 @@ import { EVENT_SIGNATURE_HEADER, signDelivery } from './signature.js';
  * query asks all of them (signed, in parallel) and merges their pages newest first. Ids are
  * UUIDv7, so the id is both the order and the cursor.
  */
-export function eventLogAt(opts: { adminUrls: Partial<Record<SubgraphName, string>>; signingSecret: string; timeoutMs?: number }) {
+export function eventLogAt(opts: {
+  adminUrls: Partial<Record<SubgraphName, string>>;
+  signingSecret: string;
+  timeoutMs?: number;
+}) {
   async function ask<T>(subgraph: string, url: string, request: Record<string, unknown>): Promise<T> {
     const body = JSON.stringify(request);
     let response: Response;
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [EVENT_SIGNATURE_HEADER]: signDelivery(opts.signingSecret, `${subgraph}/admin`, body) },
+        headers: {
+          'content-type': 'application/json',
+          [EVENT_SIGNATURE_HEADER]: signDelivery(opts.signingSecret, `${subgraph}/admin`, body),
+        },
         body,
         signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
       });
@@ -29,16 +36,35 @@ export function eventLogAt(opts: { adminUrls: Partial<Record<SubgraphName, strin
 
   return {
     /** Up to `size` + 1 events older than `before`, newest first (the one more says another page exists). */
-    async list(tenantId: string, q: { size: number; before?: string | null; type?: string | null; since?: string | null; state?: EventState | null; id?: string | null }) {
+    async list(
+      tenantId: string,
+      q: {
+        size: number;
+        before?: string | null;
+        type?: string | null;
+        since?: string | null;
+        state?: EventState | null;
+        id?: string | null;
+      },
+    ) {
       const answers = await Promise.all(
-        sources.map(([name, url]) => ask<{ events: ListedEvent[]; totalCount: number }>(name, url, { action: 'list', tenantId, limit: q.size + 1, ...q })),
+        sources.map(([name, url]) =>
+          ask<{ events: ListedEvent[]; totalCount: number }>(name, url, {
+            action: 'list',
+            tenantId,
+            limit: q.size + 1,
+            ...q,
+          }),
+        ),
       );
       const merged = answers.flatMap((a) => a.events).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
       return { events: merged.slice(0, q.size + 1), totalCount: answers.reduce((n, a) => n + a.totalCount, 0) };
     },
     /** Resets matching dead deliveries wherever they were published; how many were reset. */
     async replay(tenantId: string, filter: ReplayFilter): Promise<number> {
-      const answers = await Promise.all(sources.map(([name, url]) => ask<{ replayed: number }>(name, url, { action: 'replay', tenantId, ...filter })));
+      const answers = await Promise.all(
+        sources.map(([name, url]) => ask<{ replayed: number }>(name, url, { action: 'replay', tenantId, ...filter })),
+      );
       return answers.reduce((n, a) => n + a.replayed, 0);
     },
   };

@@ -19,10 +19,13 @@ export function parseEnvelope(value: unknown, consumer: string): EventEnvelope {
   if (!e || typeof e !== 'object') throw new RejectedEvent('The body must be an event object');
   if (!isUuid(e.id)) throw new RejectedEvent('id must be a UUID');
   if (!isEventType(e.type)) throw new RejectedEvent(`Unknown event type ${String(e.type)}`);
-  if (!(EVENT_CATALOG[e.type].subscribers as readonly string[]).includes(consumer)) throw new RejectedEvent(`${consumer} does not consume ${e.type}`);
-  if (e.version !== EVENT_CATALOG[e.type].version) throw new RejectedEvent(`${e.type} version ${String(e.version)} is not supported`);
+  if (!(EVENT_CATALOG[e.type].subscribers as readonly string[]).includes(consumer))
+    throw new RejectedEvent(`${consumer} does not consume ${e.type}`);
+  if (e.version !== EVENT_CATALOG[e.type].version)
+    throw new RejectedEvent(`${e.type} version ${String(e.version)} is not supported`);
   if (typeof e.tenantId !== 'string' || !TENANT_ID.test(e.tenantId)) throw new RejectedEvent('tenantId is invalid');
-  if (typeof e.occurredAt !== 'string' || Number.isNaN(Date.parse(e.occurredAt))) throw new RejectedEvent('occurredAt must be a timestamp');
+  if (typeof e.occurredAt !== 'string' || Number.isNaN(Date.parse(e.occurredAt)))
+    throw new RejectedEvent('occurredAt must be a timestamp');
   if (!e.payload || typeof e.payload !== 'object') throw new RejectedEvent('payload must be an object');
   return e as EventEnvelope;
 }
@@ -32,7 +35,13 @@ export function parseEnvelope(value: unknown, consumer: string): EventEnvelope {
  * second delivery of the same event finds the row (waiting for a concurrent first delivery to
  * commit or roll back) and changes nothing.
  */
-export async function consumeEvent<C>(database: Database, tables: EventTables, handlers: EventHandlers<C>, event: EventEnvelope, ctx: C): Promise<'applied' | 'duplicate'> {
+export async function consumeEvent<C>(
+  database: Database,
+  tables: EventTables,
+  handlers: EventHandlers<C>,
+  event: EventEnvelope,
+  ctx: C,
+): Promise<'applied' | 'duplicate'> {
   const handler = handlers[event.type] as EventHandler<C, EventType> | undefined;
   if (!handler) throw new RejectedEvent(`No handler for ${event.type}`);
   try {
@@ -49,7 +58,10 @@ export async function consumeEvent<C>(database: Database, tables: EventTables, h
   } catch (error) {
     // A handler's user error means the event cannot apply (an invalid payload, a product the
     // catalogue doesn't have): a permanent failure, kept as a dead letter for someone to look at.
-    if (error instanceof UserInputError) throw new RejectedEvent(error.errors.map((e) => `${e.code}: ${e.message}${e.field ? ` (${e.field.join('.')})` : ''}`).join('; '));
+    if (error instanceof UserInputError)
+      throw new RejectedEvent(
+        error.errors.map((e) => `${e.code}: ${e.message}${e.field ? ` (${e.field.join('.')})` : ''}`).join('; '),
+      );
     throw error;
   }
 }

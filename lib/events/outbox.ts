@@ -18,22 +18,58 @@ export class Outbox {
     readonly tables: EventTables,
   ) {}
 
-  async publish<T extends EventType>(tx: Queryable, tenantId: string, type: T, payload: EventPayloads[T]): Promise<EventEnvelope<T>> {
+  async publish<T extends EventType>(
+    tx: Queryable,
+    tenantId: string,
+    type: T,
+    payload: EventPayloads[T],
+  ): Promise<EventEnvelope<T>> {
     return (await this.publishMany(tx, tenantId, type, [payload]))[0];
   }
 
   /** Several events of one type in one go: one insert of events, one of deliveries, one NOTIFY. */
-  async publishMany<T extends EventType>(tx: Queryable, tenantId: string, type: T, payloads: EventPayloads[T][]): Promise<EventEnvelope<T>[]> {
+  async publishMany<T extends EventType>(
+    tx: Queryable,
+    tenantId: string,
+    type: T,
+    payloads: EventPayloads[T][],
+  ): Promise<EventEnvelope<T>[]> {
     const entry = EVENT_CATALOG[type];
     if (entry.publisher !== this.publisher) throw new Error(`${this.publisher} does not publish ${type}`);
     if (payloads.length === 0) return [];
     const now = new Date();
-    const events = payloads.map((payload): EventEnvelope<T> => ({ id: uuidv7(), type, version: entry.version, tenantId, occurredAt: now.toISOString(), payload }));
-    await tx.insert(this.tables.outboxEvents).values(events.map((e) => ({ tenantId, id: e.id, type, version: entry.version, payload: e.payload as never, occurredAt: now })));
+    const events = payloads.map((payload): EventEnvelope<T> => ({
+      id: uuidv7(),
+      type,
+      version: entry.version,
+      tenantId,
+      occurredAt: now.toISOString(),
+      payload,
+    }));
+    await tx
+      .insert(this.tables.outboxEvents)
+      .values(
+        events.map((e) => ({
+          tenantId,
+          id: e.id,
+          type,
+          version: entry.version,
+          payload: e.payload as never,
+          occurredAt: now,
+        })),
+      );
     if (entry.subscribers.length > 0) {
       await tx.insert(this.tables.outboxDeliveries).values(
         // Due at once, on the database's clock (which relays compare with).
-        events.flatMap((e) => entry.subscribers.map((subscriber) => ({ tenantId, eventId: e.id, subscriber, status: 'PENDING', nextAttemptAt: sql`now()` }))),
+        events.flatMap((e) =>
+          entry.subscribers.map((subscriber) => ({
+            tenantId,
+            eventId: e.id,
+            subscriber,
+            status: 'PENDING',
+            nextAttemptAt: sql`now()`,
+          })),
+        ),
       );
       await tx.execute(sql`select pg_notify(${channelOf(this.publisher)}, '')`);
     }

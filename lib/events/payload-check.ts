@@ -23,27 +23,46 @@ export class PayloadCheck {
   }
 
   text(field: string, value: unknown, max: number): string {
-    if (typeof value !== 'string' || value.trim() === '' || value.length > max) this.add(field, 'INVALID_TEXT', `${field} must be 1 to ${max} characters`);
+    if (typeof value !== 'string' || value.trim() === '' || value.length > max)
+      this.add(field, 'INVALID_TEXT', `${field} must be 1 to ${max} characters`);
     return value as string;
   }
 
   /** A non-negative decimal string within [min, max] with at most `scale` decimals. */
-  decimal(field: string, value: unknown, opts: { scale: number; min?: string; exclusiveMin?: boolean; max?: string }): string {
+  decimal(
+    field: string,
+    value: unknown,
+    opts: { scale: number; min?: string; exclusiveMin?: boolean; max?: string },
+  ): string {
     if (typeof value !== 'string' || !DECIMAL.test(value)) {
       this.add(field, 'INVALID_DECIMAL', `${field} must be a non-negative decimal string`);
       return '0';
     }
-    return checkDecimal(value, { field: [...this.base, ...field.split('.')], min: opts.min ?? '0', exclusiveMin: opts.exclusiveMin, max: opts.max ?? MAX_AMOUNT, scale: opts.scale }, this.errors) ?? '0';
+    return (
+      checkDecimal(
+        value,
+        {
+          field: [...this.base, ...field.split('.')],
+          min: opts.min ?? '0',
+          exclusiveMin: opts.exclusiveMin,
+          max: opts.max ?? MAX_AMOUNT,
+          scale: opts.scale,
+        },
+        this.errors,
+      ) ?? '0'
+    );
   }
 
   /** Amounts must be in the tenant's currency: finance never mixes currencies in one account. */
   currency(field: string, value: unknown, expected: string) {
-    if (typeof value !== 'string' || value.toUpperCase() !== expected) this.add(field, 'CURRENCY_MISMATCH', `Amounts are in ${expected}, not ${String(value)}`);
+    if (typeof value !== 'string' || value.toUpperCase() !== expected)
+      this.add(field, 'CURRENCY_MISMATCH', `Amounts are in ${expected}, not ${String(value)}`);
   }
 
   /** Any ISO 4217 code (where amounts are kept with their currency rather than compared). */
   currencyCode(field: string, value: unknown): string {
-    if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) this.add(field, 'INVALID_CURRENCY', `${field} must be an ISO 4217 currency code`);
+    if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value))
+      this.add(field, 'INVALID_CURRENCY', `${field} must be an ISO 4217 currency code`);
     return value as string;
   }
 

@@ -46,7 +46,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 const inMs = (ms: number) => sql`now() + ${ms} * interval '1 millisecond'`;
 
 /** Delay before attempt `attempts + 1`, after `attempts` failures: base, 2x base, 4x base... */
-export const backoffMs = (attempts: number, baseMs: number) => Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+export const backoffMs = (attempts: number, baseMs: number) =>
+  Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
 
 /**
  * Delivers a publisher's outbox at least once to each subscriber. A batch of due deliveries is
@@ -88,7 +89,12 @@ export class Relay {
       // replicas delivering side by side, can deliver a later event first.
       const unreachable = new Set<string>();
       for (const row of claimed) {
-        const delivery = { tenantId: row.tenant_id, eventId: row.event_id, subscriber: row.subscriber, attempts: row.attempts };
+        const delivery = {
+          tenantId: row.tenant_id,
+          eventId: row.event_id,
+          subscriber: row.subscriber,
+          attempts: row.attempts,
+        };
         const event = { id: row.event_id, type: row.type };
         const envelope: EventEnvelope = {
           id: row.event_id,
@@ -98,25 +104,46 @@ export class Relay {
           occurredAt: new Date(row.occurred_at).toISOString(),
           payload: row.payload as never,
         };
-        const key = and(eq(d.tenantId, delivery.tenantId), eq(d.eventId, delivery.eventId), eq(d.subscriber, delivery.subscriber));
+        const key = and(
+          eq(d.tenantId, delivery.tenantId),
+          eq(d.eventId, delivery.eventId),
+          eq(d.subscriber, delivery.subscriber),
+        );
         const retryBaseMs = this.opts.retryBaseMs;
         if (unreachable.has(delivery.subscriber)) {
           // Its subscriber just failed: don't make the rest of the batch wait on it too. Not an attempt.
-          await tx.update(d).set({ nextAttemptAt: inMs(retryBaseMs) }).where(key);
+          await tx
+            .update(d)
+            .set({ nextAttemptAt: inMs(retryBaseMs) })
+            .where(key);
           continue;
         }
         const outcome = await this.deliver(delivery.subscriber as SubgraphName, envelope);
         const attempts = delivery.attempts + 1;
         const dead = outcome.status === 'DEAD' || (outcome.status === 'RETRY' && attempts >= this.opts.maxAttempts);
         if (outcome.status === 'DELIVERED') {
-          await tx.update(d).set({ status: 'DELIVERED', attempts, deliveredAt: new Date(), lastError: null }).where(key);
+          await tx
+            .update(d)
+            .set({ status: 'DELIVERED', attempts, deliveredAt: new Date(), lastError: null })
+            .where(key);
         } else {
           if (outcome.status === 'RETRY') unreachable.add(delivery.subscriber);
           await tx
             .update(d)
-            .set({ status: dead ? 'DEAD' : 'PENDING', attempts, lastError: outcome.error.slice(0, 500), nextAttemptAt: inMs(backoffMs(attempts, retryBaseMs)) })
+            .set({
+              status: dead ? 'DEAD' : 'PENDING',
+              attempts,
+              lastError: outcome.error.slice(0, 500),
+              nextAttemptAt: inMs(backoffMs(attempts, retryBaseMs)),
+            })
             .where(key);
-          const fields = { event: event.id, type: event.type, subscriber: delivery.subscriber, attempts, error: outcome.error };
+          const fields = {
+            event: event.id,
+            type: event.type,
+            subscriber: delivery.subscriber,
+            attempts,
+            error: outcome.error,
+          };
           if (dead) this.log.error(fields, 'event delivery dead-lettered');
           else this.log.warn(fields, 'event delivery failed; will retry');
         }
@@ -133,7 +160,11 @@ export class Relay {
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-request-id': event.id, [EVENT_SIGNATURE_HEADER]: signDelivery(this.opts.signingSecret, subscriber, body) },
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': event.id,
+          [EVENT_SIGNATURE_HEADER]: signDelivery(this.opts.signingSecret, subscriber, body),
+        },
         body,
         signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
@@ -145,7 +176,10 @@ export class Relay {
     // 422: the consumer read the event and it can never apply (unknown type, invalid payload, a
     // product it doesn't have): sending it again cannot help. Anything else may pass later (a
     // secret being rotated, a service half deployed, an outage) and is retried.
-    return { status: response.status === 422 ? 'DEAD' : 'RETRY', error: `${subscriber} answered ${response.status}: ${text.slice(0, 300)}` };
+    return {
+      status: response.status === 422 ? 'DEAD' : 'RETRY',
+      error: `${subscriber} answered ${response.status}: ${text.slice(0, 300)}`,
+    };
   }
 
   /** Runs batches until nothing is due; concurrent wake-ups coalesce into one more pass. */

@@ -8,7 +8,11 @@ import type { EventTables } from './tables.js';
  * within the relay's retry window (hours), far inside any sensible retention, so the inbox still
  * recognises it; dead letters stay until someone replays them. At most 10,000 of each per call.
  */
-export async function pruneEvents(db: Queryable, tables: EventTables, days: number): Promise<{ events: number; inbox: number }> {
+export async function pruneEvents(
+  db: Queryable,
+  tables: EventTables,
+  days: number,
+): Promise<{ events: number; inbox: number }> {
   const { outboxEvents: e, outboxDeliveries: d, inbox } = tables;
   const cutoff = sql`now() - ${days} * interval '1 day'`;
   const [events] = (await db.execute(sql`

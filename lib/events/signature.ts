@@ -18,7 +18,13 @@ export function signDelivery(secret: string, audience: string, body: string, now
   return `t=${timestamp},v1=${digest(secret, audience, timestamp, body)}`;
 }
 
-export function verifyDelivery(secret: string, audience: string, body: string, header: string | undefined, nowSeconds = Date.now() / 1000): boolean {
+export function verifyDelivery(
+  secret: string,
+  audience: string,
+  body: string,
+  header: string | undefined,
+  nowSeconds = Date.now() / 1000,
+): boolean {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? '');
   if (!match) return false;
   const timestamp = Number(match[1]);

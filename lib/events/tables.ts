@@ -38,7 +38,9 @@ export function eventTables(schema: PgSchema<string>) {
     (t) => [
       primaryKey({ columns: [t.tenantId, t.eventId, t.subscriber] }),
       // The relay's work queue spans tenants: it looks only at what is still pending.
-      index('outbox_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`status = 'PENDING'`),
+      index('outbox_deliveries_pending_idx')
+        .on(t.nextAttemptAt)
+        .where(sql`status = 'PENDING'`),
       check('outbox_deliveries_status', sql`${t.status} in ('PENDING', 'DELIVERED', 'DEAD')`),
     ],
   );

@@ -18,11 +18,16 @@ export const outbox = new Outbox('customer', { outboxEvents, outboxDeliveries, i
  * customer this tenant does not have, can never apply: a user error, which the inbox turns into a
  * dead letter.
  */
-async function checked<T>(tx: Queryable, tenantId: string, read: (check: PayloadCheck) => T & { customerId: string }): Promise<T & { customerId: string }> {
+async function checked<T>(
+  tx: Queryable,
+  tenantId: string,
+  read: (check: PayloadCheck) => T & { customerId: string },
+): Promise<T & { customerId: string }> {
   const check = new PayloadCheck();
   const values = read(check);
   failOn(check.errors);
-  if ((await customersByIds(tx, tenantId, [values.customerId])).length === 0) failOn([notFound('Customer', ['payload', 'customerId'])]);
+  if ((await customersByIds(tx, tenantId, [values.customerId])).length === 0)
+    failOn([notFound('Customer', ['payload', 'customerId'])]);
   return values;
 }
 
@@ -49,25 +54,68 @@ export const consumes: EventHandlers<CustomerContext> = {
       orderTotal: c.decimal('orderTotal', payload.orderTotal, { scale: 2 }),
       currency: c.currencyCode('currency', payload.currency),
     }));
-    await recordPurchase(tx, { tenantId, sourceId: p.orderId, source: 'ORDER', customerId: p.customerId, purchasedOn: p.deliveredOn, amount: p.orderTotal, currency: p.currency });
+    await recordPurchase(tx, {
+      tenantId,
+      sourceId: p.orderId,
+      source: 'ORDER',
+      customerId: p.customerId,
+      purchasedOn: p.deliveredOn,
+      amount: p.orderTotal,
+      currency: p.currency,
+    });
   },
 
   'invoice.issued': async (tx, { tenantId, payload }) => {
-    const p = await checked(tx, tenantId, (c) => ({ ...invoiceFields(c, payload), dueDate: c.day('dueDate', payload.dueDate) }));
-    await upsertReceivable(tx, { tenantId, invoiceId: p.invoiceId, customerId: p.customerId, orderId: p.orderId, status: 'OPEN', total: p.total, currency: p.currency, dueDate: p.dueDate });
+    const p = await checked(tx, tenantId, (c) => ({
+      ...invoiceFields(c, payload),
+      dueDate: c.day('dueDate', payload.dueDate),
+    }));
+    await upsertReceivable(tx, {
+      tenantId,
+      invoiceId: p.invoiceId,
+      customerId: p.customerId,
+      orderId: p.orderId,
+      status: 'OPEN',
+      total: p.total,
+      currency: p.currency,
+      dueDate: p.dueDate,
+    });
   },
 
   'invoice.paid': async (tx, { tenantId, payload }) => {
-    const p = await checked(tx, tenantId, (c) => ({ ...invoiceFields(c, payload), paidOn: c.day('paidOn', payload.paidOn) }));
-    await upsertReceivable(tx, { tenantId, invoiceId: p.invoiceId, customerId: p.customerId, orderId: p.orderId, status: 'PAID', total: p.total, currency: p.currency, paidOn: p.paidOn });
+    const p = await checked(tx, tenantId, (c) => ({
+      ...invoiceFields(c, payload),
+      paidOn: c.day('paidOn', payload.paidOn),
+    }));
+    await upsertReceivable(tx, {
+      tenantId,
+      invoiceId: p.invoiceId,
+      customerId: p.customerId,
+      orderId: p.orderId,
+      status: 'PAID',
+      total: p.total,
+      currency: p.currency,
+      paidOn: p.paidOn,
+    });
     // An order's invoice: the order became a purchase when it was delivered.
     if (p.orderId === null) {
-      await recordPurchase(tx, { tenantId, sourceId: p.invoiceId, source: 'INVOICE', customerId: p.customerId, purchasedOn: p.paidOn, amount: p.total, currency: p.currency });
+      await recordPurchase(tx, {
+        tenantId,
+        sourceId: p.invoiceId,
+        source: 'INVOICE',
+        customerId: p.customerId,
+        purchasedOn: p.paidOn,
+        amount: p.total,
+        currency: p.currency,
+      });
     }
   },
 
   'invoice.voided': async (tx, { tenantId, payload }) => {
-    const p = await checked(tx, tenantId, (c) => ({ invoiceId: c.uuid('invoiceId', payload.invoiceId), customerId: c.uuid('customerId', payload.customerId) }));
+    const p = await checked(tx, tenantId, (c) => ({
+      invoiceId: c.uuid('invoiceId', payload.invoiceId),
+      customerId: c.uuid('customerId', payload.customerId),
+    }));
     await upsertReceivable(tx, { tenantId, invoiceId: p.invoiceId, customerId: p.customerId, status: 'VOID' });
   },
 };

@@ -9,10 +9,17 @@ export const HEALTH_FACTORS = ['RECENCY', 'FREQUENCY', 'OVERDUE_RECEIVABLES', 'O
 export type HealthFactorName = (typeof HEALTH_FACTORS)[number];
 
 /** How much each factor counts (they sum to 100). */
-export const HEALTH_WEIGHTS: Record<HealthFactorName, number> = { RECENCY: 30, FREQUENCY: 20, OVERDUE_RECEIVABLES: 25, OPEN_TICKETS: 10, SATISFACTION: 15 };
+export const HEALTH_WEIGHTS: Record<HealthFactorName, number> = {
+  RECENCY: 30,
+  FREQUENCY: 20,
+  OVERDUE_RECEIVABLES: 25,
+  OPEN_TICKETS: 10,
+  SATISFACTION: 15,
+};
 
 /** numerator / denominator rounded half up, for numerator >= 0 and denominator > 0 (integers). */
-export const roundDiv = (numerator: number, denominator: number) => Math.floor((2 * numerator + denominator) / (2 * denominator));
+export const roundDiv = (numerator: number, denominator: number) =>
+  Math.floor((2 * numerator + denominator) / (2 * denominator));
 
 /** Median of whole-day intervals; for an even count the mean of the middle two, rounded half up. Null when empty. */
 export function medianDays(intervals: readonly number[]): number | null {
@@ -64,7 +71,10 @@ export function satisfactionValue(scoreSum: number, ratings: number): number {
 
 /** The score: sum of weight x value, / 100, rounded half up. */
 export const healthScore = (values: Record<HealthFactorName, number>) =>
-  roundDiv(HEALTH_FACTORS.reduce((sum, f) => sum + HEALTH_WEIGHTS[f] * values[f], 0), 100);
+  roundDiv(
+    HEALTH_FACTORS.reduce((sum, f) => sum + HEALTH_WEIGHTS[f] * values[f], 0),
+    100,
+  );
 
 /** What the factors are computed from (as PostgreSQL counts them for a customer). */
 export interface HealthFacts {
@@ -95,11 +105,15 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function factorDetail(name: HealthFactorName, f: HealthFacts): string {
   switch (name) {
     case 'RECENCY':
-      return f.daysSinceLastPurchase === null ? 'No purchase yet' : `Last purchase ${plural(f.daysSinceLastPurchase, 'day')} ago`;
+      return f.daysSinceLastPurchase === null
+        ? 'No purchase yet'
+        : `Last purchase ${plural(f.daysSinceLastPurchase, 'day')} ago`;
     case 'FREQUENCY':
       return `${plural(f.purchasesLastYear, 'purchase')} in the last 365 days`;
     case 'OVERDUE_RECEIVABLES':
-      return f.overdueInvoices === 0 ? 'No overdue invoices' : `${plural(f.overdueInvoices, 'overdue invoice')}, the oldest ${plural(f.oldestDaysPastDue!, 'day')} past due`;
+      return f.overdueInvoices === 0
+        ? 'No overdue invoices'
+        : `${plural(f.overdueInvoices, 'overdue invoice')}, the oldest ${plural(f.oldestDaysPastDue!, 'day')} past due`;
     case 'OPEN_TICKETS':
       return `${plural(f.openTickets, 'open service ticket')}`;
     case 'SATISFACTION':

@@ -37,7 +37,8 @@ export function customerValues(
   const check = new InputCheck();
   const address = input.address;
   const values: Partial<NewCustomer> = definedOnly({
-    name: check.text('name', input.name, { max: 200, required: opts.creating || input.name !== undefined }) ?? undefined,
+    name:
+      check.text('name', input.name, { max: 200, required: opts.creating || input.name !== undefined }) ?? undefined,
     kind: input.kind ?? undefined,
     industry: check.text('industry', input.industry, { max: 100 }),
     email: check.email('email', input.email),
@@ -59,7 +60,10 @@ export function customerValues(
   }
   // Required custom fields are enforced on create, and whenever custom fields are written.
   if (opts.creating || input.customFields != null) {
-    const merged = mergeCustomFields(opts.definitions, opts.currentCustomFields, input.customFields ?? {}, ['input', 'customFields']);
+    const merged = mergeCustomFields(opts.definitions, opts.currentCustomFields, input.customFields ?? {}, [
+      'input',
+      'customFields',
+    ]);
     check.errors.push(...merged.errors);
     values.customFields = merged.values;
   }
@@ -113,7 +117,9 @@ export interface TicketFields {
 export function ticketValues(input: TicketFields, creating: boolean) {
   const check = new InputCheck();
   const values = definedOnly({
-    subject: check.text('subject', input.subject, { max: 200, required: creating || input.subject !== undefined }) ?? undefined,
+    subject:
+      check.text('subject', input.subject, { max: 200, required: creating || input.subject !== undefined }) ??
+      undefined,
     description: check.text('description', input.description, { max: 10000 }),
     priority: input.priority ?? undefined,
   });

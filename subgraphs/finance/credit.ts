@@ -32,7 +32,12 @@ export async function creditOf(ctx: FinanceContext, customerId: string) {
     ctx.loaders.receivables(todayUtc()).load(customerId),
     ctx.loaders.unbilled.load(customerId),
   ]);
-  return creditFrom(account.creditLimit, receivables?.outstanding ?? '0', unbilled, receivables?.oldest_overdue_days ?? 0);
+  return creditFrom(
+    account.creditLimit,
+    receivables?.outstanding ?? '0',
+    unbilled,
+    receivables?.oldest_overdue_days ?? 0,
+  );
 }
 
 export interface ReservationRequest {
@@ -54,11 +59,20 @@ export async function reserveCredit(tx: Queryable, ctx: FinanceContext, request:
   const limit = await lockAccount(tx, ctx.tenantId, request.customerId);
   const [receivables] = await receivablesOfCustomers(tx, ctx.tenantId, [request.customerId], todayUtc());
   const [unbilled] = await unbilledOfCustomers(tx, ctx.tenantId, [request.customerId], request.orderId);
-  const credit = creditFrom(limit, receivables?.outstanding ?? '0', unbilled?.unbilled ?? '0', receivables?.oldest_overdue_days ?? 0);
+  const credit = creditFrom(
+    limit,
+    receivables?.outstanding ?? '0',
+    unbilled?.unbilled ?? '0',
+    receivables?.oldest_overdue_days ?? 0,
+  );
   const verdict = checkCredit(limit, credit.exposure, request.amount, credit.oldestOverdueDays);
   const reserved = verdict.allowed || request.override;
   const row = reserved
-    ? await reserveOrderExposure(tx, { tenantId: ctx.tenantId, orderId: request.orderId, customerId: request.customerId, amount: request.amount }, RESERVATION_MINUTES)
+    ? await reserveOrderExposure(
+        tx,
+        { tenantId: ctx.tenantId, orderId: request.orderId, customerId: request.customerId, amount: request.amount },
+        RESERVATION_MINUTES,
+      )
     : null;
   // An order already CONFIRMED (or CANCELLED) keeps its state: nothing of it expires.
   return { ...verdict, reserved, credit, reservedUntil: row?.status === 'RESERVED' ? row.reservedUntil : null };

@@ -16,7 +16,18 @@ import { FinanceSettings, Query } from './resolvers/Query.js';
 export function buildFinanceSubgraph(database: Database, opts: { customerUrl: string; signingSecret: string }) {
   return createSubgraph({
     name: 'finance',
-    resolvers: { Query, Mutation, Customer, Invoice, InvoiceLine, Payment, PaymentAllocation, JournalEntry, JournalLine, FinanceSettings },
+    resolvers: {
+      Query,
+      Mutation,
+      Customer,
+      Invoice,
+      InvoiceLine,
+      Payment,
+      PaymentAllocation,
+      JournalEntry,
+      JournalLine,
+      FinanceSettings,
+    },
     database,
     createLoaders,
     provisionTenant,

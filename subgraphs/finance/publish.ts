@@ -19,7 +19,11 @@ export const publishIssued = (tx: Queryable, ctx: Publisher, invoice: InvoiceRow
   });
 
 export const publishVoided = (tx: Queryable, ctx: Publisher, invoice: InvoiceRow) =>
-  ctx.outbox.publish(tx, ctx.tenantId, 'invoice.voided', { invoiceId: invoice.id, number: formatInvoiceNumber(invoice.year!, invoice.number!), customerId: invoice.customerId });
+  ctx.outbox.publish(tx, ctx.tenantId, 'invoice.voided', {
+    invoiceId: invoice.id,
+    number: formatInvoiceNumber(invoice.year!, invoice.number!),
+    customerId: invoice.customerId,
+  });
 
 /** invoice.paid for each invoice an allocation paid off, dated the day the money came in. */
 export const publishPaid = (tx: Queryable, ctx: Publisher, paidOn: string, paidOff: PaidOff[]) =>

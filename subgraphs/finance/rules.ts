@@ -41,7 +41,10 @@ export const costOfGoodsPostings = (cost: string): Posting[] => [
 
 /** Σ quantity x unit cost of shipped lines, rounded half-up to the cent once (not per line). */
 export const costOfGoods = (lines: { quantity: string; unitCost: string }[]): string =>
-  lines.reduce((sum, l) => sum.plus(dec(l.quantity).times(l.unitCost)), dec(0)).round(2, Big.roundHalfUp).toFixed(2);
+  lines
+    .reduce((sum, l) => sum.plus(dec(l.quantity).times(l.unitCost)), dec(0))
+    .round(2, Big.roundHalfUp)
+    .toFixed(2);
 
 /** quantity x unit price x (100 - discount) / 100, rounded half-up to the cent (an order line's amount). */
 const rounded = (quantity: Big, unitPrice: string, discountPercent: string) =>
@@ -55,7 +58,9 @@ const rounded = (quantity: Big, unitPrice: string, discountPercent: string) =>
  * exactly to the rounded amount of the whole (and never to more).
  */
 export const netAmount = (quantity: string, unitPrice: string, discountPercent: string, billedBefore = '0'): string =>
-  rounded(dec(billedBefore).plus(quantity), unitPrice, discountPercent).minus(rounded(dec(billedBefore), unitPrice, discountPercent)).toFixed(2);
+  rounded(dec(billedBefore).plus(quantity), unitPrice, discountPercent)
+    .minus(rounded(dec(billedBefore), unitPrice, discountPercent))
+    .toFixed(2);
 
 export interface ShippedLine {
   productId: string;
@@ -85,7 +90,8 @@ export const shipmentInvoiceLines = (lines: ShippedLine[], taxRate: string) =>
   }));
 
 /** The exact reversal of some postings. */
-export const reversal = (postings: Posting[]): Posting[] => postings.map((p) => ({ account: p.account, debit: p.credit, credit: p.debit }));
+export const reversal = (postings: Posting[]): Posting[] =>
+  postings.map((p) => ({ account: p.account, debit: p.credit, credit: p.debit }));
 
 export function isBalanced(postings: Posting[]): boolean {
   const debit = postings.reduce((s, p) => s.plus(p.debit ?? 0), dec(0));
@@ -127,14 +133,20 @@ export function checkCredit(limit: string | null, exposure: string, amount: stri
   if (limit === null) return { allowed: true, reason: null };
   if (oldestOverdueDays > 90) return { allowed: false, reason: `An invoice is ${oldestOverdueDays} days past due` };
   const after = dec(exposure).plus(amount);
-  if (after.gt(limit)) return { allowed: false, reason: `Exposure would be ${after.toFixed(2)}, above the credit limit of ${dec(limit).toFixed(2)}` };
+  if (after.gt(limit))
+    return {
+      allowed: false,
+      reason: `Exposure would be ${after.toFixed(2)}, above the credit limit of ${dec(limit).toFixed(2)}`,
+    };
   return { allowed: true, reason: null };
 }
 
 export const formatInvoiceNumber = (year: number, n: number) => `INV-${year}-${String(n).padStart(6, '0')}`;
 
 export function parseInvoiceNumber(text: string): { year: number; number: number } | null {
-  const match = text.trim().toUpperCase().match(/^INV-(\d{4})-(\d{1,9})$/);
+  const match = text
+    .trim()
+    .toUpperCase()
+    .match(/^INV-(\d{4})-(\d{1,9})$/);
   return match ? { year: Number(match[1]), number: Number(match[2]) } : null;
 }
-

@@ -29,14 +29,26 @@ const RESERVE = `mutation ReserveCredit($input: ReserveCreditInput!) {
  * confirm (fail safe); an unknown customer is told apart, as it is not worth retrying.
  */
 export function creditChecker(opts: { financeUrl: string; signingSecret: string }) {
-  const call = internalClient({ url: opts.financeUrl, signingSecret: opts.signingSecret, audience: 'finance', timeoutMs: 3000 });
+  const call = internalClient({
+    url: opts.financeUrl,
+    signingSecret: opts.signingSecret,
+    audience: 'finance',
+    timeoutMs: 3000,
+  });
   return async (ctx: BaseContext, request: CreditRequest): Promise<CreditVerdict> => {
     // The call carries just what it needs: writing the reservation, and the override only when granted.
     const scopes = request.override ? ['finance:write', 'finance:credit-override'] : ['finance:write'];
     try {
-      const data = await call<{ reserveCredit: { allowed: boolean; reserved: boolean; reason: string | null } }>(ctx, scopes, RESERVE, { input: request });
+      const data = await call<{ reserveCredit: { allowed: boolean; reserved: boolean; reason: string | null } }>(
+        ctx,
+        scopes,
+        RESERVE,
+        { input: request },
+      );
       const { allowed, reserved, reason } = data.reserveCredit;
-      return reserved ? { reserved: true, overridden: !allowed, reason } : { reserved: false, reason: reason ?? 'Over the credit limit' };
+      return reserved
+        ? { reserved: true, overridden: !allowed, reason }
+        : { reserved: false, reason: reason ?? 'Over the credit limit' };
     } catch (error) {
       if (error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND') return { unknownCustomer: true };
       if (!(error instanceof DependencyUnavailable)) ctx.log.warn({ err: error }, 'credit reservation failed');

@@ -50,9 +50,29 @@ export const consumes: EventHandlers<FulfilmentContext> = {
     const deal = wonDeal(payload, tenant.currency);
     if (deal.lines.length === 0) return;
     if ((await ordersOfOpportunities(tx, ctx.tenantId, [deal.opportunityId])).length > 0) return;
-    const known = new Set((await productsByIds(tx, ctx.tenantId, deal.lines.map((l) => l.productId))).map((p) => p.id));
+    const known = new Set(
+      (
+        await productsByIds(
+          tx,
+          ctx.tenantId,
+          deal.lines.map((l) => l.productId),
+        )
+      ).map((p) => p.id),
+    );
     const unknown = deal.lines.filter((l) => !known.has(l.productId)).map((l) => l.productId);
-    if (unknown.length) failOn([userError('NOT_FOUND', ['payload', 'lines'], `Products not in the catalogue: ${unknown.join(', ')}`)]);
-    await insertDraft(tx, ctx, { customerId: deal.customerId, opportunityId: deal.opportunityId, priority: 'NORMAL', requestedDate: null, currency: tenant.currency }, deal.lines);
+    if (unknown.length)
+      failOn([userError('NOT_FOUND', ['payload', 'lines'], `Products not in the catalogue: ${unknown.join(', ')}`)]);
+    await insertDraft(
+      tx,
+      ctx,
+      {
+        customerId: deal.customerId,
+        opportunityId: deal.opportunityId,
+        priority: 'NORMAL',
+        requestedDate: null,
+        currency: tenant.currency,
+      },
+      deal.lines,
+    );
   },
 };

@@ -15,10 +15,26 @@ import { Customer, Opportunity, SalesOrder, SalesOrderLine, Shipment, ShipmentLi
  * orders and their allocation, shipments, replenishment. It checks customer ids with the customer
  * subgraph and credit with the finance subgraph, over signed internal calls.
  */
-export function buildFulfilmentSubgraph(database: Database, opts: { customerUrl: string; financeUrl: string; signingSecret: string }) {
+export function buildFulfilmentSubgraph(
+  database: Database,
+  opts: { customerUrl: string; financeUrl: string; signingSecret: string },
+) {
   return createSubgraph({
     name: 'order-fulfilment',
-    resolvers: { Query, Mutation, Product, StockLevel, StockMovement, ReplenishmentRequest, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, Customer, Opportunity },
+    resolvers: {
+      Query,
+      Mutation,
+      Product,
+      StockLevel,
+      StockMovement,
+      ReplenishmentRequest,
+      SalesOrder,
+      SalesOrderLine,
+      Shipment,
+      ShipmentLine,
+      Customer,
+      Opportunity,
+    },
     database,
     createLoaders,
     provisionTenant,

@@ -12,7 +12,8 @@ import { levelsOfProducts } from './db/stock-queries.js';
 export function createLoaders(db: Queryable, tenantId: string) {
   let tenant: ReturnType<typeof q.tenantById> | undefined;
   let warehouses: Promise<Map<string, WarehouseRow>> | undefined;
-  const warehouseMap = () => (warehouses ??= q.warehousesOf(db, tenantId).then((rows) => new Map(rows.map((w) => [w.id, w]))));
+  const warehouseMap = () =>
+    (warehouses ??= q.warehousesOf(db, tenantId).then((rows) => new Map(rows.map((w) => [w.id, w]))));
   return {
     tenant: () => (tenant ??= q.tenantById(db, tenantId)),
     warehouse: new DataLoader<string, WarehouseRow | null>(async (ids) => {
@@ -20,21 +21,52 @@ export function createLoaders(db: Queryable, tenantId: string) {
       return ids.map((id) => map.get(id) ?? null);
     }),
     product: rowsById((ids) => q.productsByIds(db, tenantId, ids)),
-    levelsOfProduct: childrenOf((ids) => levelsOfProducts(db, tenantId, ids), (l) => l.productId),
-    openRequestsOfProduct: childrenOf((ids) => shipmentsQ.openRequestsOfProducts(db, tenantId, ids), (r) => r.productId),
-    backlogOfProduct: aggregateOf((ids) => orders.backlogOfProducts(db, tenantId, ids), (r) => r.product_id, (r) => r.backlog, '0'),
+    levelsOfProduct: childrenOf(
+      (ids) => levelsOfProducts(db, tenantId, ids),
+      (l) => l.productId,
+    ),
+    openRequestsOfProduct: childrenOf(
+      (ids) => shipmentsQ.openRequestsOfProducts(db, tenantId, ids),
+      (r) => r.productId,
+    ),
+    backlogOfProduct: aggregateOf(
+      (ids) => orders.backlogOfProducts(db, tenantId, ids),
+      (r) => r.product_id,
+      (r) => r.backlog,
+      '0',
+    ),
     order: rowsById((ids) => orders.ordersByIds(db, tenantId, ids)),
-    orderOfOpportunity: rowsById((ids) => orders.ordersOfOpportunities(db, tenantId, ids), (o) => o.opportunityId!),
-    linesOfOrder: childrenOf((ids) => orders.linesOfOrders(db, tenantId, ids), (l) => l.orderId),
-    shipmentsOfOrder: childrenOf((ids) => shipmentsQ.shipmentsOfOrders(db, tenantId, ids), (s) => s.orderId),
-    linesOfShipment: childrenOf((ids) => shipmentsQ.linesOfShipments(db, tenantId, ids), (l) => l.shipmentId),
+    orderOfOpportunity: rowsById(
+      (ids) => orders.ordersOfOpportunities(db, tenantId, ids),
+      (o) => o.opportunityId!,
+    ),
+    linesOfOrder: childrenOf(
+      (ids) => orders.linesOfOrders(db, tenantId, ids),
+      (l) => l.orderId,
+    ),
+    shipmentsOfOrder: childrenOf(
+      (ids) => shipmentsQ.shipmentsOfOrders(db, tenantId, ids),
+      (s) => s.orderId,
+    ),
+    linesOfShipment: childrenOf(
+      (ids) => shipmentsQ.linesOfShipments(db, tenantId, ids),
+      (l) => l.shipmentId,
+    ),
     shipment: rowsById((ids) => shipmentsQ.shipmentsByIds(db, tenantId, ids)),
     request: rowsById((ids) => shipmentsQ.requestsByIds(db, tenantId, ids)),
     ordersOfCustomer: perArguments(({ status, window }: { status: string | null; window: PageWindow }) =>
-      childrenOf((ids) => orders.ordersOfCustomers(db, tenantId, ids, status, window), (o) => o.customerId),
+      childrenOf(
+        (ids) => orders.ordersOfCustomers(db, tenantId, ids, status, window),
+        (o) => o.customerId,
+      ),
     ),
     orderCountOfCustomer: perArguments((status: string | null) =>
-      aggregateOf((ids) => orders.countOrdersOfCustomers(db, tenantId, ids, status), (r) => r.customerId, (r) => Number(r.n), 0),
+      aggregateOf(
+        (ids) => orders.countOrdersOfCustomers(db, tenantId, ids, status),
+        (r) => r.customerId,
+        (r) => Number(r.n),
+        0,
+      ),
     ),
     orderStatsOfCustomer: aggregateOf(
       (ids) => orders.orderStatsOfCustomers(db, tenantId, ids),

@@ -34,8 +34,17 @@ export const publishOrderCancelled = (tx: Queryable, ctx: Publisher, order: Orde
  * costs, and per line what earlier shipments took of the order line (published in the transaction
  * that ships, after the stock flush: the order line's `shipped` already counts this shipment).
  */
-export async function publishShipped(tx: Queryable, ctx: Publisher, shipment: ShipmentRow, order: OrderRow, shipped: ShipmentLineRow[], orderLines: OrderLineRow[]) {
-  const products = new Map((await productsByIds(tx, ctx.tenantId, [...new Set(shipped.map((l) => l.productId))])).map((p) => [p.id, p]));
+export async function publishShipped(
+  tx: Queryable,
+  ctx: Publisher,
+  shipment: ShipmentRow,
+  order: OrderRow,
+  shipped: ShipmentLineRow[],
+  orderLines: OrderLineRow[],
+) {
+  const products = new Map(
+    (await productsByIds(tx, ctx.tenantId, [...new Set(shipped.map((l) => l.productId))])).map((p) => [p.id, p]),
+  );
   await ctx.outbox.publish(tx, ctx.tenantId, 'shipment.shipped', {
     shipmentId: shipment.id,
     number: formatNumber('SH', shipment.number),

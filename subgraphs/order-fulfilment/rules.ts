@@ -18,7 +18,9 @@ export interface AllocationPlan {
  * by warehouse code, so the plan is deterministic.
  */
 export function planAllocation(need: string, stock: WarehouseStock[]): AllocationPlan {
-  const candidates = stock.filter((s) => s.available.gt(0)).sort((a, b) => b.available.cmp(a.available) || a.code.localeCompare(b.code));
+  const candidates = stock
+    .filter((s) => s.available.gt(0))
+    .sort((a, b) => b.available.cmp(a.available) || a.code.localeCompare(b.code));
   const whole = candidates.find((s) => s.available.gte(need));
   if (whole) return { picks: [{ warehouseId: whole.warehouseId, quantity: dec(need).toFixed() }], shortfall: '0' };
   let remaining = dec(need);
@@ -33,7 +35,8 @@ export function planAllocation(need: string, stock: WarehouseStock[]): Allocatio
 }
 
 /** A shortage raises a request for max(reorder quantity, shortfall). */
-export const replenishmentQuantity = (reorderQuantity: string, shortfall: string) => (dec(reorderQuantity).gt(shortfall) ? dec(reorderQuantity) : dec(shortfall)).toFixed();
+export const replenishmentQuantity = (reorderQuantity: string, shortfall: string) =>
+  (dec(reorderQuantity).gt(shortfall) ? dec(reorderQuantity) : dec(shortfall)).toFixed();
 
 /**
  * Available-to-promise: what of `quantity` can ship now, and the date all of it can ship: today
@@ -54,7 +57,8 @@ export function availableToPromise(
   let covered = now.minus(backlog);
   for (const request of [...openRequests].sort((a, b) => a.dueDate.localeCompare(b.dueDate))) {
     covered = covered.plus(request.quantity);
-    if (covered.gte(quantity)) return { quantity: shipNow.toFixed(), date: request.dueDate > today ? request.dueDate : today };
+    if (covered.gte(quantity))
+      return { quantity: shipNow.toFixed(), date: request.dueDate > today ? request.dueDate : today };
   }
   return { quantity: shipNow.toFixed(), date: null };
 }
@@ -63,6 +67,9 @@ export const formatNumber = (prefix: string, n: number) => `${prefix}-${String(n
 
 /** "SO-000123" -> 123; anything else -> null. */
 export function parseNumber(prefix: string, text: string): number | null {
-  const match = text.trim().toUpperCase().match(new RegExp(`^${prefix}-(\\d{1,9})$`));
+  const match = text
+    .trim()
+    .toUpperCase()
+    .match(new RegExp(`^${prefix}-(\\d{1,9})$`));
   return match ? Number(match[1]) : null;
 }

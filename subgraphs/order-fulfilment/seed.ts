@@ -6,8 +6,18 @@ import { uuidv7 } from '../../lib/ids.js';
 import { outbox } from './events.js';
 import { publishDelivered, publishOrderConfirmed } from './publish.js';
 
-import { allocations, products, replenishmentRequests, salesOrderLines, salesOrders, shipmentLines, shipments, stockMovements, tenants, warehouses } from './db/schema.js';
-
+import {
+  allocations,
+  products,
+  replenishmentRequests,
+  salesOrderLines,
+  salesOrders,
+  shipmentLines,
+  shipments,
+  stockMovements,
+  tenants,
+  warehouses,
+} from './db/schema.js';
 
 /**
  * The demo tenant's operations: two warehouses, a small catalogue with stock, and orders in every
@@ -19,8 +29,22 @@ export async function seedFulfilment(tx: Queryable, tenantId: string, customerId
   const day = (daysAgo: number) => at(daysAgo).toISOString().slice(0, 10);
   const [sh, gz] = [uuidv7(), uuidv7()];
   await tx.insert(warehouses).values([
-    { tenantId, id: sh, code: 'SH', name: 'Shanghai central', address: '88 Jiangchang Road, Jing’an, Shanghai', createdAt: at(400) },
-    { tenantId, id: gz, code: 'GZ', name: 'Guangzhou south', address: '12 Huangpu Port Road, Guangzhou', createdAt: at(400) },
+    {
+      tenantId,
+      id: sh,
+      code: 'SH',
+      name: 'Shanghai central',
+      address: '88 Jiangchang Road, Jing’an, Shanghai',
+      createdAt: at(400),
+    },
+    {
+      tenantId,
+      id: gz,
+      code: 'GZ',
+      name: 'Guangzhou south',
+      address: '12 Huangpu Port Road, Guangzhou',
+      createdAt: at(400),
+    },
   ]);
   const catalogue = [
     ['TEA-OOL-250', 'Oolong tea, 250 g tin', 'tin', '89.00', '41.50', 'PURCHASE', '40', '200', 21],
@@ -31,33 +55,98 @@ export async function seedFulfilment(tx: Queryable, tenantId: string, customerId
     ['RCK-BAY-3M', 'Pallet racking bay, 3 m', 'bay', '2150.00', '1380.00', 'PRODUCTION', '2', '10', 35],
   ] as const;
   const ids = catalogue.map(() => uuidv7());
-  await tx.insert(products).values(catalogue.map(([sku, name, unit, listPrice, unitCost, replenishment, reorderPoint, reorderQuantity, leadTimeDays], i) => ({
-    tenantId, id: ids[i], sku, name, unit, listPrice, unitCost, currency: 'CNY', replenishment, reorderPoint, reorderQuantity, leadTimeDays, createdAt: at(390), updatedAt: at(390),
-  })));
+  await tx.insert(products).values(
+    catalogue.map(
+      ([sku, name, unit, listPrice, unitCost, replenishment, reorderPoint, reorderQuantity, leadTimeDays], i) => ({
+        tenantId,
+        id: ids[i],
+        sku,
+        name,
+        unit,
+        listPrice,
+        unitCost,
+        currency: 'CNY',
+        replenishment,
+        reorderPoint,
+        reorderQuantity,
+        leadTimeDays,
+        createdAt: at(390),
+        updatedAt: at(390),
+      }),
+    ),
+  );
 
   const movements: (typeof stockMovements.$inferInsert)[] = [];
-  const move = (kind: string, product: number, warehouseId: string, quantity: number, daysAgo: number, reference: string | null) => {
+  const move = (
+    kind: string,
+    product: number,
+    warehouseId: string,
+    quantity: number,
+    daysAgo: number,
+    reference: string | null,
+  ) => {
     const onHand = kind === 'RECEIPT' ? quantity : kind === 'SHIPMENT' ? -quantity : 0;
-    const reserved = kind === 'RESERVATION' ? quantity : kind === 'SHIPMENT' ? -quantity : kind === 'RELEASE' ? -quantity : 0;
-    movements.push({ tenantId, id: uuidv7(now - daysAgo * DAY), productId: ids[product], warehouseId, kind, quantity: String(quantity), onHandChange: String(onHand), reservedChange: String(reserved), reference, occurredAt: at(daysAgo) });
+    const reserved =
+      kind === 'RESERVATION' ? quantity : kind === 'SHIPMENT' ? -quantity : kind === 'RELEASE' ? -quantity : 0;
+    movements.push({
+      tenantId,
+      id: uuidv7(now - daysAgo * DAY),
+      productId: ids[product],
+      warehouseId,
+      kind,
+      quantity: String(quantity),
+      onHandChange: String(onHand),
+      reservedChange: String(reserved),
+      reference,
+      occurredAt: at(daysAgo),
+    });
   };
   // Opening stock (the Pu-erh is scarce: it will be backordered).
-  const receipts: [number, string, number][] = [[0, sh, 300], [0, gz, 120], [1, sh, 8], [2, sh, 25], [2, gz, 15], [3, gz, 60], [4, sh, 150], [5, gz, 6]];
-  for (const [product, warehouseId, quantity] of receipts) move('RECEIPT', product, warehouseId, quantity, 120, 'Opening count');
+  const receipts: [number, string, number][] = [
+    [0, sh, 300],
+    [0, gz, 120],
+    [1, sh, 8],
+    [2, sh, 25],
+    [2, gz, 15],
+    [3, gz, 60],
+    [4, sh, 150],
+    [5, gz, 6],
+  ];
+  for (const [product, warehouseId, quantity] of receipts)
+    move('RECEIPT', product, warehouseId, quantity, 120, 'Opening count');
 
   // [status, customer, priority, days ago created, lines [product, quantity, warehouse, shipped, allocated]]
   type Line = [number, number, string, number, number];
   const specs: [string, number, string, number, Line[]][] = [
-    ['DELIVERED', 0, 'NORMAL', 60, [[0, 40, sh, 40, 0], [3, 2, gz, 2, 0]]],
+    [
+      'DELIVERED',
+      0,
+      'NORMAL',
+      60,
+      [
+        [0, 40, sh, 40, 0],
+        [3, 2, gz, 2, 0],
+      ],
+    ],
     ['DELIVERED', 1, 'HIGH', 45, [[4, 25, sh, 25, 0]]],
     ['SHIPPED', 3, 'NORMAL', 12, [[2, 5, sh, 5, 0]]],
     ['PARTIALLY_SHIPPED', 6, 'URGENT', 9, [[5, 4, gz, 2, 2]]],
-    ['CONFIRMED', 8, 'NORMAL', 4, [[2, 6, gz, 0, 6], [3, 3, gz, 0, 3]]],
+    [
+      'CONFIRMED',
+      8,
+      'NORMAL',
+      4,
+      [
+        [2, 6, gz, 0, 6],
+        [3, 3, gz, 0, 3],
+      ],
+    ],
     ['CONFIRMED', 4, 'HIGH', 3, [[1, 12, sh, 0, 8]]],
     ['DRAFT', 2, 'NORMAL', 1, [[0, 24, sh, 0, 0]]],
     ['CANCELLED', 5, 'NORMAL', 20, [[4, 10, sh, 0, 0]]],
   ];
-  const promised = (status: string, created: number) => (status === 'DRAFT' || status === 'CANCELLED' ? null : day(created - 3));
+  const promised = (status: string, created: number) =>
+    status === 'DRAFT' || status === 'CANCELLED' ? null : day(created - 3);
   for (const [n, [status, customer, priority, created, lines]] of specs.entries()) {
     const orderId = uuidv7(now - created * DAY);
     const number = n + 1;
@@ -65,9 +154,20 @@ export async function seedFulfilment(tx: Queryable, tenantId: string, customerId
     const confirmed = status === 'DRAFT' ? null : at(created - 0.1);
     const shippedAll = status === 'SHIPPED' || status === 'DELIVERED';
     await tx.insert(salesOrders).values({
-      tenantId, id: orderId, number, customerId: customerIds[customer], status, priority, currency: 'CNY', promisedDate: promised(status, created),
-      createdAt: at(created), updatedAt: at(created - 1), confirmedAt: confirmed, shippedAt: shippedAll ? at(created - 2) : null,
-      deliveredAt: status === 'DELIVERED' ? at(created - 3.5) : null, cancelledAt: status === 'CANCELLED' ? at(created - 1) : null,
+      tenantId,
+      id: orderId,
+      number,
+      customerId: customerIds[customer],
+      status,
+      priority,
+      currency: 'CNY',
+      promisedDate: promised(status, created),
+      createdAt: at(created),
+      updatedAt: at(created - 1),
+      confirmedAt: confirmed,
+      shippedAt: shippedAll ? at(created - 2) : null,
+      deliveredAt: status === 'DELIVERED' ? at(created - 3.5) : null,
+      cancelledAt: status === 'CANCELLED' ? at(created - 1) : null,
     });
     const shipmentId = uuidv7(now - (created - 2) * DAY);
     const shipped: (typeof shipmentLines.$inferInsert)[] = [];
@@ -75,25 +175,55 @@ export async function seedFulfilment(tx: Queryable, tenantId: string, customerId
       const lineId = uuidv7();
       const [listPrice] = [catalogue[product][3]];
       await tx.insert(salesOrderLines).values({
-        tenantId, id: lineId, orderId, productId: ids[product], quantity: String(quantity), unitPrice: listPrice, allocated: String(allocated), shipped: String(shippedQty),
-        backorderedOnConfirm: status === 'DRAFT' ? null : String(quantity - allocated - shippedQty > 0 ? quantity - allocated - shippedQty : 0), position: position + 1,
+        tenantId,
+        id: lineId,
+        orderId,
+        productId: ids[product],
+        quantity: String(quantity),
+        unitPrice: listPrice,
+        allocated: String(allocated),
+        shipped: String(shippedQty),
+        backorderedOnConfirm:
+          status === 'DRAFT'
+            ? null
+            : String(quantity - allocated - shippedQty > 0 ? quantity - allocated - shippedQty : 0),
+        position: position + 1,
       });
       if (status === 'CANCELLED') {
         move('RESERVATION', product, warehouseId, quantity, created - 0.1, reference);
         move('RELEASE', product, warehouseId, quantity, created - 1, reference);
       } else if (status !== 'DRAFT') {
-        if (shippedQty + allocated > 0) move('RESERVATION', product, warehouseId, shippedQty + allocated, created - 0.1, reference);
+        if (shippedQty + allocated > 0)
+          move('RESERVATION', product, warehouseId, shippedQty + allocated, created - 0.1, reference);
         if (shippedQty > 0) {
           move('SHIPMENT', product, warehouseId, shippedQty, created - 2, `SH-${String(n + 1).padStart(6, '0')}`);
-          shipped.push({ tenantId, shipmentId, orderLineId: lineId, productId: ids[product], quantity: String(shippedQty) });
+          shipped.push({
+            tenantId,
+            shipmentId,
+            orderLineId: lineId,
+            productId: ids[product],
+            quantity: String(shippedQty),
+          });
         }
-        if (allocated > 0) await tx.insert(allocations).values({ tenantId, orderLineId: lineId, warehouseId, quantity: String(allocated) });
+        if (allocated > 0)
+          await tx
+            .insert(allocations)
+            .values({ tenantId, orderLineId: lineId, warehouseId, quantity: String(allocated) });
       }
     }
     if (shipped.length) {
       await tx.insert(shipments).values({
-        tenantId, id: shipmentId, number: n + 1, orderId, warehouseId: lines[0][2], status: status === 'DELIVERED' ? 'DELIVERED' : 'SHIPPED', carrier: 'SF Express',
-        trackingNumber: `SF${1000000 + n}`, createdAt: at(created - 1.5), shippedAt: at(created - 2), deliveredAt: status === 'DELIVERED' ? at(created - 3.5) : null,
+        tenantId,
+        id: shipmentId,
+        number: n + 1,
+        orderId,
+        warehouseId: lines[0][2],
+        status: status === 'DELIVERED' ? 'DELIVERED' : 'SHIPPED',
+        carrier: 'SF Express',
+        trackingNumber: `SF${1000000 + n}`,
+        createdAt: at(created - 1.5),
+        shippedAt: at(created - 2),
+        deliveredAt: status === 'DELIVERED' ? at(created - 3.5) : null,
       });
       await tx.insert(shipmentLines).values(shipped);
     }
@@ -105,12 +235,23 @@ export async function seedFulfilment(tx: Queryable, tenantId: string, customerId
     from fulfilment.stock_movements where tenant_id = ${tenantId} group by tenant_id, product_id, warehouse_id`);
   // The Pu-erh shortage (12 ordered, 8 in stock) is on order.
   await tx.insert(replenishmentRequests).values({
-    tenantId, id: uuidv7(), number: 1, productId: ids[1], kind: 'PURCHASE', quantity: '60', dueDate: addDays(day(3), 30), status: 'OPEN', createdAt: at(3),
+    tenantId,
+    id: uuidv7(),
+    number: 1,
+    productId: ids[1],
+    kind: 'PURCHASE',
+    quantity: '60',
+    dueDate: addDays(day(3), 30),
+    status: 'OPEN',
+    createdAt: at(3),
   });
-  await tx.insert(tenants).values({ id: tenantId, orderSeq: specs.length, shipmentSeq: specs.length, replenishmentSeq: 1 }).onConflictDoUpdate({
-    target: tenants.id,
-    set: { orderSeq: specs.length, shipmentSeq: specs.length, replenishmentSeq: 1 },
-  });
+  await tx
+    .insert(tenants)
+    .values({ id: tenantId, orderSeq: specs.length, shipmentSeq: specs.length, replenishmentSeq: 1 })
+    .onConflictDoUpdate({
+      target: tenants.id,
+      set: { orderSeq: specs.length, shipmentSeq: specs.length, replenishmentSeq: 1 },
+    });
   await publishHistory(tx, tenantId);
 }
 
@@ -127,6 +268,15 @@ async function publishHistory(tx: Queryable, tenantId: string) {
   const orders = await tx.select().from(salesOrders).where(eq(salesOrders.tenantId, tenantId));
   const publisher = { tenantId, outbox };
   for (const order of orders.filter((o) => o.status === 'CONFIRMED')) await publishOrderConfirmed(tx, publisher, order);
-  const delivered = await tx.select().from(shipments).where(and(eq(shipments.tenantId, tenantId), eq(shipments.status, 'DELIVERED')));
-  for (const shipment of delivered) await publishDelivered(tx, publisher, shipment, orders.find((o) => o.id === shipment.orderId)!);
+  const delivered = await tx
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.tenantId, tenantId), eq(shipments.status, 'DELIVERED')));
+  for (const shipment of delivered)
+    await publishDelivered(
+      tx,
+      publisher,
+      shipment,
+      orders.find((o) => o.id === shipment.orderId)!,
+    );
 }

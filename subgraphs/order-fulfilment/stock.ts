@@ -16,7 +16,10 @@ export class LockedStock {
   private readonly levels = new Map<string, { row: StockLevelRow; onHand: Big; reserved: Big }[]>();
   private readonly movements: Movement[] = [];
   private readonly allocationChanges: { orderLineId: string; warehouseId: string; quantity: string }[] = [];
-  private readonly lineChanges = new Map<string, { id: string; allocated: Big; shipped: Big; backorderedOnConfirm?: string }>();
+  private readonly lineChanges = new Map<
+    string,
+    { id: string; allocated: Big; shipped: Big; backorderedOnConfirm?: string }
+  >();
 
   private constructor(
     private readonly tx: Queryable,
@@ -65,7 +68,11 @@ export class LockedStock {
   reserve(line: { id: string; productId: string }, need: string, reference: string): string {
     const stock = (this.levels.get(line.productId) ?? [])
       .filter((l) => this.activeWarehouses.has(l.row.warehouseId))
-      .map((l) => ({ warehouseId: l.row.warehouseId, code: this.activeWarehouses.get(l.row.warehouseId)!, available: l.onHand.minus(l.reserved) }));
+      .map((l) => ({
+        warehouseId: l.row.warehouseId,
+        code: this.activeWarehouses.get(l.row.warehouseId)!,
+        available: l.onHand.minus(l.reserved),
+      }));
     const plan = planAllocation(need, stock);
     for (const pick of plan.picks) {
       this.apply(movement('RESERVATION', line.productId, pick.warehouseId, pick.quantity, reference));
@@ -104,7 +111,9 @@ export class LockedStock {
 
   adjust(productId: string, warehouseId: string, change: string, reference: string) {
     const negative = dec(change).lt(0);
-    this.apply(movement('ADJUSTMENT', productId, warehouseId, dec(change).abs().toFixed(), reference, negative ? -1 : 1));
+    this.apply(
+      movement('ADJUSTMENT', productId, warehouseId, dec(change).abs().toFixed(), reference, negative ? -1 : 1),
+    );
   }
 
   /**
@@ -116,7 +125,12 @@ export class LockedStock {
     for (const line of waiting) {
       const change = this.lineChanges.get(line.id);
       const need = dec(line.waiting).minus(change?.allocated ?? 0);
-      if (need.gt(0)) this.reserve({ id: line.id, productId: line.product_id }, need.toFixed(), formatNumber('SO', line.order_number));
+      if (need.gt(0))
+        this.reserve(
+          { id: line.id, productId: line.product_id },
+          need.toFixed(),
+          formatNumber('SO', line.order_number),
+        );
     }
   }
 
@@ -127,7 +141,12 @@ export class LockedStock {
     await orders.adjustLines(
       this.tx,
       this.tenantId,
-      [...this.lineChanges.values()].map((c) => ({ id: c.id, allocated: c.allocated.toFixed(), shipped: c.shipped.toFixed(), backorderedOnConfirm: c.backorderedOnConfirm ?? null })),
+      [...this.lineChanges.values()].map((c) => ({
+        id: c.id,
+        allocated: c.allocated.toFixed(),
+        shipped: c.shipped.toFixed(),
+        backorderedOnConfirm: c.backorderedOnConfirm ?? null,
+      })),
     );
     this.movements.length = 0;
     this.allocationChanges.length = 0;

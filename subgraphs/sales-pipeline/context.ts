@@ -4,4 +4,8 @@ import type { Loaders } from './loaders.js';
 import type { EventLog } from '../../lib/events/event-log.js';
 import type { ProductCatalogue } from '../../lib/product-catalogue.js';
 
-export type SalesContext = SubgraphContext<Loaders> & { customers: CustomerDirectory; products: ProductCatalogue; eventLog: EventLog };
+export type SalesContext = SubgraphContext<Loaders> & {
+  customers: CustomerDirectory;
+  products: ProductCatalogue;
+  eventLog: EventLog;
+};

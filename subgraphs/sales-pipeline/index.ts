@@ -20,14 +20,37 @@ import { Quote } from './resolvers/Quote.js';
  * `fulfilmentUrl` with signed internal calls, and
  * serves the tenant's event log (`events`), asking every subgraph's outbox at `eventAdminUrls`.
  */
-export function buildSalesSubgraph(database: Database, opts: { customerUrl: string; fulfilmentUrl: string; signingSecret: string; eventAdminUrls: Partial<Record<SubgraphName, string>> }) {
+export function buildSalesSubgraph(
+  database: Database,
+  opts: {
+    customerUrl: string;
+    fulfilmentUrl: string;
+    signingSecret: string;
+    eventAdminUrls: Partial<Record<SubgraphName, string>>;
+  },
+) {
   return createSubgraph({
     name: 'sales-pipeline',
-    resolvers: { Query, Mutation, Customer, Lead, Campaign, Opportunity, OpportunityLine, QuoteLine, StageVisit, Quote },
+    resolvers: {
+      Query,
+      Mutation,
+      Customer,
+      Lead,
+      Campaign,
+      Opportunity,
+      OpportunityLine,
+      QuoteLine,
+      StageVisit,
+      Quote,
+    },
     database,
     createLoaders,
     provisionTenant,
     outbox,
-    services: { customers: customerDirectoryAt(opts), products: productCatalogueAt(opts), eventLog: eventLogAt({ adminUrls: opts.eventAdminUrls, signingSecret: opts.signingSecret }) },
+    services: {
+      customers: customerDirectoryAt(opts),
+      products: productCatalogueAt(opts),
+      eventLog: eventLogAt({ adminUrls: opts.eventAdminUrls, signingSecret: opts.signingSecret }),
+    },
   });
 }

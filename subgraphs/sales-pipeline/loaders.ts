@@ -25,16 +25,36 @@ export function createLoaders(db: Queryable, tenantId: string) {
     lead: rowsById((ids) => leadsQ.leadsByIds(db, tenantId, ids)),
     campaign: rowsById((ids) => q.campaignsByIds(db, tenantId, ids)),
     opportunity: rowsById((ids) => opps.opportunitiesByIds(db, tenantId, ids)),
-    linesOfOpportunity: childrenOf((ids) => opps.linesOfOpportunities(db, tenantId, ids), (l) => l.opportunityId),
-    historyOfOpportunity: childrenOf((ids) => opps.historyOfOpportunities(db, tenantId, ids), (h) => h.opportunityId),
-    quotesOfOpportunity: childrenOf((ids) => quotesQ.quotesOfOpportunities(db, tenantId, ids), (x) => x.opportunityId),
+    linesOfOpportunity: childrenOf(
+      (ids) => opps.linesOfOpportunities(db, tenantId, ids),
+      (l) => l.opportunityId,
+    ),
+    historyOfOpportunity: childrenOf(
+      (ids) => opps.historyOfOpportunities(db, tenantId, ids),
+      (h) => h.opportunityId,
+    ),
+    quotesOfOpportunity: childrenOf(
+      (ids) => quotesQ.quotesOfOpportunities(db, tenantId, ids),
+      (x) => x.opportunityId,
+    ),
     quote: rowsById((ids) => quotesQ.quotesByIds(db, tenantId, ids)),
-    linesOfQuote: childrenOf((ids) => quotesQ.linesOfQuotes(db, tenantId, ids), (l) => l.quoteId),
+    linesOfQuote: childrenOf(
+      (ids) => quotesQ.linesOfQuotes(db, tenantId, ids),
+      (l) => l.quoteId,
+    ),
     opportunitiesOfCustomer: perArguments(({ status, window }: { status: string | null; window: PageWindow }) =>
-      childrenOf((ids) => opps.opportunitiesOfCustomers(db, tenantId, ids, status, window), (o) => o.customerId),
+      childrenOf(
+        (ids) => opps.opportunitiesOfCustomers(db, tenantId, ids, status, window),
+        (o) => o.customerId,
+      ),
     ),
     opportunityCountOfCustomer: perArguments((status: string | null) =>
-      aggregateOf((ids) => opps.countOpportunitiesOfCustomers(db, tenantId, ids, status), (r) => r.customerId, (r) => Number(r.n), 0),
+      aggregateOf(
+        (ids) => opps.countOpportunitiesOfCustomers(db, tenantId, ids, status),
+        (r) => r.customerId,
+        (r) => Number(r.n),
+        0,
+      ),
     ),
     pipelineOfCustomer: aggregateOf(
       (ids) => opps.pipelineOfCustomers(db, tenantId, ids),

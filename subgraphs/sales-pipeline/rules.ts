@@ -5,7 +5,8 @@ import { definedOnly, InputCheck } from '../../lib/validate.js';
 import type { QuoteRow, StageRow } from './db/schema.js';
 
 /** `updateLead` may only move a lead between NEW and CONTACTED; the other moves have their own mutations. */
-export const canSetLeadStatus = (from: string, to: string) => from === to || ((from === 'NEW' || from === 'CONTACTED') && (to === 'NEW' || to === 'CONTACTED'));
+export const canSetLeadStatus = (from: string, to: string) =>
+  from === to || ((from === 'NEW' || from === 'CONTACTED') && (to === 'NEW' || to === 'CONTACTED'));
 
 export interface LeadFields {
   name?: string | null;
@@ -49,9 +50,15 @@ export function nextRoundRobinOwner(owners: string[], lastAssigned: Map<string, 
 
 // ---- stages
 
-export function checkStageName(name: string | null | undefined, stages: StageRow[], exceptId: string | null, errors: UserError[]) {
+export function checkStageName(
+  name: string | null | undefined,
+  stages: StageRow[],
+  exceptId: string | null,
+  errors: UserError[],
+) {
   const trimmed = name?.trim() ?? '';
-  if (!trimmed || trimmed.length > 60) errors.push(userError('INVALID_LENGTH', ['input', 'name'], 'Stage name must be 1 to 60 characters'));
+  if (!trimmed || trimmed.length > 60)
+    errors.push(userError('INVALID_LENGTH', ['input', 'name'], 'Stage name must be 1 to 60 characters'));
   else if (stages.some((s) => s.id !== exceptId && s.name.toLowerCase() === trimmed.toLowerCase())) {
     errors.push(userError('DUPLICATE_NAME', ['input', 'name'], `A stage named "${trimmed}" exists already`));
   }
@@ -60,9 +67,21 @@ export function checkStageName(name: string | null | undefined, stages: StageRow
 
 export function checkProbability(probability: number, kind: string, errors: UserError[]) {
   if (!Number.isInteger(probability) || probability < 0 || probability > 100) {
-    errors.push(userError('INVALID_PROBABILITY', ['input', 'probability'], 'Probability must be a whole percentage from 0 to 100'));
+    errors.push(
+      userError(
+        'INVALID_PROBABILITY',
+        ['input', 'probability'],
+        'Probability must be a whole percentage from 0 to 100',
+      ),
+    );
   } else if ((kind === 'WON' && probability !== 100) || (kind === 'LOST' && probability !== 0)) {
-    errors.push(userError('INVALID_PROBABILITY', ['input', 'probability'], `The ${kind} stage's probability is fixed at ${kind === 'WON' ? 100 : 0}`));
+    errors.push(
+      userError(
+        'INVALID_PROBABILITY',
+        ['input', 'probability'],
+        `The ${kind} stage's probability is fixed at ${kind === 'WON' ? 100 : 0}`,
+      ),
+    );
   }
 }
 
@@ -95,7 +114,10 @@ export const MAX_UNIT_PRICE = '999999999999.9999';
  * Validates a line (all of it when creating, the given fields when patching `current`) into column
  * values; quantity x unit price must stay within MAX_AMOUNT.
  */
-export function lineValues(input: LineInput, opts: { currency: string; creating: boolean; field: string[]; current?: { quantity: string; unitPrice: string } }) {
+export function lineValues(
+  input: LineInput,
+  opts: { currency: string; creating: boolean; field: string[]; current?: { quantity: string; unitPrice: string } },
+) {
   const errors: UserError[] = [];
   const check = new InputCheck(opts.field);
   const values = definedOnly({
@@ -104,21 +126,39 @@ export function lineValues(input: LineInput, opts: { currency: string; creating:
     quantity:
       input.quantity == null
         ? undefined
-        : (checkDecimal(input.quantity, { field: [...opts.field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 }, errors) ?? undefined),
+        : (checkDecimal(
+            input.quantity,
+            { field: [...opts.field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 },
+            errors,
+          ) ?? undefined),
     unitPrice:
       input.unitPrice == null
         ? undefined
-        : (checkMoney(input.unitPrice, { currency: opts.currency, field: [...opts.field, 'unitPrice'], scale: 4, max: MAX_UNIT_PRICE }, errors) ?? undefined),
+        : (checkMoney(
+            input.unitPrice,
+            { currency: opts.currency, field: [...opts.field, 'unitPrice'], scale: 4, max: MAX_UNIT_PRICE },
+            errors,
+          ) ?? undefined),
     discountPercent:
-      input.discountPercent == null ? undefined : (checkDecimal(input.discountPercent, { field: [...opts.field, 'discountPercent'], min: '0', max: '100', scale: 2 }, errors) ?? undefined),
+      input.discountPercent == null
+        ? undefined
+        : (checkDecimal(
+            input.discountPercent,
+            { field: [...opts.field, 'discountPercent'], min: '0', max: '100', scale: 2 },
+            errors,
+          ) ?? undefined),
   });
   if (input.productId && !isUuid(input.productId)) errors.push(notFound('Product', [...opts.field, 'productId']));
-  if (opts.creating && input.quantity == null) errors.push(userError('REQUIRED', [...opts.field, 'quantity'], 'quantity is required'));
-  if (opts.creating && input.unitPrice == null) errors.push(userError('REQUIRED', [...opts.field, 'unitPrice'], 'unitPrice is required'));
+  if (opts.creating && input.quantity == null)
+    errors.push(userError('REQUIRED', [...opts.field, 'quantity'], 'quantity is required'));
+  if (opts.creating && input.unitPrice == null)
+    errors.push(userError('REQUIRED', [...opts.field, 'unitPrice'], 'unitPrice is required'));
   const quantity = values.quantity ?? opts.current?.quantity;
   const unitPrice = values.unitPrice ?? opts.current?.unitPrice;
   if (errors.length === 0 && quantity && unitPrice && dec(quantity).times(unitPrice).gt(MAX_AMOUNT)) {
-    errors.push(userError('OUT_OF_RANGE', [...opts.field, 'quantity'], `quantity x unit price must be at most ${MAX_AMOUNT}`));
+    errors.push(
+      userError('OUT_OF_RANGE', [...opts.field, 'quantity'], `quantity x unit price must be at most ${MAX_AMOUNT}`),
+    );
   }
   return { values, errors: [...check.errors, ...errors] };
 }

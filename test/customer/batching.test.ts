@@ -10,17 +10,42 @@ import { countStatements, newTenant, startStack, statementsForList, type Stack }
 async function seedCustomers(database: Database, tenantId: string, n: number) {
   const now = Date.now();
   const rows = Array.from({ length: n }, (_, i) => ({
-    tenantId, id: uuidv7(now + i), name: `Customer ${String(i).padStart(3, '0')}`, kind: 'COMPANY',
-    createdAt: new Date(now + i), updatedAt: new Date(now + i),
+    tenantId,
+    id: uuidv7(now + i),
+    name: `Customer ${String(i).padStart(3, '0')}`,
+    kind: 'COMPANY',
+    createdAt: new Date(now + i),
+    updatedAt: new Date(now + i),
   }));
   await database.db.insert(customers).values(rows);
-  await database.db.insert(contacts).values(rows.flatMap((c, i) => [0, 1].map((k) => ({
-    tenantId, id: uuidv7(), customerId: c.id, name: `Contact ${i}-${k}`, decisionRole: 'OTHER', isPrimary: k === 0, createdAt: new Date(),
-  }))));
-  await database.db.insert(serviceTickets).values(rows.flatMap((c) => [3, 5].map((score) => ({
-    tenantId, id: uuidv7(), customerId: c.id, subject: 'Ticket', status: 'RESOLVED', priority: 'NORMAL',
-    openedAt: new Date(), resolvedAt: new Date(), satisfactionScore: score,
-  }))));
+  await database.db.insert(contacts).values(
+    rows.flatMap((c, i) =>
+      [0, 1].map((k) => ({
+        tenantId,
+        id: uuidv7(),
+        customerId: c.id,
+        name: `Contact ${i}-${k}`,
+        decisionRole: 'OTHER',
+        isPrimary: k === 0,
+        createdAt: new Date(),
+      })),
+    ),
+  );
+  await database.db.insert(serviceTickets).values(
+    rows.flatMap((c) =>
+      [3, 5].map((score) => ({
+        tenantId,
+        id: uuidv7(),
+        customerId: c.id,
+        subject: 'Ticket',
+        status: 'RESOLVED',
+        priority: 'NORMAL',
+        openedAt: new Date(),
+        resolvedAt: new Date(),
+        satisfactionScore: score,
+      })),
+    ),
+  );
   return rows.map((r) => r.id);
 }
 
@@ -36,11 +61,20 @@ describe('_entities in the customer subgraph', () => {
     const tenantId = newTenant();
     const ids = await seedCustomers(database, tenantId, 100);
     const customerSubgraph = subgraph();
-    const contextValue = await customerSubgraph.contextFor({ tenantId, userId: 'u', scopes: [...ALL_SCOPES], exp: Date.now() / 1000 + 60, requestId: 'r' });
+    const contextValue = await customerSubgraph.contextFor({
+      tenantId,
+      userId: 'u',
+      scopes: [...ALL_SCOPES],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+    });
     const representations = ids.map((id) => ({ __typename: 'Customer', id }));
     const { result, statements } = await countStatements(tenantId, () =>
       customerSubgraph.apollo.executeOperation(
-        { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name } } }', variables: { r: representations } },
+        {
+          query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name } } }',
+          variables: { r: representations },
+        },
         { contextValue },
       ),
     );
@@ -54,7 +88,13 @@ describe('_entities in the customer subgraph', () => {
     const owner = newTenant();
     const [theirs] = await seedCustomers(database, owner, 1);
     const customerSubgraph = subgraph();
-    const contextValue = await customerSubgraph.contextFor({ tenantId: newTenant(), userId: 'u', scopes: ['crm:read'], exp: Date.now() / 1000 + 60, requestId: 'r' });
+    const contextValue = await customerSubgraph.contextFor({
+      tenantId: newTenant(),
+      userId: 'u',
+      scopes: ['crm:read'],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+    });
     const { body } = await customerSubgraph.apollo.executeOperation(
       {
         query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name } } }',
@@ -67,9 +107,18 @@ describe('_entities in the customer subgraph', () => {
 
   it('refuses entity references without crm:read', async () => {
     const customerSubgraph = subgraph();
-    const contextValue = await customerSubgraph.contextFor({ tenantId: newTenant(), userId: 'u', scopes: ['sales:read'], exp: Date.now() / 1000 + 60, requestId: 'r' });
+    const contextValue = await customerSubgraph.contextFor({
+      tenantId: newTenant(),
+      userId: 'u',
+      scopes: ['sales:read'],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+    });
     const { body } = await customerSubgraph.apollo.executeOperation(
-      { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }', variables: { r: [{ __typename: 'Customer', id: uuidv7() }] } },
+      {
+        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }',
+        variables: { r: [{ __typename: 'Customer', id: uuidv7() }] },
+      },
       { contextValue },
     );
     expect((body as any).singleResult.errors[0].extensions.code).toBe('FORBIDDEN');
@@ -91,7 +140,12 @@ describe('listing customers through the gateway', () => {
     satisfaction { averageScore count } } } }`;
 
   const list = async (n: number) => {
-    const counted = await statementsForList(stack, (tenantId, count) => seedCustomers(stack.database, tenantId, count), LIST, n);
+    const counted = await statementsForList(
+      stack,
+      (tenantId, count) => seedCustomers(stack.database, tenantId, count),
+      LIST,
+      n,
+    );
     expect(counted.result.data.customers.nodes).toHaveLength(n);
     return counted;
   };

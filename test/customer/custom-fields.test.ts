@@ -25,15 +25,31 @@ afterAll(() => stack?.close());
 describe('custom fields', () => {
   it('lists definitions', async () => {
     const res = await stack.query(token, '{ customFieldDefinitions(entity: CUSTOMER) { key type options required } }');
-    expect(res.data.customFieldDefinitions).toContainEqual({ key: 'tier', type: 'SELECT', options: ['silver', 'gold'], required: true });
+    expect(res.data.customFieldDefinitions).toContainEqual({
+      key: 'tier',
+      type: 'SELECT',
+      options: ['silver', 'gold'],
+      required: true,
+    });
     expect(res.data.customFieldDefinitions).toHaveLength(5);
   });
 
   it('refuses invalid definitions and duplicate keys', async () => {
-    expect((await ops.defineCustomField({ entity: 'CUSTOMER', key: '1bad', label: 'x', type: 'TEXT' })).userErrors[0].code).toBe('INVALID_KEY');
-    expect((await ops.defineCustomField({ entity: 'CUSTOMER', key: 'size', label: 'Size', type: 'SELECT' })).userErrors[0].code).toBe('OPTIONS_REQUIRED');
-    expect((await ops.defineCustomField({ entity: 'CUSTOMER', key: 'size', label: 'Size', type: 'TEXT', options: ['a'] })).userErrors[0].code).toBe('OPTIONS_NOT_ALLOWED');
-    expect((await ops.defineCustomField({ entity: 'CUSTOMER', key: 'tier', label: 'Again', type: 'TEXT' })).userErrors[0].code).toBe('DUPLICATE_KEY');
+    expect(
+      (await ops.defineCustomField({ entity: 'CUSTOMER', key: '1bad', label: 'x', type: 'TEXT' })).userErrors[0].code,
+    ).toBe('INVALID_KEY');
+    expect(
+      (await ops.defineCustomField({ entity: 'CUSTOMER', key: 'size', label: 'Size', type: 'SELECT' })).userErrors[0]
+        .code,
+    ).toBe('OPTIONS_REQUIRED');
+    expect(
+      (await ops.defineCustomField({ entity: 'CUSTOMER', key: 'size', label: 'Size', type: 'TEXT', options: ['a'] }))
+        .userErrors[0].code,
+    ).toBe('OPTIONS_NOT_ALLOWED');
+    expect(
+      (await ops.defineCustomField({ entity: 'CUSTOMER', key: 'tier', label: 'Again', type: 'TEXT' })).userErrors[0]
+        .code,
+    ).toBe('DUPLICATE_KEY');
   });
 
   it('stores values as typed values, numbers canonical', async () => {
@@ -66,15 +82,25 @@ describe('custom fields', () => {
       'UNKNOWN_CUSTOM_FIELD:input.customFields.colour',
     ]);
     // Custom dates follow the Date scalar's range (1900-2999), so they stay safe for SQL date arithmetic.
-    const ancient = await ops.createCustomer({ name: 'Ancient', customFields: { tier: 'gold', renewal: '0001-01-01' } });
-    expect(ancient.userErrors.map((e: any) => `${e.code}:${e.field.join('.')}`)).toEqual(['INVALID_CUSTOM_FIELD_VALUE:input.customFields.renewal']);
+    const ancient = await ops.createCustomer({
+      name: 'Ancient',
+      customFields: { tier: 'gold', renewal: '0001-01-01' },
+    });
+    expect(ancient.userErrors.map((e: any) => `${e.code}:${e.field.join('.')}`)).toEqual([
+      'INVALID_CUSTOM_FIELD_VALUE:input.customFields.renewal',
+    ]);
     const missing = await ops.createCustomer({ name: 'No Tier', customFields: { employees: 3 } });
-    expect(missing.userErrors).toEqual([{ code: 'REQUIRED_CUSTOM_FIELD', field: ['input', 'customFields', 'tier'], message: 'Tier is required' }]);
+    expect(missing.userErrors).toEqual([
+      { code: 'REQUIRED_CUSTOM_FIELD', field: ['input', 'customFields', 'tier'], message: 'Tier is required' },
+    ]);
     expect((await ops.customers({ filter: { includeArchived: true } })).totalCount).toBe(before);
   });
 
   it('merges updates, removes a value with null, and keeps required values', async () => {
-    const { customer } = await ops.createCustomer({ name: 'Merge Co', customFields: { tier: 'silver', employees: 10 } });
+    const { customer } = await ops.createCustomer({
+      name: 'Merge Co',
+      customFields: { tier: 'silver', employees: 10 },
+    });
     const merged = await ops.updateCustomer({ id: customer.id, customFields: { employees: null, reseller: false } });
     expect(merged.userErrors).toEqual([]);
     expect(merged.customer.customFields.map((f: any) => f.key)).toEqual(['tier', 'reseller']);
@@ -93,7 +119,10 @@ describe('custom fields', () => {
 
   it('needs the admin scope to define fields', async () => {
     const crmOnly = await stack.token(newTenant(), ['crm:read', 'crm:write']);
-    const res = await stack.query(crmOnly, 'mutation { defineCustomField(input: {entity: CUSTOMER, key: "k", label: "K", type: TEXT}) { definition { key } } }');
+    const res = await stack.query(
+      crmOnly,
+      'mutation { defineCustomField(input: {entity: CUSTOMER, key: "k", label: "K", type: TEXT}) { definition { key } } }',
+    );
     expect(res.data.defineCustomField).toBeNull();
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });

@@ -68,13 +68,19 @@ describe('createCustomer / updateCustomer / archiveCustomer', () => {
   it('rejects over-long names with TOO_LONG', async () => {
     const { ops } = await tenantOps();
     const { userErrors } = await ops.createCustomer({ name: 'x'.repeat(201) });
-    expect(userErrors).toEqual([{ code: 'TOO_LONG', field: ['input', 'name'], message: 'name must be at most 200 characters' }]);
+    expect(userErrors).toEqual([
+      { code: 'TOO_LONG', field: ['input', 'name'], message: 'name must be at most 200 characters' },
+    ]);
   });
 
   it('updates only the fields given, clears fields set to null, and moves updatedAt', async () => {
     const { ops } = await tenantOps();
     const { customer } = await ops.createCustomer({ name: 'Beta', email: 'b@beta.cn', phone: '12345', segment: 'SMB' });
-    const { customer: updated, userErrors } = await ops.updateCustomer({ id: customer.id, email: null, segment: 'Enterprise' });
+    const { customer: updated, userErrors } = await ops.updateCustomer({
+      id: customer.id,
+      email: null,
+      segment: 'Enterprise',
+    });
     expect(userErrors).toEqual([]);
     expect(updated).toMatchObject({ name: 'Beta', email: null, phone: '12345', segment: 'Enterprise' });
     expect(new Date(updated.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(customer.updatedAt).getTime());
@@ -86,7 +92,9 @@ describe('createCustomer / updateCustomer / archiveCustomer', () => {
   it('answers NOT_FOUND for unknown and malformed ids', async () => {
     const { ops } = await tenantOps();
     for (const id of ['018f0000-0000-7000-8000-000000000000', 'not-a-uuid']) {
-      expect((await ops.updateCustomer({ id, name: 'x' })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'], message: 'Customer not found' }]);
+      expect((await ops.updateCustomer({ id, name: 'x' })).userErrors).toEqual([
+        { code: 'NOT_FOUND', field: ['input', 'id'], message: 'Customer not found' },
+      ]);
       expect((await ops.archiveCustomer(id)).userErrors[0].code).toBe('NOT_FOUND');
       expect(await ops.customer(id)).toBeNull();
     }
@@ -148,21 +156,32 @@ describe('customers query', () => {
     const asc = await ops.customers({ orderBy: { field: 'CREATED_AT', direction: 'ASC' } });
     expect(asc.nodes.map((n: any) => n.name)).toEqual(names);
     const desc = await ops.customers({ first: 3, orderBy: { field: 'CREATED_AT', direction: 'DESC' } });
-    const rest = await ops.customers({ first: 3, after: desc.pageInfo.endCursor, orderBy: { field: 'CREATED_AT', direction: 'DESC' } });
+    const rest = await ops.customers({
+      first: 3,
+      after: desc.pageInfo.endCursor,
+      orderBy: { field: 'CREATED_AT', direction: 'DESC' },
+    });
     expect([...desc.nodes, ...rest.nodes].map((n: any) => n.name)).toEqual([...names].reverse());
   });
 
   it('filters by search over name, e-mail and phone, case-insensitively', async () => {
     expect((await ops.customers({ filter: { search: 'TEA' } })).nodes.map((n: any) => n.name)).toEqual(['Charlie Tea']);
-    expect((await ops.customers({ filter: { search: 'info@bravo' } })).nodes.map((n: any) => n.name)).toEqual(['Bravo Steel']);
-    expect((await ops.customers({ filter: { search: '8888 0004' } })).nodes.map((n: any) => n.name)).toEqual(['Echo Paper']);
+    expect((await ops.customers({ filter: { search: 'info@bravo' } })).nodes.map((n: any) => n.name)).toEqual([
+      'Bravo Steel',
+    ]);
+    expect((await ops.customers({ filter: { search: '8888 0004' } })).nodes.map((n: any) => n.name)).toEqual([
+      'Echo Paper',
+    ]);
     expect((await ops.customers({ filter: { search: '%' } })).totalCount).toBe(0);
   });
 
   it('filters by tags (all of them), segment, owner and creation time', async () => {
     expect((await ops.customers({ filter: { tags: ['even', 'all'] } })).totalCount).toBe(3);
     expect((await ops.customers({ filter: { tags: ['even', 'odd'] } })).totalCount).toBe(0);
-    expect((await ops.customers({ filter: { segment: 'SMB' } })).nodes.map((n: any) => n.name).sort()).toEqual(['Delta Foods', 'alpha Tools']);
+    expect((await ops.customers({ filter: { segment: 'SMB' } })).nodes.map((n: any) => n.name).sort()).toEqual([
+      'Delta Foods',
+      'alpha Tools',
+    ]);
     expect((await ops.customers({ filter: { ownerId: 'rep-b' } })).totalCount).toBe(2);
     const all = await ops.customers({ orderBy: { field: 'CREATED_AT' } });
     const third = await ops.customer(all.nodes[2].id);
@@ -186,11 +205,20 @@ describe('tags', () => {
     const b = (await ops.createCustomer({ name: 'B' })).customer;
     const tagged = await ops.tagCustomers({ ids: [a.id, b.id], tags: ['vip', 'x'] });
     expect(tagged.userErrors).toEqual([]);
-    expect(tagged.customers.map((c: any) => c.tags)).toEqual([['vip', 'x'], ['vip', 'x']]);
+    expect(tagged.customers.map((c: any) => c.tags)).toEqual([
+      ['vip', 'x'],
+      ['vip', 'x'],
+    ]);
     const untagged = await ops.untagCustomers({ ids: [a.id], tags: ['x'] });
     expect(untagged.customers[0].tags).toEqual(['vip']);
     const missing = await ops.tagCustomers({ ids: [b.id, '018f0000-0000-7000-8000-000000000000'], tags: ['new'] });
-    expect(missing.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'ids', '1'], message: 'Customer 018f0000-0000-7000-8000-000000000000 not found' }]);
+    expect(missing.userErrors).toEqual([
+      {
+        code: 'NOT_FOUND',
+        field: ['input', 'ids', '1'],
+        message: 'Customer 018f0000-0000-7000-8000-000000000000 not found',
+      },
+    ]);
     expect(missing.customers).toEqual([]);
     expect((await ops.customer(b.id)).tags).toEqual(['vip', 'x']);
     expect((await ops.tagCustomers({ ids: [a.id], tags: [] })).userErrors[0].code).toBe('REQUIRED');

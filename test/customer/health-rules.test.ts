@@ -2,10 +2,27 @@ import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Database } from '../../lib/db.js';
 import * as rules from '../../subgraphs/customer/health.js';
-import { frequencySql, healthScoreSql, openTicketsSql, overdueSql, recencySql, satisfactionSql } from '../../subgraphs/customer/db/insight-sql.js';
+import {
+  frequencySql,
+  healthScoreSql,
+  openTicketsSql,
+  overdueSql,
+  recencySql,
+  satisfactionSql,
+} from '../../subgraphs/customer/db/insight-sql.js';
 
-const { frequencyValue, healthScore, medianDays, nextPurchaseExpected, openTicketsValue, overdueValue, recencyValue, satisfactionValue } = rules;
-const values = (v: number[]) => Object.fromEntries(rules.HEALTH_FACTORS.map((f, i) => [f, v[i]])) as Record<rules.HealthFactorName, number>;
+const {
+  frequencyValue,
+  healthScore,
+  medianDays,
+  nextPurchaseExpected,
+  openTicketsValue,
+  overdueValue,
+  recencyValue,
+  satisfactionValue,
+} = rules;
+const values = (v: number[]) =>
+  Object.fromEntries(rules.HEALTH_FACTORS.map((f, i) => [f, v[i]])) as Record<rules.HealthFactorName, number>;
 
 describe('repurchase rules', () => {
   it('takes the median interval, the mean of the middle two rounded half up for an even count', () => {
@@ -32,7 +49,9 @@ describe('health rules', () => {
   });
 
   it('RECENCY: 100 up to 30 days, 0 from 365 days or without a purchase, linear in between', () => {
-    expect([null, -3, 0, 30, 31, 100, 197, 364, 365, 900].map(recencyValue)).toEqual([0, 100, 100, 100, 100, 79, 50, 0, 0, 0]);
+    expect([null, -3, 0, 30, 31, 100, 197, 364, 365, 900].map(recencyValue)).toEqual([
+      0, 100, 100, 100, 100, 79, 50, 0, 0, 0,
+    ]);
   });
 
   it('FREQUENCY: a sixth of 100 per purchase in the last 365 days, up to 6', () => {
@@ -76,31 +95,62 @@ describe('the SQL of the rules agrees with the plain functions', () => {
     const a = rows.map((r) => r[0]);
     const b = rows.map((r) => r[1] ?? 0);
     const result = (await database.db.execute(sql`
-      select ${expression(sql`a`, sql`b`)} as v from unnest(${sql.param(a)}::int[], ${sql.param(b)}::int[]) with ordinality as t(a, b, i) order by i`)) as unknown as { v: number }[];
+      select ${expression(sql`a`, sql`b`)} as v from unnest(${sql.param(a)}::int[], ${sql.param(b)}::int[]) with ordinality as t(a, b, i) order by i`)) as unknown as {
+      v: number;
+    }[];
     return result.map((r) => r.v);
   }
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
   it('for every input in range', async () => {
     const days = [null, ...range(-10, 500)];
-    expect(await evaluate(days.map((d) => [d]), (a) => recencySql(a))).toEqual(days.map(recencyValue));
+    expect(
+      await evaluate(
+        days.map((d) => [d]),
+        (a) => recencySql(a),
+      ),
+    ).toEqual(days.map(recencyValue));
     const counts = range(0, 50);
-    expect(await evaluate(counts.map((n) => [n]), (a) => frequencySql(a))).toEqual(counts.map(frequencyValue));
-    expect(await evaluate(counts.map((n) => [n]), (a) => openTicketsSql(a))).toEqual(counts.map(openTicketsValue));
+    expect(
+      await evaluate(
+        counts.map((n) => [n]),
+        (a) => frequencySql(a),
+      ),
+    ).toEqual(counts.map(frequencyValue));
+    expect(
+      await evaluate(
+        counts.map((n) => [n]),
+        (a) => openTicketsSql(a),
+      ),
+    ).toEqual(counts.map(openTicketsValue));
     const overdue = [null, ...range(1, 400)];
-    expect(await evaluate(overdue.map((d) => [d]), (a) => overdueSql(a))).toEqual(overdue.map(overdueValue));
+    expect(
+      await evaluate(
+        overdue.map((d) => [d]),
+        (a) => overdueSql(a),
+      ),
+    ).toEqual(overdue.map(overdueValue));
     const ratings = range(0, 40).flatMap((n) => range(n, 5 * n).map((sum) => [sum, n]));
-    expect(await evaluate(ratings, (a, b) => satisfactionSql(a, b))).toEqual(ratings.map(([sum, n]) => satisfactionValue(sum, n)));
+    expect(await evaluate(ratings, (a, b) => satisfactionSql(a, b))).toEqual(
+      ratings.map(([sum, n]) => satisfactionValue(sum, n)),
+    );
   });
 
   it('for the score, over every value of one factor with the others fixed at each tenth', async () => {
     const combos = rules.HEALTH_FACTORS.flatMap((_, k) =>
-      range(0, 100).flatMap((v) => range(0, 10).map((t) => rules.HEALTH_FACTORS.map((__, j) => (j === k ? v : t * 10)))),
+      range(0, 100).flatMap((v) =>
+        range(0, 10).map((t) => rules.HEALTH_FACTORS.map((__, j) => (j === k ? v : t * 10))),
+      ),
     );
     const columns = rules.HEALTH_FACTORS.map((_, j) => sql`${sql.param(combos.map((c) => c[j]))}::int[]`);
-    const byFactor = Object.fromEntries(rules.HEALTH_FACTORS.map((f, j) => [f, sql.raw(`c${j}`)])) as Record<rules.HealthFactorName, SQL>;
+    const byFactor = Object.fromEntries(rules.HEALTH_FACTORS.map((f, j) => [f, sql.raw(`c${j}`)])) as Record<
+      rules.HealthFactorName,
+      SQL
+    >;
     const rows = (await database.db.execute(sql`
-      select ${healthScoreSql(byFactor)} as v from unnest(${sql.join(columns, sql`, `)}) with ordinality as t(c0, c1, c2, c3, c4, i) order by i`)) as unknown as { v: number }[];
+      select ${healthScoreSql(byFactor)} as v from unnest(${sql.join(columns, sql`, `)}) with ordinality as t(c0, c1, c2, c3, c4, i) order by i`)) as unknown as {
+      v: number;
+    }[];
     expect(rows.map((r) => r.v)).toEqual(combos.map((c) => healthScore(values(c))));
   });
 });

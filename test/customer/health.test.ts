@@ -15,7 +15,12 @@ afterAll(() => stack?.close());
 const factor = (name: string, weight: number, value: number, detail: string) => ({ name, weight, value, detail });
 
 /** Opens a ticket and takes it to `status`, rating it when a score is given. */
-async function ticket(ops: ReturnType<typeof customerOps>, customerId: string, status: 'OPEN' | 'IN_PROGRESS' | 'RESOLVED' | 'CLOSED', score?: number) {
+async function ticket(
+  ops: ReturnType<typeof customerOps>,
+  customerId: string,
+  status: 'OPEN' | 'IN_PROGRESS' | 'RESOLVED' | 'CLOSED',
+  score?: number,
+) {
   const { serviceTicket } = await ops.openServiceTicket({ customerId, subject: `A ${status} ticket` });
   if (status === 'IN_PROGRESS' || status === 'CLOSED') await ops.updateServiceTicket({ id: serviceTicket.id, status });
   if (status === 'RESOLVED') await ops.resolveServiceTicket(serviceTicket.id);
@@ -64,7 +69,10 @@ describe('Customer.healthScore and healthFactors', () => {
     await ticket(ops, id, 'RESOLVED', 4);
     await ticket(ops, id, 'RESOLVED', 5);
     const old = await ticket(ops, id, 'RESOLVED', 1);
-    await stack.database.db.update(serviceTickets).set({ satisfactionAt: new Date(Date.now() - 400 * DAY_MS) }).where(and(eq(serviceTickets.tenantId, tenant), eq(serviceTickets.id, old)));
+    await stack.database.db
+      .update(serviceTickets)
+      .set({ satisfactionAt: new Date(Date.now() - 400 * DAY_MS) })
+      .where(and(eq(serviceTickets.tenantId, tenant), eq(serviceTickets.id, old)));
 
     expect(await insights(id)).toEqual({
       lastPurchaseAt: day(-45),
@@ -109,7 +117,10 @@ describe('Customer.healthScore and healthFactors', () => {
     const outside = await ticket(ops, id, 'RESOLVED', 1);
     const startOfWindow = Date.parse(`${day(-364)}T00:00:00Z`);
     const rated = (ticketId: string, at: number) =>
-      stack.database.db.update(serviceTickets).set({ satisfactionAt: new Date(at) }).where(and(eq(serviceTickets.tenantId, tenant), eq(serviceTickets.id, ticketId)));
+      stack.database.db
+        .update(serviceTickets)
+        .set({ satisfactionAt: new Date(at) })
+        .where(and(eq(serviceTickets.tenantId, tenant), eq(serviceTickets.id, ticketId)));
     await rated(inside, startOfWindow);
     await rated(outside, startOfWindow - 1);
     const satisfaction = (await insights(id)).healthFactors[4];

@@ -58,14 +58,21 @@ describe('customers filtered by derived intelligence', () => {
   it('healthBelow: customers whose health score is below the number, agreeing with healthScore', async () => {
     const { list, names } = await scene();
     const all = (await list({})).data.customers.nodes;
-    expect(Object.fromEntries(all.map((n: any) => [n.name, n.healthScore]))).toEqual({ Lapsed: 68, Never: 43, Once: 68, Regular: 79 });
+    expect(Object.fromEntries(all.map((n: any) => [n.name, n.healthScore]))).toEqual({
+      Lapsed: 68,
+      Never: 43,
+      Once: 68,
+      Regular: 79,
+    });
     expect(await names({ healthBelow: 44 })).toEqual(['Never']);
     expect(await names({ healthBelow: 43 })).toEqual([]);
     expect(await names({ healthBelow: 69 })).toEqual(['Lapsed', 'Never', 'Once']);
     expect(await names({ healthBelow: 100 })).toEqual(['Lapsed', 'Never', 'Once', 'Regular']);
     expect(await names({ healthBelow: 0 })).toEqual([]);
     for (const below of [0, 43, 44, 68, 69, 79, 80, 100]) {
-      expect(await names({ healthBelow: below })).toEqual(all.filter((n: any) => n.healthScore < below).map((n: any) => n.name));
+      expect(await names({ healthBelow: below })).toEqual(
+        all.filter((n: any) => n.healthScore < below).map((n: any) => n.name),
+      );
     }
   });
 
@@ -85,7 +92,9 @@ describe('customers filtered by derived intelligence', () => {
     for (const healthBelow of [-1, 101]) {
       const res = await list({ healthBelow });
       expect(res.data?.customers ?? null).toBeNull();
-      expect(res.errors).toMatchObject([{ message: '"filter.healthBelow" must be between 0 and 100', extensions: { code: 'BAD_USER_INPUT' } }]);
+      expect(res.errors).toMatchObject([
+        { message: '"filter.healthBelow" must be between 0 and 100', extensions: { code: 'BAD_USER_INPUT' } },
+      ]);
     }
     const wrongType = await list({ lastPurchaseBefore: 'yesterday' });
     expect(wrongType.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

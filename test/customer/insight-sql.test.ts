@@ -5,17 +5,27 @@ import { connect, type Database } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { insightsOf } from '../../subgraphs/customer/db/insight-queries.js';
 import { customers, purchases, receivables, serviceTickets } from '../../subgraphs/customer/db/schema.js';
-import { factorValues, HEALTH_FACTORS, healthScore, nextPurchaseExpected, type HealthFacts } from '../../subgraphs/customer/health.js';
+import {
+  factorValues,
+  HEALTH_FACTORS,
+  healthScore,
+  nextPurchaseExpected,
+  type HealthFacts,
+} from '../../subgraphs/customer/health.js';
 import { newTenant } from '../support/stack.js';
 import { day } from './insight-support.js';
 
 /** Any whole number in the range, often one at the edges the rules draw. */
-const around = (min: number, max: number, edges: number[]) => fc.oneof(fc.integer({ min, max }), fc.constantFrom(...edges));
+const around = (min: number, max: number, edges: number[]) =>
+  fc.oneof(fc.integer({ min, max }), fc.constantFrom(...edges));
 
 /** A customer's history, by day offsets from today. */
 const history = fc.record({
   purchases: fc.array(around(-800, 3, [-366, -365, -364, -31, -30, 0]), { maxLength: 9 }),
-  invoices: fc.array(fc.record({ status: fc.constantFrom('OPEN', 'PAID', 'VOID'), due: around(-200, 30, [-91, -90, -89, -1, 0]) }), { maxLength: 4 }),
+  invoices: fc.array(
+    fc.record({ status: fc.constantFrom('OPEN', 'PAID', 'VOID'), due: around(-200, 30, [-91, -90, -89, -1, 0]) }),
+    { maxLength: 4 },
+  ),
   tickets: fc.array(
     fc.record({
       status: fc.constantFrom('OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'),
@@ -64,13 +74,42 @@ describe('customerInsightsSql', () => {
     const histories = fc.sample(history, { numRuns: 300, seed: 20261128 });
     const ids = histories.map(() => uuidv7());
     const now = new Date();
-    await database.db.insert(customers).values(ids.map((id, i) => ({ tenantId, id, name: `C${i}`, kind: 'COMPANY', createdAt: now, updatedAt: now })));
-    const p = histories.flatMap((h, i) => h.purchases.map((offset) => ({ tenantId, sourceId: uuidv7(), source: 'ORDER', customerId: ids[i], purchasedOn: day(offset), amount: '1.00', currency: 'CNY' })));
-    const r = histories.flatMap((h, i) => h.invoices.map((inv) => ({ tenantId, invoiceId: uuidv7(), customerId: ids[i], status: inv.status, total: '1.00', currency: 'CNY', dueDate: day(inv.due) })));
+    await database.db
+      .insert(customers)
+      .values(ids.map((id, i) => ({ tenantId, id, name: `C${i}`, kind: 'COMPANY', createdAt: now, updatedAt: now })));
+    const p = histories.flatMap((h, i) =>
+      h.purchases.map((offset) => ({
+        tenantId,
+        sourceId: uuidv7(),
+        source: 'ORDER',
+        customerId: ids[i],
+        purchasedOn: day(offset),
+        amount: '1.00',
+        currency: 'CNY',
+      })),
+    );
+    const r = histories.flatMap((h, i) =>
+      h.invoices.map((inv) => ({
+        tenantId,
+        invoiceId: uuidv7(),
+        customerId: ids[i],
+        status: inv.status,
+        total: '1.00',
+        currency: 'CNY',
+        dueDate: day(inv.due),
+      })),
+    );
     const t = histories.flatMap((h, i) =>
       h.tickets.map((tk) => ({
-        tenantId, id: uuidv7(), customerId: ids[i], subject: 'T', status: tk.status, priority: 'NORMAL', openedAt: now,
-        satisfactionScore: tk.score, satisfactionAt: tk.score === null ? null : new Date(ratedAt(tk)),
+        tenantId,
+        id: uuidv7(),
+        customerId: ids[i],
+        subject: 'T',
+        status: tk.status,
+        priority: 'NORMAL',
+        openedAt: now,
+        satisfactionScore: tk.score,
+        satisfactionAt: tk.score === null ? null : new Date(ratedAt(tk)),
       })),
     );
     if (p.length) await database.db.insert(purchases).values(p);

@@ -7,7 +7,8 @@ import type { Stack } from '../support/stack.js';
 /** Today (UTC) plus n days, as YYYY-MM-DD. */
 export const day = (n: number) => addDays(todayUtc(), n);
 
-export const INSIGHT_FIELDS = 'lastPurchaseAt purchaseCount nextPurchaseExpectedAt healthScore healthFactors { name weight value detail }';
+export const INSIGHT_FIELDS =
+  'lastPurchaseAt purchaseCount nextPurchaseExpectedAt healthScore healthFactors { name weight value detail }';
 
 /** Builds a customer's history straight at the customer subgraph's /events endpoint, with chosen dates. */
 export function customerEvents(stack: Stack, tenantId: string) {
@@ -21,16 +22,45 @@ export function customerEvents(stack: Stack, tenantId: string) {
     /** An order delivered on `deliveredOn` (its first delivery makes it a purchase); returns the order id. */
     async delivered(customerId: string, deliveredOn: string, opts: { orderId?: string; total?: string } = {}) {
       const orderId = opts.orderId ?? uuidv7();
-      await send(envelope(tenantId, 'shipment.delivered', { shipmentId: uuidv7(), orderId, customerId, deliveredOn, orderTotal: opts.total ?? '100.00', currency: 'CNY' }));
+      await send(
+        envelope(tenantId, 'shipment.delivered', {
+          shipmentId: uuidv7(),
+          orderId,
+          customerId,
+          deliveredOn,
+          orderTotal: opts.total ?? '100.00',
+          currency: 'CNY',
+        }),
+      );
       return orderId;
     },
     async issued(customerId: string, dueDate: string, opts: { invoiceId?: string; orderId?: string | null } = {}) {
       const invoiceId = opts.invoiceId ?? uuidv7();
-      await send(envelope(tenantId, 'invoice.issued', { invoiceId, number: 'INV-1', customerId, orderId: opts.orderId ?? null, total: '113.00', currency: 'CNY', dueDate }));
+      await send(
+        envelope(tenantId, 'invoice.issued', {
+          invoiceId,
+          number: 'INV-1',
+          customerId,
+          orderId: opts.orderId ?? null,
+          total: '113.00',
+          currency: 'CNY',
+          dueDate,
+        }),
+      );
       return invoiceId;
     },
     async paid(customerId: string, invoiceId: string, paidOn: string, opts: { orderId?: string | null } = {}) {
-      await send(envelope(tenantId, 'invoice.paid', { invoiceId, number: 'INV-1', customerId, orderId: opts.orderId ?? null, total: '113.00', currency: 'CNY', paidOn }));
+      await send(
+        envelope(tenantId, 'invoice.paid', {
+          invoiceId,
+          number: 'INV-1',
+          customerId,
+          orderId: opts.orderId ?? null,
+          total: '113.00',
+          currency: 'CNY',
+          paidOn,
+        }),
+      );
     },
     async voided(customerId: string, invoiceId: string) {
       await send(envelope(tenantId, 'invoice.voided', { invoiceId, number: 'INV-1', customerId }));
@@ -42,8 +72,13 @@ export function customerEvents(stack: Stack, tenantId: string) {
 export async function insightTenant(stack: Stack, tenantId: string) {
   const token = await stack.token(tenantId);
   const createCustomer = async (name: string): Promise<string> => {
-    const res = await stack.query(token, 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } userErrors { code } } }', { input: { name } });
-    if (res.errors || res.data.createCustomer.userErrors.length) throw new Error(`createCustomer failed: ${JSON.stringify(res.errors ?? res.data)}`);
+    const res = await stack.query(
+      token,
+      'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } userErrors { code } } }',
+      { input: { name } },
+    );
+    if (res.errors || res.data.createCustomer.userErrors.length)
+      throw new Error(`createCustomer failed: ${JSON.stringify(res.errors ?? res.data)}`);
     return res.data.createCustomer.customer.id;
   };
   const insights = async (id: string) => {

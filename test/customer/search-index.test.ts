@@ -19,7 +19,8 @@ describe('customer search', () => {
         // Steady state: autovacuum merges the GIN pending list that a bulk insert leaves behind.
         await tx`select gin_clean_pending_list('customer.customers_search_idx'::regclass)`;
         await tx`analyze customer.customers`;
-        const rows = await tx`explain select id from customer.customers where tenant_id = 'explain-big' and search_text like '%tea house%'`;
+        const rows =
+          await tx`explain select id from customer.customers where tenant_id = 'explain-big' and search_text like '%tea house%'`;
         throw Object.assign(new Error('rollback'), { rows });
       })
       .catch((error) => error.rows as { 'QUERY PLAN': string }[]);

@@ -17,11 +17,21 @@ describe('a full connection pool', () => {
   it('finishes 12 concurrent writes on 3 connections, in every subgraph that reads tenant settings', async () => {
     const token = await stack.token(newTenant('pool'));
     const run = strictClient(stack, token);
-    const customer = (await run('mutation { createCustomer(input: {name: "Pool Co"}) { customer { id } userErrors { code } } }')).customer.id;
+    const customer = (
+      await run('mutation { createCustomer(input: {name: "Pool Co"}) { customer { id } userErrors { code } } }')
+    ).customer.id;
     const writes = Array.from({ length: 12 }, (_, i) => [
-      run(`mutation { createProduct(input: {sku: "P-${i}", name: "P ${i}", listPrice: {amount: "1", currency: "CNY"}}) { product { id } userErrors { code } } }`),
-      run(`mutation($c: ID!) { createInvoice(input: {customerId: $c, lines: [{description: "x", quantity: "1", unitPrice: {amount: "1", currency: "CNY"}}]}) { invoice { id } userErrors { code } } }`, { c: customer }),
-      run(`mutation($c: ID!) { createOpportunity(input: {title: "Deal ${i}", customerId: $c}) { opportunity { id } userErrors { code } } }`, { c: customer }),
+      run(
+        `mutation { createProduct(input: {sku: "P-${i}", name: "P ${i}", listPrice: {amount: "1", currency: "CNY"}}) { product { id } userErrors { code } } }`,
+      ),
+      run(
+        `mutation($c: ID!) { createInvoice(input: {customerId: $c, lines: [{description: "x", quantity: "1", unitPrice: {amount: "1", currency: "CNY"}}]}) { invoice { id } userErrors { code } } }`,
+        { c: customer },
+      ),
+      run(
+        `mutation($c: ID!) { createOpportunity(input: {title: "Deal ${i}", customerId: $c}) { opportunity { id } userErrors { code } } }`,
+        { c: customer },
+      ),
     ]).flat();
     const done = await Promise.all(writes);
     expect(done).toHaveLength(36);

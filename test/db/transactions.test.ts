@@ -33,12 +33,16 @@ describe('inTransaction', () => {
     const writer = (first: string, second: string, key: 'ab' | 'ba') =>
       inTransaction(database, async (tx) => {
         attempts[key] += 1;
-        await tx.execute(sql`select 1 from customer.customers where tenant_id = ${tenant} and id = ${first} for update`);
+        await tx.execute(
+          sql`select 1 from customer.customers where tenant_id = ${tenant} and id = ${first} for update`,
+        );
         if (attempts[key] === 1) {
           bothHoldFirstLock();
           await barrier;
         }
-        await tx.execute(sql`update customer.customers set segment = coalesce(segment, '') || ${key} where tenant_id = ${tenant} and id = ${second}`);
+        await tx.execute(
+          sql`update customer.customers set segment = coalesce(segment, '') || ${key} where tenant_id = ${tenant} and id = ${second}`,
+        );
         return { done: key };
       });
     const results = await Promise.all([writer(a, b, 'ab'), writer(b, a, 'ba')]);
@@ -47,7 +51,8 @@ describe('inTransaction', () => {
       { done: 'ba', userErrors: [] },
     ]);
     expect(attempts.ab + attempts.ba).toBe(3); // one of them was the victim and ran twice
-    const rows = await database.sql`select id, segment from customer.customers where tenant_id = ${tenant} order by name`;
+    const rows =
+      await database.sql`select id, segment from customer.customers where tenant_id = ${tenant} order by name`;
     expect(rows.map((r) => r.segment)).toEqual(['ba', 'ab']); // each write exactly once
   });
 });

@@ -31,8 +31,13 @@ const ERRORS = 'userErrors { code field message }';
 async function wonDeals(n: number) {
   const tenant = newTenant('bb');
   const run = strictClient(stack, await stack.token(tenant));
-  const product = (await run(`mutation { createProduct(input: {sku: "TEA", name: "Tea", listPrice: {amount: "12.50", currency: "CNY"}}) { product { id } ${ERRORS} } }`)).product.id;
-  const customer = (await run(`mutation { createCustomer(input: {name: "Tea House"}) { customer { id } ${ERRORS} } }`)).customer.id;
+  const product = (
+    await run(
+      `mutation { createProduct(input: {sku: "TEA", name: "Tea", listPrice: {amount: "12.50", currency: "CNY"}}) { product { id } ${ERRORS} } }`,
+    )
+  ).product.id;
+  const customer = (await run(`mutation { createCustomer(input: {name: "Tea House"}) { customer { id } ${ERRORS} } }`))
+    .customer.id;
   const opportunities = Array.from({ length: n }, () => uuidv7());
   await stack.database.db.transaction(async (tx) => {
     for (const opportunityId of opportunities) {
@@ -47,12 +52,14 @@ async function wonDeals(n: number) {
     }
   });
   const orders = async () =>
-    (await stack.database.sql`select opportunity_id, total::text from fulfilment.sales_orders where tenant_id = ${tenant} order by opportunity_id`) as unknown as {
+    (await stack.database
+      .sql`select opportunity_id, total::text from fulfilment.sales_orders where tenant_id = ${tenant} order by opportunity_id`) as unknown as {
       opportunity_id: string;
       total: string;
     }[];
   const deliveries = async () =>
-    (await stack.database.sql`select status, attempts, last_error from sales.outbox_deliveries where tenant_id = ${tenant} order by event_id`) as unknown as {
+    (await stack.database
+      .sql`select status, attempts, last_error from sales.outbox_deliveries where tenant_id = ${tenant} order by event_id`) as unknown as {
       status: string;
       attempts: number;
       last_error: string | null;
@@ -64,7 +71,14 @@ async function wonDeals(n: number) {
 function relayTo(url: string, opts: Partial<ConstructorParameters<typeof Relay>[0]> = {}) {
   const database = opts.database ?? connect(inject('databaseUrl'), { max: 2 });
   databases.push(database);
-  return new Relay({ outbox: stack.subgraphs.sales.outbox, database, targets: { 'order-fulfilment': url }, signingSecret: stack.secrets.signingSecret, retryBaseMs: 1, ...opts });
+  return new Relay({
+    outbox: stack.subgraphs.sales.outbox,
+    database,
+    targets: { 'order-fulfilment': url },
+    signingSecret: stack.secrets.signingSecret,
+    retryBaseMs: 1,
+    ...opts,
+  });
 }
 
 /** Runs the relay until nothing is due (retries are due after `retryBaseMs`). */
@@ -92,10 +106,13 @@ describe('exactly once in effect', () => {
       await drain(relayTo(stack.eventUrls['order-fulfilment']));
       expect(await deals.deliveries()).toEqual([{ status: 'DELIVERED', attempts: 4, last_error: null }]);
       expect(await deals.orders()).toEqual([{ opportunity_id: deals.opportunities[0], total: '125.00' }]);
-      const [{ n }] = await stack.database.sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${deals.tenant}`;
+      const [{ n }] = await stack.database
+        .sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${deals.tenant}`;
       expect(n).toBe(1);
     } finally {
-      await stack.database.sql.unsafe(`drop trigger fail_${tag} on fulfilment.sales_order_lines; drop function fail_${tag}(); drop sequence fail_${tag};`);
+      await stack.database.sql.unsafe(
+        `drop trigger fail_${tag} on fulfilment.sales_order_lines; drop function fail_${tag}(); drop sequence fail_${tag};`,
+      );
     }
   });
 
@@ -118,22 +135,34 @@ describe('exactly once in effect', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     // The consumer commits the effect; the answer to the relay is held back while it is killed.
     const proxy = await startEventProxy(stack.eventUrls['order-fulfilment'], () => ({ hold: held }));
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/relay-child.ts', import.meta.url))], {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), RELAY_TARGET: proxy.url, RELAY_SECRET: stack.secrets.signingSecret },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/relay-child.ts', import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: inject('databaseUrl'),
+          RELAY_TARGET: proxy.url,
+          RELAY_SECRET: stack.secrets.signingSecret,
+        },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     try {
       await expect.poll(() => deals.orders(), { timeout: 20_000 }).toHaveLength(1);
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
       // Its transaction died with it: the delivery is still pending, its lock gone.
-      await expect.poll(() => deals.deliveries(), { timeout: 10_000 }).toEqual([{ status: 'PENDING', attempts: 0, last_error: null }]);
+      await expect
+        .poll(() => deals.deliveries(), { timeout: 10_000 })
+        .toEqual([{ status: 'PENDING', attempts: 0, last_error: null }]);
 
       await drain(relayTo(stack.eventUrls['order-fulfilment']), 2);
       expect(await deals.deliveries()).toEqual([{ status: 'DELIVERED', attempts: 1, last_error: null }]);
       expect(await deals.orders()).toEqual([{ opportunity_id: deals.opportunities[0], total: '125.00' }]);
-      const [{ n }] = await stack.database.sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${deals.tenant}`;
+      const [{ n }] = await stack.database
+        .sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${deals.tenant}`;
       expect(n).toBe(1);
     } finally {
       child.kill('SIGKILL');
@@ -194,16 +223,28 @@ describe('exactly once in effect', () => {
       expect(await deals.orders()).toEqual([]);
 
       const admin = await stack.token(deals.tenant, ['admin']);
-      const dead = await stack.query(admin, `{ events(filter: {state: DEAD}) { totalCount nodes { id type publisher state deliveries { subscriber status attempts lastError } } } }`);
+      const dead = await stack.query(
+        admin,
+        `{ events(filter: {state: DEAD}) { totalCount nodes { id type publisher state deliveries { subscriber status attempts lastError } } } }`,
+      );
       expect(dead.errors).toBeUndefined();
       expect(dead.data.events.totalCount).toBe(1);
       const [event] = dead.data.events.nodes;
-      expect(event).toMatchObject({ type: 'opportunity.won', publisher: 'sales-pipeline', state: 'DEAD', deliveries: [{ subscriber: 'order-fulfilment', status: 'DEAD', attempts: 3 }] });
+      expect(event).toMatchObject({
+        type: 'opportunity.won',
+        publisher: 'sales-pipeline',
+        state: 'DEAD',
+        deliveries: [{ subscriber: 'order-fulfilment', status: 'DEAD', attempts: 3 }],
+      });
 
       down = false;
       const replay = `mutation($id: ID!) { replayEvent(input: {id: $id}) { replayed event { state deliveries { status attempts } } ${ERRORS} } }`;
       const replayed = await stack.query(admin, replay, { id: event.id });
-      expect(replayed.data.replayEvent).toEqual({ replayed: 1, event: { state: 'PENDING', deliveries: [{ status: 'PENDING', attempts: 0 }] }, userErrors: [] });
+      expect(replayed.data.replayEvent).toEqual({
+        replayed: 1,
+        event: { state: 'PENDING', deliveries: [{ status: 'PENDING', attempts: 0 }] },
+        userErrors: [],
+      });
       await drain(relay, 2);
       expect(await deals.orders()).toHaveLength(1);
       expect(await deals.deliveries()).toMatchObject([{ status: 'DELIVERED', attempts: 1 }]);
@@ -215,21 +256,35 @@ describe('exactly once in effect', () => {
       expect((await more.deliveries()).map((d) => d.status)).toEqual(['DEAD', 'DEAD']);
       down = false;
       const moreAdmin = await stack.token(more.tenant, ['admin']);
-      const bulk = await stack.query(moreAdmin, `mutation { replayDeadLetters(input: {type: "opportunity.won", subscriber: "order-fulfilment"}) { replayed ${ERRORS} } }`);
+      const bulk = await stack.query(
+        moreAdmin,
+        `mutation { replayDeadLetters(input: {type: "opportunity.won", subscriber: "order-fulfilment"}) { replayed ${ERRORS} } }`,
+      );
       expect(bulk.data.replayDeadLetters).toEqual({ replayed: 2, userErrors: [] });
       await drain(relay, 2);
       expect(await more.orders()).toHaveLength(2);
-      const wrong = await stack.query(moreAdmin, `mutation { replayDeadLetters(input: {subscriber: "billing"}) { replayed ${ERRORS} } }`);
-      expect(wrong.data.replayDeadLetters.userErrors).toMatchObject([{ code: 'UNKNOWN_SUBSCRIBER', field: ['input', 'subscriber'] }]);
+      const wrong = await stack.query(
+        moreAdmin,
+        `mutation { replayDeadLetters(input: {subscriber: "billing"}) { replayed ${ERRORS} } }`,
+      );
+      expect(wrong.data.replayDeadLetters.userErrors).toMatchObject([
+        { code: 'UNKNOWN_SUBSCRIBER', field: ['input', 'subscriber'] },
+      ]);
 
       const again = await stack.query(admin, replay, { id: event.id });
-      expect(again.data.replayEvent).toMatchObject({ replayed: 0, event: null, userErrors: [{ code: 'NOTHING_TO_REPLAY', field: ['input', 'id'] }] });
+      expect(again.data.replayEvent).toMatchObject({
+        replayed: 0,
+        event: null,
+        userErrors: [{ code: 'NOTHING_TO_REPLAY', field: ['input', 'id'] }],
+      });
       const unknown = await stack.query(admin, replay, { id: uuidv7() });
       expect(unknown.data.replayEvent.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
       // Another tenant can neither see nor replay it.
       const other = await stack.token(newTenant('other'), ['admin']);
       expect((await stack.query(other, `{ events { totalCount } }`)).data.events.totalCount).toBe(0);
-      expect((await stack.query(other, replay, { id: event.id })).data.replayEvent.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
+      expect((await stack.query(other, replay, { id: event.id })).data.replayEvent.userErrors).toMatchObject([
+        { code: 'NOT_FOUND' },
+      ]);
       // Without the admin scope there is no event log.
       const rep = await stack.token(deals.tenant, ['crm:read', 'sales:read', 'sales:write']);
       expect((await stack.query(rep, `{ events { totalCount } }`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -240,8 +295,19 @@ describe('exactly once in effect', () => {
 
   it('refuses deliveries that are unsigned, signed for another subgraph or malformed, with no effect', async () => {
     const deals = await wonDeals(0);
-    const event = envelope(deals.tenant, 'opportunity.won', { opportunityId: uuidv7(), customerId: uuidv7(), title: 'x', currency: 'CNY', amount: '1', lines: [] });
-    const unsigned = await fetch(stack.eventUrls['order-fulfilment'], { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const event = envelope(deals.tenant, 'opportunity.won', {
+      opportunityId: uuidv7(),
+      customerId: uuidv7(),
+      title: 'x',
+      currency: 'CNY',
+      amount: '1',
+      lines: [],
+    });
+    const unsigned = await fetch(stack.eventUrls['order-fulfilment'], {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
     expect(unsigned.status).toBe(401);
     expect((await deliver(stack, 'order-fulfilment', event, { secret: 'not-the-secret' })).status).toBe(401);
     const forFinance = await deliver(stack, 'finance', event);
@@ -251,8 +317,11 @@ describe('exactly once in effect', () => {
     expect((await deliver(stack, 'order-fulfilment', { ...event, tenantId: 'Not A Tenant!' })).status).toBe(422);
     expect((await deliver(stack, 'order-fulfilment', null)).status).toBe(422);
     // Over 1 MiB: answered 413 (not a reset connection the relay would retry for hours).
-    expect((await deliver(stack, 'order-fulfilment', { ...event, payload: { padding: 'x'.repeat(1_100_000) } })).status).toBe(413);
-    const [{ n }] = await stack.database.sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${deals.tenant}`;
+    expect(
+      (await deliver(stack, 'order-fulfilment', { ...event, payload: { padding: 'x'.repeat(1_100_000) } })).status,
+    ).toBe(413);
+    const [{ n }] = await stack.database
+      .sql`select count(*)::int as n from fulfilment.inbox where tenant_id = ${deals.tenant}`;
     expect(n).toBe(0);
   });
 });
@@ -263,12 +332,25 @@ describe('the outbox admin endpoint', () => {
     const admin = stack.eventUrls['sales-pipeline'] + '/admin';
     const ask = (body: unknown, audience: string | null) => {
       const text = JSON.stringify(body);
-      return fetch(admin, { method: 'POST', headers: { 'content-type': 'application/json', ...(audience ? { [EVENT_SIGNATURE_HEADER]: signDelivery(stack.secrets.signingSecret, audience, text) } : {}) }, body: text });
+      return fetch(admin, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(audience ? { [EVENT_SIGNATURE_HEADER]: signDelivery(stack.secrets.signingSecret, audience, text) } : {}),
+        },
+        body: text,
+      });
     };
     const list = { action: 'list', tenantId: deals.tenant, limit: 10 };
     expect((await ask(list, null)).status).toBe(401);
     expect((await ask(list, 'sales-pipeline')).status).toBe(401);
-    for (const bad of [{ ...list, limit: 500 }, { ...list, tenantId: 'Not A Tenant' }, { ...list, before: 'x' }, { action: 'drop', tenantId: deals.tenant }, { action: 'replay', tenantId: deals.tenant, eventId: 'x' }]) {
+    for (const bad of [
+      { ...list, limit: 500 },
+      { ...list, tenantId: 'Not A Tenant' },
+      { ...list, before: 'x' },
+      { action: 'drop', tenantId: deals.tenant },
+      { action: 'replay', tenantId: deals.tenant, eventId: 'x' },
+    ]) {
       expect((await ask(bad, 'sales-pipeline/admin')).status, JSON.stringify(bad)).toBe(400);
     }
     const ok = await ask(list, 'sales-pipeline/admin');
@@ -284,20 +366,36 @@ describe('retention', () => {
     const deals = await wonDeals(3);
     const relay = relayTo(stack.eventUrls['order-fulfilment']);
     await drain(relay, 2);
-    const [dead, old, recent] = (await stack.database.sql`select id from sales.outbox_events where tenant_id = ${deals.tenant} order by id`).map((r) => r.id);
-    await stack.database.sql`update sales.outbox_deliveries set status = 'DEAD' where tenant_id = ${deals.tenant} and event_id = ${dead}`;
-    await stack.database.sql`update sales.outbox_events set occurred_at = now() - interval '31 days' where tenant_id = ${deals.tenant} and id in ${stack.database.sql([dead, old])}`;
-    await stack.database.sql`update fulfilment.inbox set received_at = now() - interval '31 days' where tenant_id = ${deals.tenant} and event_id = ${old}`;
+    const [dead, old, recent] = (
+      await stack.database.sql`select id from sales.outbox_events where tenant_id = ${deals.tenant} order by id`
+    ).map((r) => r.id);
+    await stack.database
+      .sql`update sales.outbox_deliveries set status = 'DEAD' where tenant_id = ${deals.tenant} and event_id = ${dead}`;
+    await stack.database
+      .sql`update sales.outbox_events set occurred_at = now() - interval '31 days' where tenant_id = ${deals.tenant} and id in ${stack.database.sql([dead, old])}`;
+    await stack.database
+      .sql`update fulfilment.inbox set received_at = now() - interval '31 days' where tenant_id = ${deals.tenant} and event_id = ${old}`;
     const pruned = await relay.prune();
     expect(pruned!.events).toBeGreaterThanOrEqual(1);
-    const left = (await stack.database.sql`select id from sales.outbox_events where tenant_id = ${deals.tenant} order by id`).map((r) => r.id);
+    const left = (
+      await stack.database.sql`select id from sales.outbox_events where tenant_id = ${deals.tenant} order by id`
+    ).map((r) => r.id);
     expect(left).toEqual([dead, recent]);
-    const [{ n: deliveries }] = await stack.database.sql`select count(*)::int as n from sales.outbox_deliveries where tenant_id = ${deals.tenant}`;
+    const [{ n: deliveries }] = await stack.database
+      .sql`select count(*)::int as n from sales.outbox_deliveries where tenant_id = ${deals.tenant}`;
     expect(deliveries).toBe(2);
     // Each subgraph's relay looks after its own schema: order-fulfilment's prunes its inbox.
-    const fulfilmentRelay = new Relay({ outbox: stack.subgraphs.fulfilment.outbox, database: stack.database, targets: {}, signingSecret: stack.secrets.signingSecret });
+    const fulfilmentRelay = new Relay({
+      outbox: stack.subgraphs.fulfilment.outbox,
+      database: stack.database,
+      targets: {},
+      signingSecret: stack.secrets.signingSecret,
+    });
     expect((await fulfilmentRelay.prune())!.inbox).toBeGreaterThanOrEqual(1);
-    const inbox = (await stack.database.sql`select event_id from fulfilment.inbox where tenant_id = ${deals.tenant} order by event_id`).map((r) => r.event_id);
+    const inbox = (
+      await stack.database
+        .sql`select event_id from fulfilment.inbox where tenant_id = ${deals.tenant} order by event_id`
+    ).map((r) => r.event_id);
     expect(inbox).toEqual([dead, recent]);
   });
 });
@@ -319,20 +417,36 @@ describe('the events log', () => {
   it('pages newest first across publishers and filters by type and time', async () => {
     const deals = await wonDeals(3);
     const admin = await stack.token(deals.tenant, ['admin', 'crm:write', 'crm:read']);
-    const t = await stack.query(admin, `mutation { openServiceTicket(input: {customerId: "${(await stack.database.sql`select id from customer.customers where tenant_id = ${deals.tenant}`)[0].id}", subject: "Leaky pot"}) { serviceTicket { id } ${ERRORS} } }`);
+    const t = await stack.query(
+      admin,
+      `mutation { openServiceTicket(input: {customerId: "${(await stack.database.sql`select id from customer.customers where tenant_id = ${deals.tenant}`)[0].id}", subject: "Leaky pot"}) { serviceTicket { id } ${ERRORS} } }`,
+    );
     expect(t.errors).toBeUndefined();
     const ticket = t.data.openServiceTicket.serviceTicket.id;
     await stack.query(admin, `mutation { resolveServiceTicket(input: {id: "${ticket}"}) { ${ERRORS} } }`);
-    const page = async (args: string) => (await stack.query(admin, `{ events(${args}) { totalCount pageInfo { hasNextPage endCursor } nodes { id type publisher state } } }`)).data.events;
+    const page = async (args: string) =>
+      (
+        await stack.query(
+          admin,
+          `{ events(${args}) { totalCount pageInfo { hasNextPage endCursor } nodes { id type publisher state } } }`,
+        )
+      ).data.events;
     const all = await page('first: 10');
     expect(all.totalCount).toBe(4);
-    expect(all.nodes.map((e: { type: string }) => e.type)).toEqual(['serviceTicket.resolved', 'opportunity.won', 'opportunity.won', 'opportunity.won']);
+    expect(all.nodes.map((e: { type: string }) => e.type)).toEqual([
+      'serviceTicket.resolved',
+      'opportunity.won',
+      'opportunity.won',
+      'opportunity.won',
+    ]);
     expect(all.nodes[0]).toMatchObject({ publisher: 'customer', state: 'PUBLISHED' });
     expect(all.nodes[1]).toMatchObject({ publisher: 'sales-pipeline', state: 'PENDING' });
     const first = await page('first: 2');
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = await page(`first: 2, after: "${first.pageInfo.endCursor}"`);
-    expect([...first.nodes, ...second.nodes].map((e: { id: string }) => e.id)).toEqual(all.nodes.map((e: { id: string }) => e.id));
+    expect([...first.nodes, ...second.nodes].map((e: { id: string }) => e.id)).toEqual(
+      all.nodes.map((e: { id: string }) => e.id),
+    );
     expect(second.pageInfo.hasNextPage).toBe(false);
     expect((await page('filter: {type: "opportunity.won"}')).totalCount).toBe(3);
     expect((await page(`filter: {since: "${new Date(Date.now() + 60_000).toISOString()}"}`)).totalCount).toBe(0);

@@ -35,7 +35,11 @@ async function done(token: string, query: string, variables: Record<string, unkn
 }
 
 const createCustomer = async (token: string, name: string): Promise<string> =>
-  (await done(token, `mutation($n: String!) { createCustomer(input: {name: $n}) { customer { id } ${ERRORS} } }`, { n: name })).customer.id;
+  (
+    await done(token, `mutation($n: String!) { createCustomer(input: {name: $n}) { customer { id } ${ERRORS} } }`, {
+      n: name,
+    })
+  ).customer.id;
 
 const CREATE = `mutation($c: ID!, $p: Decimal!) { createInvoice(input: {customerId: $c, lines: [{description: "Goods", quantity: "1", unitPrice: {amount: $p, currency: "CNY"}}]}) { invoice { id } ${ERRORS} } }`;
 const ISSUE = `mutation($id: ID!, $d: Date) { issueInvoice(input: {id: $id, issueDate: $d}) { invoice { id number } ${ERRORS} } }`;
@@ -60,10 +64,22 @@ describe('finance tenant isolation', () => {
     await done(a, ISSUE, { id: ids.open, d: '2025-03-02' });
     ids.draft = (await done(a, CREATE, { c: ids.customer, p: '300' })).invoice.id;
     ids.payment = (
-      await done(a, PAY, { input: { customerId: ids.customer, amount: cny('80'), receivedOn: '2025-04-01', method: 'CASH', allocations: [{ invoiceId: ids.invoice, amount: cny('50') }] } })
+      await done(a, PAY, {
+        input: {
+          customerId: ids.customer,
+          amount: cny('80'),
+          receivedOn: '2025-04-01',
+          method: 'CASH',
+          allocations: [{ invoiceId: ids.invoice, amount: cny('50') }],
+        },
+      })
     ).payment.id;
     ids.bCustomer = await createCustomer(b, 'Bravo Buyer');
-    ids.bPayment = (await done(b, PAY, { input: { customerId: ids.bCustomer, amount: cny('10'), receivedOn: '2025-04-01', method: 'CASH' } })).payment.id;
+    ids.bPayment = (
+      await done(b, PAY, {
+        input: { customerId: ids.bCustomer, amount: cny('10'), receivedOn: '2025-04-01', method: 'CASH' },
+      })
+    ).payment.id;
   });
 
   it('B reads nothing of A by id, number, list or filter', async () => {
@@ -81,20 +97,37 @@ describe('finance tenant isolation', () => {
     );
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({
-      invoice: null, payment: null, invoiceByNumber: null,
-      invoices: { totalCount: 0 }, byCustomer: { totalCount: 0 }, overdue: { totalCount: 0 }, issued: { totalCount: 0 },
-      payments: { nodes: [{ id: ids.bPayment }] }, paymentsByCustomer: { totalCount: 0 }, unallocated: { nodes: [{ id: ids.bPayment }] },
+      invoice: null,
+      payment: null,
+      invoiceByNumber: null,
+      invoices: { totalCount: 0 },
+      byCustomer: { totalCount: 0 },
+      overdue: { totalCount: 0 },
+      issued: { totalCount: 0 },
+      payments: { nodes: [{ id: ids.bPayment }] },
+      paymentsByCustomer: { totalCount: 0 },
+      unallocated: { nodes: [{ id: ids.bPayment }] },
       customer: null,
       receivablesAgeing: { customers: [], outstanding: m('0.00'), daysSalesOutstanding: null },
       journalEntries: { nodes: [{ reference: ids.bPayment }] },
     });
-    const check = await stack.query(b, 'query($c: ID!) { creditCheck(customerId: $c, amount: {amount: "1", currency: "CNY"}) { allowed } }', { c: ids.customer });
+    const check = await stack.query(
+      b,
+      'query($c: ID!) { creditCheck(customerId: $c, amount: {amount: "1", currency: "CNY"}) { allowed } }',
+      { c: ids.customer },
+    );
     expect(check.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 
   it('the finance subgraph resolves A’s Customer as empty for B', async () => {
     const finance = stack.subgraphs.finance;
-    const contextValue = await finance.contextFor({ tenantId: bTenant, userId: 'u', scopes: [...ALL_SCOPES], exp: Date.now() / 1000 + 60, requestId: 'r' });
+    const contextValue = await finance.contextFor({
+      tenantId: bTenant,
+      userId: 'u',
+      scopes: [...ALL_SCOPES],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+    });
     const result = await finance.apollo.executeOperation(
       {
         query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id
@@ -122,26 +155,48 @@ describe('finance tenant isolation', () => {
     const attempts: [string, Record<string, unknown>][] = [
       [`mutation($id: ID!) { issueInvoice(input: {id: $id}) { ${ERRORS} } }`, { id: ids.draft }],
       [`mutation($id: ID!) { voidInvoice(input: {id: $id}) { ${ERRORS} } }`, { id: ids.open }],
-      [`mutation($c: ID!) { createInvoice(input: {customerId: $c, lines: [${line}]}) { ${ERRORS} } }`, { c: ids.customer }],
-      [`mutation($c: ID!) { recordPayment(input: {customerId: $c, amount: {amount: "1", currency: "CNY"}, receivedOn: "2025-04-02", method: CASH}) { ${ERRORS} } }`, { c: ids.customer }],
+      [
+        `mutation($c: ID!) { createInvoice(input: {customerId: $c, lines: [${line}]}) { ${ERRORS} } }`,
+        { c: ids.customer },
+      ],
+      [
+        `mutation($c: ID!) { recordPayment(input: {customerId: $c, amount: {amount: "1", currency: "CNY"}, receivedOn: "2025-04-02", method: CASH}) { ${ERRORS} } }`,
+        { c: ids.customer },
+      ],
       [
         `mutation($c: ID!, $i: ID!) { recordPayment(input: {customerId: $c, amount: {amount: "1", currency: "CNY"}, receivedOn: "2025-04-02", method: CASH,
           allocations: [{invoiceId: $i, amount: {amount: "1", currency: "CNY"}}]}) { ${ERRORS} } }`,
         { c: ids.bCustomer, i: ids.open },
       ],
       [`mutation($p: ID!) { allocatePayment(input: {paymentId: $p}) { ${ERRORS} } }`, { p: ids.payment }],
-      [`mutation($p: ID!, $i: ID!) { allocatePayment(input: {paymentId: $p, allocations: [{invoiceId: $i, amount: {amount: "1", currency: "CNY"}}]}) { ${ERRORS} } }`, { p: ids.payment, i: ids.open }],
-      [`mutation($p: ID!, $i: ID!) { allocatePayment(input: {paymentId: $p, allocations: [{invoiceId: $i, amount: {amount: "1", currency: "CNY"}}]}) { ${ERRORS} } }`, { p: ids.bPayment, i: ids.open }],
-      [`mutation($c: ID!) { setCreditLimit(input: {customerId: $c, limit: {amount: "1", currency: "CNY"}}) { ${ERRORS} } }`, { c: ids.customer }],
+      [
+        `mutation($p: ID!, $i: ID!) { allocatePayment(input: {paymentId: $p, allocations: [{invoiceId: $i, amount: {amount: "1", currency: "CNY"}}]}) { ${ERRORS} } }`,
+        { p: ids.payment, i: ids.open },
+      ],
+      [
+        `mutation($p: ID!, $i: ID!) { allocatePayment(input: {paymentId: $p, allocations: [{invoiceId: $i, amount: {amount: "1", currency: "CNY"}}]}) { ${ERRORS} } }`,
+        { p: ids.bPayment, i: ids.open },
+      ],
+      [
+        `mutation($c: ID!) { setCreditLimit(input: {customerId: $c, limit: {amount: "1", currency: "CNY"}}) { ${ERRORS} } }`,
+        { c: ids.customer },
+      ],
       [`mutation($c: ID!) { setCreditLimit(input: {customerId: $c, limit: null}) { ${ERRORS} } }`, { c: ids.customer }],
       [`mutation($c: ID!) { setPaymentTerms(input: {customerId: $c, days: 1}) { ${ERRORS} } }`, { c: ids.customer }],
     ];
     for (const [query, variables] of attempts) {
       const payload = await ok(b, query, variables);
-      expect(payload.userErrors.map((e: any) => e.code), query).toEqual(['NOT_FOUND']);
+      expect(
+        payload.userErrors.map((e: any) => e.code),
+        query,
+      ).toEqual(['NOT_FOUND']);
     }
     // B's own payment stayed whole: the refused allocation wrote nothing.
-    expect(await ok(b, 'query($p: ID!) { payment(id: $p) { unallocated { amount } allocations { amount { amount } } } }', { p: ids.bPayment })).toEqual({
+    expect(
+      await ok(b, 'query($p: ID!) { payment(id: $p) { unallocated { amount } allocations { amount { amount } } } }', {
+        p: ids.bPayment,
+      }),
+    ).toEqual({
       unallocated: m('10.00'),
       allocations: [],
     });
@@ -168,7 +223,11 @@ describe('finance tenant isolation', () => {
       invoices: { totalCount: 3 },
       payments: { totalCount: 1 },
       // 113 - 50 + 226 = 289
-      customer: { paymentTermsDays: 30, credit: { limit: null, exposure: m('289.00') }, receivables: { outstanding: m('289.00'), unallocatedPayments: m('30.00') } },
+      customer: {
+        paymentTermsDays: 30,
+        credit: { limit: null, exposure: m('289.00') },
+        receivables: { outstanding: m('289.00'), unallocatedPayments: m('30.00') },
+      },
     });
   });
 });
@@ -185,24 +244,76 @@ async function seed(n: number) {
   await ok(token, '{ customers { totalCount } financeSettings { currency } }');
   const now = Date.now();
   const customerRows = Array.from({ length: n }, (_, i) => ({
-    tenantId, id: uuidv7(now + i), name: `Customer ${String(i).padStart(3, '0')}`, kind: 'COMPANY', createdAt: new Date(now + i), updatedAt: new Date(now + i),
+    tenantId,
+    id: uuidv7(now + i),
+    name: `Customer ${String(i).padStart(3, '0')}`,
+    kind: 'COMPANY',
+    createdAt: new Date(now + i),
+    updatedAt: new Date(now + i),
   }));
   await stack.database.db.insert(customers).values(customerRows);
   const invoiceRows = customerRows.flatMap((c, i) => [
     {
-      tenantId, id: uuidv7(), year: 2025, number: i + 1, customerId: c.id, status: 'OPEN', currency: 'CNY', issueDate: '2025-01-01', dueDate: '2025-01-31',
-      subtotal: '100.00', taxTotal: '13.00', total: '113.00', amountPaid: '0', createdAt: new Date(now), issuedAt: new Date(now),
+      tenantId,
+      id: uuidv7(),
+      year: 2025,
+      number: i + 1,
+      customerId: c.id,
+      status: 'OPEN',
+      currency: 'CNY',
+      issueDate: '2025-01-01',
+      dueDate: '2025-01-31',
+      subtotal: '100.00',
+      taxTotal: '13.00',
+      total: '113.00',
+      amountPaid: '0',
+      createdAt: new Date(now),
+      issuedAt: new Date(now),
     },
-    { tenantId, id: uuidv7(), customerId: c.id, status: 'DRAFT', currency: 'CNY', subtotal: '50.00', taxTotal: '6.50', total: '56.50', createdAt: new Date(now + 1) },
+    {
+      tenantId,
+      id: uuidv7(),
+      customerId: c.id,
+      status: 'DRAFT',
+      currency: 'CNY',
+      subtotal: '50.00',
+      taxTotal: '6.50',
+      total: '56.50',
+      createdAt: new Date(now + 1),
+    },
   ]);
   await stack.database.db.insert(invoices).values(invoiceRows);
-  await stack.database.db.insert(payments).values(
-    customerRows.map((c) => ({ tenantId, id: uuidv7(), customerId: c.id, amount: '10.00', currency: 'CNY', receivedOn: '2025-02-01', method: 'CASH', createdAt: new Date(now) })),
-  );
-  await stack.database.db.insert(customerAccounts).values(customerRows.map((c) => ({ tenantId, customerId: c.id, creditLimit: '1000.00', updatedAt: new Date(now) })));
-  await stack.database.db.insert(orderExposures).values(
-    customerRows.map((c) => ({ tenantId, orderId: uuidv7(), customerId: c.id, amount: '50.00', status: 'CONFIRMED', updatedAt: new Date(now) })),
-  );
+  await stack.database.db
+    .insert(payments)
+    .values(
+      customerRows.map((c) => ({
+        tenantId,
+        id: uuidv7(),
+        customerId: c.id,
+        amount: '10.00',
+        currency: 'CNY',
+        receivedOn: '2025-02-01',
+        method: 'CASH',
+        createdAt: new Date(now),
+      })),
+    );
+  await stack.database.db
+    .insert(customerAccounts)
+    .values(
+      customerRows.map((c) => ({ tenantId, customerId: c.id, creditLimit: '1000.00', updatedAt: new Date(now) })),
+    );
+  await stack.database.db
+    .insert(orderExposures)
+    .values(
+      customerRows.map((c) => ({
+        tenantId,
+        orderId: uuidv7(),
+        customerId: c.id,
+        amount: '50.00',
+        status: 'CONFIRMED',
+        updatedAt: new Date(now),
+      })),
+    );
   return { tenantId, token, customerIds: customerRows.map((c) => c.id), invoiceIds: invoiceRows.map((i) => i.id) };
 }
 
@@ -231,7 +342,13 @@ describe('finance fields over many customers', () => {
       name: 'Customer 000',
       receivables: { outstanding: m('113.00'), ageing: { over90: m('113.00') } },
       credit: { status: 'HOLD', exposure: m('163.00') }, // 113 outstanding + 50 unbilled; over 90 days past due
-      invoices: { totalCount: 2, nodes: [{ number: null, total: m('56.50') }, { number: 'INV-2025-000001', total: m('113.00') }] },
+      invoices: {
+        totalCount: 2,
+        nodes: [
+          { number: null, total: m('56.50') },
+          { number: 'INV-2025-000001', total: m('113.00') },
+        ],
+      },
       payments: { totalCount: 1 },
       paymentTermsDays: 30,
     });
@@ -243,10 +360,20 @@ describe('_entities in the finance subgraph', () => {
   it('resolves 100 Invoice references with one SQL statement', async () => {
     const { tenantId, invoiceIds } = await seed(50);
     const finance = stack.subgraphs.finance;
-    const contextValue = await finance.contextFor({ tenantId, userId: 'u', scopes: [...ALL_SCOPES], exp: Date.now() / 1000 + 60, requestId: 'r' });
+    const contextValue = await finance.contextFor({
+      tenantId,
+      userId: 'u',
+      scopes: [...ALL_SCOPES],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+    });
     const { result, statements } = await countStatements(tenantId, () =>
       finance.apollo.executeOperation(
-        { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Invoice { id number status total { amount } } } }', variables: { r: invoiceIds.map((id) => ({ __typename: 'Invoice', id })) } },
+        {
+          query:
+            'query($r: [_Any!]!) { _entities(representations: $r) { ... on Invoice { id number status total { amount } } } }',
+          variables: { r: invoiceIds.map((id) => ({ __typename: 'Invoice', id })) },
+        },
         { contextValue },
       ),
     );

@@ -14,7 +14,8 @@ type Input = Record<string, unknown>;
 
 const UNKNOWN_ID = '018f0000-0000-7000-8000-000000000000';
 const todayUtc = () => new Date().toISOString().slice(0, 10);
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const daysAgo = (days: number) => addDays(todayUtc(), -days);
 const thisYear = () => Number(todayUtc().slice(0, 4));
 const invoiceNumber = (year: number, n: number) => `INV-${year}-${String(n).padStart(6, '0')}`;
@@ -65,7 +66,9 @@ async function newClient(prefix = 'fin') {
   const mutation =
     (name: string, result: string, inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`) =>
     async (input: Input) =>
-      (await run(`mutation($input: ${inputType}!) { ${name}(input: $input) { ${result} ${ERRORS} } }`, { input }))[name];
+      (await run(`mutation($input: ${inputType}!) { ${name}(input: $input) { ${result} ${ERRORS} } }`, { input }))[
+        name
+      ];
 
   const client = {
     tenant,
@@ -111,7 +114,8 @@ async function newClient(prefix = 'fin') {
           { id, asOf },
         )
       ).invoice,
-    invoiceByNumber: async (number: string) => (await run(`query($n: String!) { invoiceByNumber(number: $n) { id number } }`, { n: number })).invoiceByNumber,
+    invoiceByNumber: async (number: string) =>
+      (await run(`query($n: String!) { invoiceByNumber(number: $n) { id number } }`, { n: number })).invoiceByNumber,
     invoices: async (args: Input = {}) =>
       (
         await run(
@@ -132,8 +136,12 @@ async function newClient(prefix = 'fin') {
         )
       ).customer,
     journal: async (from?: string, to?: string) =>
-      (await run(`query($from: Date, $to: Date) { journalEntries(from: $from, to: $to, first: 100) { totalCount nodes { ${ENTRY} } } }`, { from, to }))
-        .journalEntries,
+      (
+        await run(
+          `query($from: Date, $to: Date) { journalEntries(from: $from, to: $to, first: 100) { totalCount nodes { ${ENTRY} } } }`,
+          { from, to },
+        )
+      ).journalEntries,
     trialBalance: async (asOf?: string) =>
       (
         await run(
@@ -161,7 +169,8 @@ const accountsOf = (tb: any): Record<string, string[]> =>
   );
 
 /** A payment's allocations as [invoice id, amount], in a stable order (the API promises none within one payment). */
-const allocs = (payment: any): string[][] => payment.allocations.map((a: any) => [a.invoice.id, a.amount.amount]).sort();
+const allocs = (payment: any): string[][] =>
+  payment.allocations.map((a: any) => [a.invoice.id, a.amount.amount]).sort();
 const sortedPairs = (pairs: string[][]) => [...pairs].sort();
 
 const balanceOf = (tb: any, code: string): string => tb.accounts.find((a: any) => a.code === code).balance.amount;
@@ -182,13 +191,59 @@ describe('createInvoice', () => {
     const c = await newClient();
     const customerId = await c.createCustomer();
     const invoice = await c.draft(customerId, ROUNDING_LINES);
-    expect(invoice).toMatchObject({ number: null, status: 'DRAFT', issueDate: null, dueDate: null, customer: { id: customerId } });
+    expect(invoice).toMatchObject({
+      number: null,
+      status: 'DRAFT',
+      issueDate: null,
+      dueDate: null,
+      customer: { id: customerId },
+    });
     expect(invoice.lines).toEqual([
-      { description: 'Oolong tins', quantity: '3', unitPrice: cny('19.99'), discountPercent: '0', taxRate: '13', amount: cny('59.97'), tax: cny('7.80') },
-      { description: 'Sample sachet', quantity: '1', unitPrice: cny('0.05'), discountPercent: '0', taxRate: '13', amount: cny('0.05'), tax: cny('0.01') },
-      { description: 'Sample sachet', quantity: '1', unitPrice: cny('0.05'), discountPercent: '0', taxRate: '13', amount: cny('0.05'), tax: cny('0.01') },
-      { description: 'Export crate', quantity: '2.5', unitPrice: cny('10.00'), discountPercent: '0', taxRate: '0', amount: cny('25.00'), tax: cny('0.00') },
-      { description: 'Books', quantity: '1', unitPrice: cny('100.00'), discountPercent: '0', taxRate: '9', amount: cny('100.00'), tax: cny('9.00') },
+      {
+        description: 'Oolong tins',
+        quantity: '3',
+        unitPrice: cny('19.99'),
+        discountPercent: '0',
+        taxRate: '13',
+        amount: cny('59.97'),
+        tax: cny('7.80'),
+      },
+      {
+        description: 'Sample sachet',
+        quantity: '1',
+        unitPrice: cny('0.05'),
+        discountPercent: '0',
+        taxRate: '13',
+        amount: cny('0.05'),
+        tax: cny('0.01'),
+      },
+      {
+        description: 'Sample sachet',
+        quantity: '1',
+        unitPrice: cny('0.05'),
+        discountPercent: '0',
+        taxRate: '13',
+        amount: cny('0.05'),
+        tax: cny('0.01'),
+      },
+      {
+        description: 'Export crate',
+        quantity: '2.5',
+        unitPrice: cny('10.00'),
+        discountPercent: '0',
+        taxRate: '0',
+        amount: cny('25.00'),
+        tax: cny('0.00'),
+      },
+      {
+        description: 'Books',
+        quantity: '1',
+        unitPrice: cny('100.00'),
+        discountPercent: '0',
+        taxRate: '9',
+        amount: cny('100.00'),
+        tax: cny('9.00'),
+      },
     ]);
     // 59.97 + 0.05 + 0.05 + 25 + 100; tax per line 7.80 + 0.01 + 0.01 + 0 + 9.00 (not 13% of a subtotal)
     expect(invoice.subtotal).toEqual(cny('185.07'));
@@ -196,7 +251,12 @@ describe('createInvoice', () => {
     expect(invoice.total).toEqual(cny('201.89'));
     expect(invoice.amountPaid).toEqual(cny('0.00'));
     // what the API returns on the mutation is what it stores
-    expect(await c.invoice(invoice.id)).toMatchObject({ subtotal: cny('185.07'), taxTotal: cny('16.82'), total: cny('201.89'), lines: invoice.lines });
+    expect(await c.invoice(invoice.id)).toMatchObject({
+      subtotal: cny('185.07'),
+      taxTotal: cny('16.82'),
+      total: cny('201.89'),
+      lines: invoice.lines,
+    });
   });
 
   it('rounds exact half cents up, on the amount and on the tax', async () => {
@@ -236,7 +296,11 @@ describe('createInvoice', () => {
       ['100', '0.00', '0.00'],
       ['0', '10.00', '1.30'],
     ]);
-    expect([invoice.subtotal.amount, invoice.taxTotal.amount, invoice.total.amount]).toEqual(['62.52', '8.13', '70.65']);
+    expect([invoice.subtotal.amount, invoice.taxTotal.amount, invoice.total.amount]).toEqual([
+      '62.52',
+      '8.13',
+      '70.65',
+    ]);
   });
 
   it('reports every input problem as a user error and saves nothing', async () => {
@@ -244,12 +308,30 @@ describe('createInvoice', () => {
     const customerId = await c.createCustomer();
     const cases: [Input, { code: string; field: string[] }[]][] = [
       [{ customerId, lines: [] }, [{ code: 'NO_LINES', field: ['input', 'lines'] }]],
-      [{ customerId, lines: [line('1', '10'), { ...line('1', '10'), description: '   ' }] }, [{ code: 'REQUIRED', field: ['input', 'lines', '1', 'description'] }]],
-      [{ customerId, lines: [line('0', '10')] }, [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }]],
-      [{ customerId, lines: [line('-2', '10')] }, [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }]],
-      [{ customerId, lines: [{ ...line('1', '10'), discountPercent: '100.01' }] }, [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'discountPercent'] }]],
-      [{ customerId, lines: [{ ...line('1', '10'), discountPercent: '-1' }] }, [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'discountPercent'] }]],
-      [{ customerId, lines: [{ ...line('1', '10'), discountPercent: '1.005' }] }, [{ code: 'TOO_PRECISE', field: ['input', 'lines', '0', 'discountPercent'] }]],
+      [
+        { customerId, lines: [line('1', '10'), { ...line('1', '10'), description: '   ' }] },
+        [{ code: 'REQUIRED', field: ['input', 'lines', '1', 'description'] }],
+      ],
+      [
+        { customerId, lines: [line('0', '10')] },
+        [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }],
+      ],
+      [
+        { customerId, lines: [line('-2', '10')] },
+        [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }],
+      ],
+      [
+        { customerId, lines: [{ ...line('1', '10'), discountPercent: '100.01' }] },
+        [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'discountPercent'] }],
+      ],
+      [
+        { customerId, lines: [{ ...line('1', '10'), discountPercent: '-1' }] },
+        [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'discountPercent'] }],
+      ],
+      [
+        { customerId, lines: [{ ...line('1', '10'), discountPercent: '1.005' }] },
+        [{ code: 'TOO_PRECISE', field: ['input', 'lines', '0', 'discountPercent'] }],
+      ],
       [
         { customerId, lines: [{ ...line('1', '10'), unitPrice: { amount: '10', currency: 'USD' } }] },
         [{ code: 'CURRENCY_MISMATCH', field: ['input', 'lines', '0', 'unitPrice', 'currency'] }],
@@ -272,15 +354,28 @@ describe('issueInvoice', () => {
     const today = todayUtc();
 
     const first = await c.issued(customerId, [line('1', '100')]);
-    expect(first).toMatchObject({ number: invoiceNumber(year, 1), status: 'OPEN', issueDate: today, dueDate: addDays(today, 30) });
+    expect(first).toMatchObject({
+      number: invoiceNumber(year, 1),
+      status: 'OPEN',
+      issueDate: today,
+      dueDate: addDays(today, 30),
+    });
     expect(first.balance).toEqual(cny('113.00'));
 
     const second = await c.issued(customerId, [line('2', '50')], daysAgo(3));
-    expect(second).toMatchObject({ number: invoiceNumber(year, 2), issueDate: daysAgo(3), dueDate: addDays(daysAgo(3), 30) });
+    expect(second).toMatchObject({
+      number: invoiceNumber(year, 2),
+      issueDate: daysAgo(3),
+      dueDate: addDays(daysAgo(3), 30),
+    });
 
     // another year has its own sequence
     const older = await c.issued(customerId, [line('1', '10')], `${year - 2}-06-15`);
-    expect(older).toMatchObject({ number: invoiceNumber(year - 2, 1), issueDate: `${year - 2}-06-15`, dueDate: `${year - 2}-07-15` });
+    expect(older).toMatchObject({
+      number: invoiceNumber(year - 2, 1),
+      issueDate: `${year - 2}-06-15`,
+      dueDate: `${year - 2}-07-15`,
+    });
     const olderStill = await c.issued(customerId, [line('1', '10')], `${year - 2}-12-31`);
     expect(olderStill).toMatchObject({ number: invoiceNumber(year - 2, 2), dueDate: `${year - 1}-01-30` });
 
@@ -355,17 +450,31 @@ describe('invoice queries', () => {
     // due today is not overdue; the paid b1 never is
     expect(await ids({ filter: { overdueAsOf: todayUtc() } })).toEqual([a1.id]);
     expect((await ids({ filter: { overdueAsOf: addDays(todayUtc(), 1) } })).sort()).toEqual(sorted([a1, b2]));
-    expect((await ids({ filter: { overdueAsOf: daysAgo(10) } }))).toEqual([]);
-    expect((await ids({ filter: { overdueAsOf: daysAgo(9) } }))).toEqual([a1.id]);
-    expect((await ids({ filter: { issuedAfter: daysAgo(38), issuedBefore: daysAgo(25) } })).sort()).toEqual(sorted([b1, b2]));
-    expect((await ids({ filter: { issuedAfter: daysAgo(25) } }))).toEqual([a2.id]);
-    expect((await ids({ filter: { issuedBefore: daysAgo(36) } }))).toEqual([a1.id]);
+    expect(await ids({ filter: { overdueAsOf: daysAgo(10) } })).toEqual([]);
+    expect(await ids({ filter: { overdueAsOf: daysAgo(9) } })).toEqual([a1.id]);
+    expect((await ids({ filter: { issuedAfter: daysAgo(38), issuedBefore: daysAgo(25) } })).sort()).toEqual(
+      sorted([b1, b2]),
+    );
+    expect(await ids({ filter: { issuedAfter: daysAgo(25) } })).toEqual([a2.id]);
+    expect(await ids({ filter: { issuedBefore: daysAgo(36) } })).toEqual([a1.id]);
     expect((await c.invoices({ filter: { customerId: a, status: ['OPEN'] } })).totalCount).toBe(2);
 
     expect(await ids({ orderBy: { field: 'TOTAL', direction: 'DESC' } })).toEqual([a3.id, a2.id, a1.id, b1.id, b2.id]);
     expect(await ids({ orderBy: { field: 'TOTAL' } })).toEqual([b2.id, b1.id, a1.id, a2.id, a3.id]);
-    expect(await ids({ orderBy: { field: 'DUE_DATE', direction: 'ASC' } })).toEqual([a1.id, b1.id, b2.id, a2.id, a3.id]);
-    expect(await ids({ orderBy: { field: 'ISSUE_DATE', direction: 'ASC' } })).toEqual([a1.id, b1.id, b2.id, a2.id, a3.id]);
+    expect(await ids({ orderBy: { field: 'DUE_DATE', direction: 'ASC' } })).toEqual([
+      a1.id,
+      b1.id,
+      b2.id,
+      a2.id,
+      a3.id,
+    ]);
+    expect(await ids({ orderBy: { field: 'ISSUE_DATE', direction: 'ASC' } })).toEqual([
+      a1.id,
+      b1.id,
+      b2.id,
+      a2.id,
+      a3.id,
+    ]);
 
     // paging two at a time by due date walks the same order, the draft (no due date) last
     const walked: string[] = [];
@@ -392,11 +501,28 @@ describe('invoice queries', () => {
     expect(await c.invoice(a2.id, addDays(a2.dueDate, 31))).toMatchObject({ isOverdue: true, daysOverdue: 31 });
     expect(await c.invoice(b2.id)).toMatchObject({ dueDate: todayUtc(), isOverdue: false, daysOverdue: 0 });
     expect(await c.invoice(b2.id, addDays(todayUtc(), 1))).toMatchObject({ isOverdue: true, daysOverdue: 1 });
-    expect(await c.invoice(b1.id, addDays(todayUtc(), 100))).toMatchObject({ status: 'PAID', isOverdue: false, daysOverdue: 0 });
-    expect(await c.invoice(a3.id, addDays(todayUtc(), 100))).toMatchObject({ status: 'DRAFT', isOverdue: false, daysOverdue: 0 });
+    expect(await c.invoice(b1.id, addDays(todayUtc(), 100))).toMatchObject({
+      status: 'PAID',
+      isOverdue: false,
+      daysOverdue: 0,
+    });
+    expect(await c.invoice(a3.id, addDays(todayUtc(), 100))).toMatchObject({
+      status: 'DRAFT',
+      isOverdue: false,
+      daysOverdue: 0,
+    });
     // a partly paid invoice past its due date is still overdue
-    await c.paid({ customerId: a1.customer.id, amount: cny('13.00'), allocations: [{ invoiceId: a1.id, amount: cny('13.00') }] });
-    expect(await c.invoice(a1.id)).toMatchObject({ status: 'PARTIALLY_PAID', balance: cny('100.00'), isOverdue: true, daysOverdue: 10 });
+    await c.paid({
+      customerId: a1.customer.id,
+      amount: cny('13.00'),
+      allocations: [{ invoiceId: a1.id, amount: cny('13.00') }],
+    });
+    expect(await c.invoice(a1.id)).toMatchObject({
+      status: 'PARTIALLY_PAID',
+      balance: cny('100.00'),
+      isOverdue: true,
+      daysOverdue: 10,
+    });
   });
 });
 
@@ -407,7 +533,12 @@ describe('voidInvoice', () => {
     const invoice = await c.issued(customerId, ROUNDING_LINES, daysAgo(5));
     const voided = await c.voidInvoice({ id: invoice.id, reason: 'Wrong customer' });
     expect(voided.userErrors).toEqual([]);
-    expect(voided.invoice).toMatchObject({ status: 'VOID', number: invoice.number, balance: cny('0.00'), total: cny('201.89') });
+    expect(voided.invoice).toMatchObject({
+      status: 'VOID',
+      number: invoice.number,
+      balance: cny('0.00'),
+      total: cny('201.89'),
+    });
     expect(await c.invoice(voided.invoice.id)).toMatchObject({ status: 'VOID', isOverdue: false });
 
     const journal = await c.journal();
@@ -468,15 +599,29 @@ describe('recordPayment', () => {
     const middle = await c.issued(customerId, [line('1', '200')], daysAgo(40)); // 226.00, due 10 days ago
 
     const payment = await c.paid({ customerId, amount: cny('200.00'), reference: 'BANK-1' });
-    expect(payment).toMatchObject({ amount: cny('200.00'), unallocated: cny('0.00'), receivedOn: todayUtc(), method: 'BANK_TRANSFER', reference: 'BANK-1' });
+    expect(payment).toMatchObject({
+      amount: cny('200.00'),
+      unallocated: cny('0.00'),
+      receivedOn: todayUtc(),
+      method: 'BANK_TRANSFER',
+      reference: 'BANK-1',
+    });
     expect(allocs(payment)).toEqual(
       sortedPairs([
         [oldest.id, '113.00'],
         [middle.id, '87.00'],
       ]),
     );
-    expect(await c.invoice(oldest.id)).toMatchObject({ status: 'PAID', amountPaid: cny('113.00'), balance: cny('0.00') });
-    expect(await c.invoice(middle.id)).toMatchObject({ status: 'PARTIALLY_PAID', amountPaid: cny('87.00'), balance: cny('139.00') });
+    expect(await c.invoice(oldest.id)).toMatchObject({
+      status: 'PAID',
+      amountPaid: cny('113.00'),
+      balance: cny('0.00'),
+    });
+    expect(await c.invoice(middle.id)).toMatchObject({
+      status: 'PARTIALLY_PAID',
+      amountPaid: cny('87.00'),
+      balance: cny('139.00'),
+    });
     expect(await c.invoice(late.id)).toMatchObject({ status: 'OPEN', amountPaid: cny('0.00'), balance: cny('339.00') });
     expect((await c.invoice(middle.id)).payments).toEqual([{ amount: cny('87.00'), payment: { id: payment.id } }]);
 
@@ -491,7 +636,11 @@ describe('recordPayment', () => {
     );
     expect(await c.invoice(late.id)).toMatchObject({ status: 'PAID', balance: cny('0.00') });
     const receivables = await c.receivables(customerId);
-    expect(receivables.receivables).toMatchObject({ outstanding: cny('0.00'), unallocatedPayments: cny('22.00'), invoiceCount: 0 });
+    expect(receivables.receivables).toMatchObject({
+      outstanding: cny('0.00'),
+      unallocatedPayments: cny('22.00'),
+      invoiceCount: 0,
+    });
     expect((await c.payment(over.id)).unallocated).toEqual(cny('22.00'));
 
     // with nothing owed, all of a payment stays unallocated
@@ -506,27 +655,44 @@ describe('recordPayment', () => {
     const x = await c.issued(customerId, [line('1', '100')], daysAgo(20)); // 113.00, older
     const y = await c.issued(customerId, [line('1', '200')], daysAgo(10)); // 226.00
 
-    const payment = await c.paid({ customerId, amount: cny('150.00'), allocations: [{ invoiceId: y.id, amount: cny('100.00') }] });
+    const payment = await c.paid({
+      customerId,
+      amount: cny('150.00'),
+      allocations: [{ invoiceId: y.id, amount: cny('100.00') }],
+    });
     expect(payment.unallocated).toEqual(cny('50.00'));
     expect(payment.allocations.map((a: any) => [a.invoice.id, a.amount.amount])).toEqual([[y.id, '100.00']]);
     expect(await c.invoice(x.id)).toMatchObject({ status: 'OPEN', balance: cny('113.00') });
     expect(await c.invoice(y.id)).toMatchObject({ status: 'PARTIALLY_PAID', balance: cny('126.00') });
-    expect((await c.receivables(customerId)).receivables).toMatchObject({ outstanding: cny('239.00'), unallocatedPayments: cny('50.00') });
+    expect((await c.receivables(customerId)).receivables).toMatchObject({
+      outstanding: cny('239.00'),
+      unallocatedPayments: cny('50.00'),
+    });
 
-    const explicit = await c.allocatePayment({ paymentId: payment.id, allocations: [{ invoiceId: y.id, amount: cny('20.00') }] });
+    const explicit = await c.allocatePayment({
+      paymentId: payment.id,
+      allocations: [{ invoiceId: y.id, amount: cny('20.00') }],
+    });
     expect(explicit.userErrors).toEqual([]);
     expect(explicit.payment.unallocated).toEqual(cny('30.00'));
     expect(await c.invoice(y.id)).toMatchObject({ amountPaid: cny('120.00'), balance: cny('106.00') });
 
     // more than is left of the payment
-    const tooMuch = await c.allocatePayment({ paymentId: payment.id, allocations: [{ invoiceId: x.id, amount: cny('30.01') }] });
+    const tooMuch = await c.allocatePayment({
+      paymentId: payment.id,
+      allocations: [{ invoiceId: x.id, amount: cny('30.01') }],
+    });
     expect(tooMuch.userErrors).toEqual([{ code: 'OVER_ALLOCATION', field: ['input', 'allocations'] }]);
 
     // without allocations: the oldest due first
     const rest = await c.allocatePayment({ paymentId: payment.id });
     expect(rest.userErrors).toEqual([]);
     expect(rest.payment.unallocated).toEqual(cny('0.00'));
-    expect(await c.invoice(x.id)).toMatchObject({ status: 'PARTIALLY_PAID', amountPaid: cny('30.00'), balance: cny('83.00') });
+    expect(await c.invoice(x.id)).toMatchObject({
+      status: 'PARTIALLY_PAID',
+      amountPaid: cny('30.00'),
+      balance: cny('83.00'),
+    });
     expect(allocs(await c.payment(payment.id))).toEqual(
       sortedPairs([
         [y.id, '120.00'],
@@ -536,7 +702,10 @@ describe('recordPayment', () => {
 
     const nothingLeft = await c.allocatePayment({ paymentId: payment.id });
     expect(nothingLeft.userErrors).toEqual([{ code: 'FULLY_ALLOCATED', field: ['input', 'paymentId'] }]);
-    expect((await c.receivables(customerId)).receivables).toMatchObject({ outstanding: cny('189.00'), unallocatedPayments: cny('0.00') });
+    expect((await c.receivables(customerId)).receivables).toMatchObject({
+      outstanding: cny('189.00'),
+      unallocatedPayments: cny('0.00'),
+    });
     // allocating moves nothing in the journal: one entry per issue, one for the payment
     expect((await c.journal()).totalCount).toBe(3);
     expect(balanceOf(await c.trialBalance(), '1100')).toBe('189.00');
@@ -558,17 +727,47 @@ describe('recordPayment', () => {
     const to = (invoiceId: string, amount: string) => ({ invoiceId, amount: cny(amount) });
     const cases: [Input, { code: string; field: string[] }[]][] = [
       [{ ...base, amount: cny('0') }, [{ code: 'OUT_OF_RANGE', field: ['input', 'amount', 'amount'] }]],
-      [{ ...base, amount: cny('0.00'), allocations: [to(open.id, '0.00')] }, [{ code: 'OUT_OF_RANGE', field: ['input', 'amount', 'amount'] }]],
+      [
+        { ...base, amount: cny('0.00'), allocations: [to(open.id, '0.00')] },
+        [{ code: 'OUT_OF_RANGE', field: ['input', 'amount', 'amount'] }],
+      ],
       [{ ...base, amount: cny('-5.00') }, [{ code: 'NEGATIVE_AMOUNT', field: ['input', 'amount', 'amount'] }]], // the project-wide code for negative money
-      [{ ...base, amount: { amount: '10.00', currency: 'USD' } }, [{ code: 'CURRENCY_MISMATCH', field: ['input', 'amount', 'currency'] }]],
-      [{ ...base, amount: cny('200.00'), allocations: [to(open.id, '113.01')] }, [{ code: 'OVER_ALLOCATION', field: ['input', 'allocations', '0', 'amount'] }]],
-      [{ ...base, amount: cny('100.00'), allocations: [to(open.id, '60.00'), to(second.id, '40.01')] }, [{ code: 'OVER_ALLOCATION', field: ['input', 'allocations'] }]],
-      [{ ...base, amount: cny('10.00'), allocations: [to(voided.id, '10.00')] }, [{ code: 'INVOICE_VOID', field: ['input', 'allocations', '0', 'invoiceId'] }]],
-      [{ ...base, amount: cny('10.00'), allocations: [to(draft.id, '10.00')] }, [{ code: 'INVOICE_NOT_ISSUED', field: ['input', 'allocations', '0', 'invoiceId'] }]],
-      [{ ...base, amount: cny('10.00'), allocations: [to(othersInvoice.id, '10.00')] }, [{ code: 'NOT_FOUND', field: ['input', 'allocations', '0', 'invoiceId'] }]],
-      [{ ...base, amount: cny('10.00'), allocations: [to(UNKNOWN_ID, '10.00')] }, [{ code: 'NOT_FOUND', field: ['input', 'allocations', '0', 'invoiceId'] }]],
-      [{ ...base, amount: cny('10.00'), receivedOn: addDays(todayUtc(), 1) }, [{ code: 'INVALID_DATE', field: ['input', 'receivedOn'] }]],
-      [{ ...base, customerId: UNKNOWN_ID, amount: cny('10.00') }, [{ code: 'NOT_FOUND', field: ['input', 'customerId'] }]],
+      [
+        { ...base, amount: { amount: '10.00', currency: 'USD' } },
+        [{ code: 'CURRENCY_MISMATCH', field: ['input', 'amount', 'currency'] }],
+      ],
+      [
+        { ...base, amount: cny('200.00'), allocations: [to(open.id, '113.01')] },
+        [{ code: 'OVER_ALLOCATION', field: ['input', 'allocations', '0', 'amount'] }],
+      ],
+      [
+        { ...base, amount: cny('100.00'), allocations: [to(open.id, '60.00'), to(second.id, '40.01')] },
+        [{ code: 'OVER_ALLOCATION', field: ['input', 'allocations'] }],
+      ],
+      [
+        { ...base, amount: cny('10.00'), allocations: [to(voided.id, '10.00')] },
+        [{ code: 'INVOICE_VOID', field: ['input', 'allocations', '0', 'invoiceId'] }],
+      ],
+      [
+        { ...base, amount: cny('10.00'), allocations: [to(draft.id, '10.00')] },
+        [{ code: 'INVOICE_NOT_ISSUED', field: ['input', 'allocations', '0', 'invoiceId'] }],
+      ],
+      [
+        { ...base, amount: cny('10.00'), allocations: [to(othersInvoice.id, '10.00')] },
+        [{ code: 'NOT_FOUND', field: ['input', 'allocations', '0', 'invoiceId'] }],
+      ],
+      [
+        { ...base, amount: cny('10.00'), allocations: [to(UNKNOWN_ID, '10.00')] },
+        [{ code: 'NOT_FOUND', field: ['input', 'allocations', '0', 'invoiceId'] }],
+      ],
+      [
+        { ...base, amount: cny('10.00'), receivedOn: addDays(todayUtc(), 1) },
+        [{ code: 'INVALID_DATE', field: ['input', 'receivedOn'] }],
+      ],
+      [
+        { ...base, customerId: UNKNOWN_ID, amount: cny('10.00') },
+        [{ code: 'NOT_FOUND', field: ['input', 'customerId'] }],
+      ],
     ];
     const outcomes = [];
     for (const [input] of cases) outcomes.push(await c.recordPayment(input));
@@ -584,7 +783,11 @@ describe('recordPayment', () => {
     expect((await c.receivables(customerId)).receivables.unallocatedPayments).toEqual(cny('0.00'));
 
     // paying exactly the balances of both is fine
-    const exact = await c.paid({ ...base, amount: cny('169.50'), allocations: [to(open.id, '113.00'), to(second.id, '56.50')] });
+    const exact = await c.paid({
+      ...base,
+      amount: cny('169.50'),
+      allocations: [to(open.id, '113.00'), to(second.id, '56.50')],
+    });
     expect(exact.unallocated).toEqual(cny('0.00'));
     expect((await c.invoice(open.id)).status).toBe('PAID');
     expect((await c.invoice(second.id)).status).toBe('PAID');
@@ -609,7 +812,9 @@ describe('journal and trial balance', () => {
 
     const journal = await c.journal();
     expect(journal.totalCount).toBe(4);
-    expect(journal.nodes.map((e: any) => ({ postedOn: e.postedOn, reference: e.reference, postings: postings(e) }))).toEqual([
+    expect(
+      journal.nodes.map((e: any) => ({ postedOn: e.postedOn, reference: e.reference, postings: postings(e) })),
+    ).toEqual([
       {
         postedOn: d1,
         reference: invoiceNumber(year, 1),
@@ -646,10 +851,16 @@ describe('journal and trial balance', () => {
         ],
       },
     ]);
-    expect(journal.nodes[0].lines.map((l: any) => l.accountName)).toEqual(['Accounts receivable', 'Revenue', 'Tax payable']);
+    expect(journal.nodes[0].lines.map((l: any) => l.accountName)).toEqual([
+      'Accounts receivable',
+      'Revenue',
+      'Tax payable',
+    ]);
     // every entry balances
     for (const entry of journal.nodes) {
-      expect(sum(entry.lines.map((l: any) => toCents(l.debit.amount)))).toBe(sum(entry.lines.map((l: any) => toCents(l.credit.amount))));
+      expect(sum(entry.lines.map((l: any) => toCents(l.debit.amount)))).toBe(
+        sum(entry.lines.map((l: any) => toCents(l.credit.amount))),
+      );
     }
     // the window is by posting day, both ends included
     expect((await c.journal(d1, d1)).totalCount).toBe(2);
@@ -666,7 +877,8 @@ describe('journal and trial balance', () => {
     });
     expect(now.totalDebit).toEqual(cny('343.83'));
     expect(now.totalCredit).toEqual(cny('343.83'));
-    for (const a of now.accounts) expect(toCents(a.balance.amount)).toBe(toCents(a.debit.amount) - toCents(a.credit.amount));
+    for (const a of now.accounts)
+      expect(toCents(a.balance.amount)).toBe(toCents(a.debit.amount) - toCents(a.credit.amount));
 
     const before = await c.trialBalance(addDays(d1, -1));
     expect(accountsOf(before)).toEqual({});
@@ -702,39 +914,47 @@ describe('journal and trial balance', () => {
 // ---- properties
 
 describe('properties', () => {
-  it('an invoice totals its lines plus their taxes to the cent (integer arithmetic on cents)', { timeout: 120_000 }, async () => {
-    const c = await newClient('prop-lines');
-    const customerId = await c.createCustomer();
-    const lineArb = fc.record({
-      quantity: fc.integer({ min: 1, max: 99_999_999 }), // in 1/10000: 0.0001 .. 9999.9999
-      price: fc.integer({ min: 0, max: 9_999_999 }), // cents: 0.00 .. 99999.99
-      rate: fc.constantFrom(0, 6, 9, 13),
-      explicitRate: fc.boolean(),
-    });
-    await fc.assert(
-      fc.asyncProperty(fc.array(lineArb, { minLength: 1, maxLength: 6 }), async (lines) => {
-        const input = lines.map((l, i) => {
-          const q = BigInt(l.quantity);
-          const quantity = `${q / 10000n}.${String(q % 10000n).padStart(4, '0')}`;
-          // the tenant's 13% applies when no rate is given
-          const taxRate = l.rate === 13 && !l.explicitRate ? undefined : String(l.rate);
-          return line(quantity, fmt(BigInt(l.price)), taxRate, `Line ${i + 1}`);
-        });
-        const expected = lines.map((l) => {
-          const amount = divHalfUp(BigInt(l.quantity) * BigInt(l.price), 10000n);
-          return { amount, tax: divHalfUp(amount * BigInt(l.rate), 100n) };
-        });
-        const invoice = await c.draft(customerId, input);
-        expect(invoice.lines.map((l: any) => [l.amount.amount, l.tax.amount, l.taxRate])).toEqual(
-          expected.map((e, i) => [fmt(e.amount), fmt(e.tax), String(lines[i].rate)]),
-        );
-        const subtotal = sum(expected.map((e) => e.amount));
-        const tax = sum(expected.map((e) => e.tax));
-        expect([invoice.subtotal.amount, invoice.taxTotal.amount, invoice.total.amount]).toEqual([fmt(subtotal), fmt(tax), fmt(subtotal + tax)]);
-      }),
-      { numRuns: 25 },
-    );
-  });
+  it(
+    'an invoice totals its lines plus their taxes to the cent (integer arithmetic on cents)',
+    { timeout: 120_000 },
+    async () => {
+      const c = await newClient('prop-lines');
+      const customerId = await c.createCustomer();
+      const lineArb = fc.record({
+        quantity: fc.integer({ min: 1, max: 99_999_999 }), // in 1/10000: 0.0001 .. 9999.9999
+        price: fc.integer({ min: 0, max: 9_999_999 }), // cents: 0.00 .. 99999.99
+        rate: fc.constantFrom(0, 6, 9, 13),
+        explicitRate: fc.boolean(),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(lineArb, { minLength: 1, maxLength: 6 }), async (lines) => {
+          const input = lines.map((l, i) => {
+            const q = BigInt(l.quantity);
+            const quantity = `${q / 10000n}.${String(q % 10000n).padStart(4, '0')}`;
+            // the tenant's 13% applies when no rate is given
+            const taxRate = l.rate === 13 && !l.explicitRate ? undefined : String(l.rate);
+            return line(quantity, fmt(BigInt(l.price)), taxRate, `Line ${i + 1}`);
+          });
+          const expected = lines.map((l) => {
+            const amount = divHalfUp(BigInt(l.quantity) * BigInt(l.price), 10000n);
+            return { amount, tax: divHalfUp(amount * BigInt(l.rate), 100n) };
+          });
+          const invoice = await c.draft(customerId, input);
+          expect(invoice.lines.map((l: any) => [l.amount.amount, l.tax.amount, l.taxRate])).toEqual(
+            expected.map((e, i) => [fmt(e.amount), fmt(e.tax), String(lines[i].rate)]),
+          );
+          const subtotal = sum(expected.map((e) => e.amount));
+          const tax = sum(expected.map((e) => e.tax));
+          expect([invoice.subtotal.amount, invoice.taxTotal.amount, invoice.total.amount]).toEqual([
+            fmt(subtotal),
+            fmt(tax),
+            fmt(subtotal + tax),
+          ]);
+        }),
+        { numRuns: 25 },
+      );
+    },
+  );
 
   type Op =
     | { kind: 'issue'; i: number }
@@ -742,126 +962,144 @@ describe('properties', () => {
     | { kind: 'payOldestFirst'; amount: number }
     | { kind: 'void'; i: number };
 
-  it('after any sequence of issues, payments and voids the books balance and receivables match the invoices', { timeout: 180_000 }, async () => {
-    const invoiceIndex = fc.integer({ min: 0, max: 2 });
-    const opArb: fc.Arbitrary<Op> = fc.oneof(
-      fc.record({ kind: fc.constant('issue' as const), i: invoiceIndex }),
-      fc.record({ kind: fc.constant('issue' as const), i: invoiceIndex }),
-      fc.record({
-        kind: fc.constant('pay' as const),
-        i: invoiceIndex,
-        percent: fc.integer({ min: 1, max: 100 }),
-        extra: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5_000 })),
-      }),
-      fc.record({ kind: fc.constant('payOldestFirst' as const), amount: fc.integer({ min: 1, max: 60_000 }) }),
-      fc.record({ kind: fc.constant('void' as const), i: invoiceIndex }),
-    );
-    const pricesArb = fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 20_000 }));
+  it(
+    'after any sequence of issues, payments and voids the books balance and receivables match the invoices',
+    { timeout: 180_000 },
+    async () => {
+      const invoiceIndex = fc.integer({ min: 0, max: 2 });
+      const opArb: fc.Arbitrary<Op> = fc.oneof(
+        fc.record({ kind: fc.constant('issue' as const), i: invoiceIndex }),
+        fc.record({ kind: fc.constant('issue' as const), i: invoiceIndex }),
+        fc.record({
+          kind: fc.constant('pay' as const),
+          i: invoiceIndex,
+          percent: fc.integer({ min: 1, max: 100 }),
+          extra: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5_000 })),
+        }),
+        fc.record({ kind: fc.constant('payOldestFirst' as const), amount: fc.integer({ min: 1, max: 60_000 }) }),
+        fc.record({ kind: fc.constant('void' as const), i: invoiceIndex }),
+      );
+      const pricesArb = fc.tuple(
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.integer({ min: 1, max: 20_000 }),
+      );
 
-    await fc.assert(
-      fc.asyncProperty(pricesArb, fc.array(opArb, { minLength: 1, maxLength: 10 }), async (prices, ops) => {
-        const c = await newClient('prop-books');
-        const customerId = await c.createCustomer();
-        // invoice i, once issued, is due before invoice i + 1 whatever the order of issue
-        const issueDates = [daysAgo(40), daysAgo(30), daysAgo(20)];
-        const model = await Promise.all(
-          prices.map(async (price, i) => {
-            const invoice = await c.draft(customerId, [line('1', fmt(BigInt(price)))]);
-            const total = BigInt(price) + divHalfUp(BigInt(price) * 13n, 100n);
-            expect(invoice.total.amount).toBe(fmt(total));
-            return { id: invoice.id as string, i, total, paid: 0n, status: 'DRAFT' as string };
-          }),
-        );
-        let unallocated = 0n;
-        let received = 0n;
-        const statusOf = (m: (typeof model)[number]) => (m.paid === 0n ? 'OPEN' : m.paid >= m.total ? 'PAID' : 'PARTIALLY_PAID');
+      await fc.assert(
+        fc.asyncProperty(pricesArb, fc.array(opArb, { minLength: 1, maxLength: 10 }), async (prices, ops) => {
+          const c = await newClient('prop-books');
+          const customerId = await c.createCustomer();
+          // invoice i, once issued, is due before invoice i + 1 whatever the order of issue
+          const issueDates = [daysAgo(40), daysAgo(30), daysAgo(20)];
+          const model = await Promise.all(
+            prices.map(async (price, i) => {
+              const invoice = await c.draft(customerId, [line('1', fmt(BigInt(price)))]);
+              const total = BigInt(price) + divHalfUp(BigInt(price) * 13n, 100n);
+              expect(invoice.total.amount).toBe(fmt(total));
+              return { id: invoice.id as string, i, total, paid: 0n, status: 'DRAFT' as string };
+            }),
+          );
+          let unallocated = 0n;
+          let received = 0n;
+          const statusOf = (m: (typeof model)[number]) =>
+            m.paid === 0n ? 'OPEN' : m.paid >= m.total ? 'PAID' : 'PARTIALLY_PAID';
 
-        for (const op of ops) {
-          if (op.kind === 'issue') {
-            const m = model[op.i];
-            const res = await c.issueInvoice({ id: m.id, issueDate: issueDates[op.i] });
-            if (m.status === 'DRAFT') {
+          for (const op of ops) {
+            if (op.kind === 'issue') {
+              const m = model[op.i];
+              const res = await c.issueInvoice({ id: m.id, issueDate: issueDates[op.i] });
+              if (m.status === 'DRAFT') {
+                expect(res.userErrors).toEqual([]);
+                m.status = 'OPEN';
+              } else expect(res.userErrors.map((e: any) => e.code)).toEqual(['INVALID_STATUS']);
+            } else if (op.kind === 'void') {
+              const m = model[op.i];
+              const res = await c.voidInvoice({ id: m.id });
+              if (m.status === 'DRAFT' || m.status === 'VOID')
+                expect(res.userErrors.map((e: any) => e.code)).toEqual(['INVALID_STATUS']);
+              else if (m.paid > 0n) expect(res.userErrors.map((e: any) => e.code)).toEqual(['INVOICE_HAS_PAYMENTS']);
+              else {
+                expect(res.userErrors).toEqual([]);
+                m.status = 'VOID';
+              }
+            } else if (op.kind === 'pay') {
+              const m = model[op.i];
+              const owed = m.total - m.paid;
+              const base = m.status === 'DRAFT' || m.status === 'VOID' ? m.total : owed;
+              let allocation = (base * BigInt(op.percent)) / 100n;
+              if (allocation === 0n) allocation = 1n;
+              const amount = allocation + BigInt(op.extra);
+              const res = await c.recordPayment({
+                customerId,
+                amount: cny(fmt(amount)),
+                receivedOn: daysAgo(1),
+                method: 'CASH',
+                allocations: [{ invoiceId: m.id, amount: cny(fmt(allocation)) }],
+              });
+              const codes = res.userErrors.map((e: any) => e.code);
+              if (m.status === 'DRAFT') expect(codes).toEqual(['INVOICE_NOT_ISSUED']);
+              else if (m.status === 'VOID') expect(codes).toEqual(['INVOICE_VOID']);
+              else if (allocation > owed) expect(codes).toEqual(['OVER_ALLOCATION']);
+              else {
+                expect(res.userErrors).toEqual([]);
+                expect(res.payment.unallocated.amount).toBe(fmt(BigInt(op.extra)));
+                m.paid += allocation;
+                m.status = statusOf(m);
+                unallocated += BigInt(op.extra);
+                received += amount;
+              }
+            } else {
+              let left = BigInt(op.amount);
+              const res = await c.recordPayment({
+                customerId,
+                amount: cny(fmt(left)),
+                receivedOn: daysAgo(1),
+                method: 'CARD',
+              });
               expect(res.userErrors).toEqual([]);
-              m.status = 'OPEN';
-            } else expect(res.userErrors.map((e: any) => e.code)).toEqual(['INVALID_STATUS']);
-          } else if (op.kind === 'void') {
-            const m = model[op.i];
-            const res = await c.voidInvoice({ id: m.id });
-            if (m.status === 'DRAFT' || m.status === 'VOID') expect(res.userErrors.map((e: any) => e.code)).toEqual(['INVALID_STATUS']);
-            else if (m.paid > 0n) expect(res.userErrors.map((e: any) => e.code)).toEqual(['INVOICE_HAS_PAYMENTS']);
-            else {
-              expect(res.userErrors).toEqual([]);
-              m.status = 'VOID';
+              const expectedAllocations: string[][] = [];
+              for (const m of [...model].sort((a, b) => a.i - b.i)) {
+                if (left === 0n || (m.status !== 'OPEN' && m.status !== 'PARTIALLY_PAID')) continue;
+                const take = left < m.total - m.paid ? left : m.total - m.paid;
+                expectedAllocations.push([m.id, fmt(take)]);
+                m.paid += take;
+                m.status = statusOf(m);
+                left -= take;
+              }
+              expect(allocs(res.payment)).toEqual(sortedPairs(expectedAllocations));
+              expect(res.payment.unallocated.amount).toBe(fmt(left));
+              unallocated += left;
+              received += BigInt(op.amount);
             }
-          } else if (op.kind === 'pay') {
-            const m = model[op.i];
-            const owed = m.total - m.paid;
-            const base = m.status === 'DRAFT' || m.status === 'VOID' ? m.total : owed;
-            let allocation = (base * BigInt(op.percent)) / 100n;
-            if (allocation === 0n) allocation = 1n;
-            const amount = allocation + BigInt(op.extra);
-            const res = await c.recordPayment({
-              customerId,
-              amount: cny(fmt(amount)),
-              receivedOn: daysAgo(1),
-              method: 'CASH',
-              allocations: [{ invoiceId: m.id, amount: cny(fmt(allocation)) }],
-            });
-            const codes = res.userErrors.map((e: any) => e.code);
-            if (m.status === 'DRAFT') expect(codes).toEqual(['INVOICE_NOT_ISSUED']);
-            else if (m.status === 'VOID') expect(codes).toEqual(['INVOICE_VOID']);
-            else if (allocation > owed) expect(codes).toEqual(['OVER_ALLOCATION']);
-            else {
-              expect(res.userErrors).toEqual([]);
-              expect(res.payment.unallocated.amount).toBe(fmt(BigInt(op.extra)));
-              m.paid += allocation;
-              m.status = statusOf(m);
-              unallocated += BigInt(op.extra);
-              received += amount;
-            }
-          } else {
-            let left = BigInt(op.amount);
-            const res = await c.recordPayment({ customerId, amount: cny(fmt(left)), receivedOn: daysAgo(1), method: 'CARD' });
-            expect(res.userErrors).toEqual([]);
-            const expectedAllocations: string[][] = [];
-            for (const m of [...model].sort((a, b) => a.i - b.i)) {
-              if (left === 0n || (m.status !== 'OPEN' && m.status !== 'PARTIALLY_PAID')) continue;
-              const take = left < m.total - m.paid ? left : m.total - m.paid;
-              expectedAllocations.push([m.id, fmt(take)]);
-              m.paid += take;
-              m.status = statusOf(m);
-              left -= take;
-            }
-            expect(allocs(res.payment)).toEqual(sortedPairs(expectedAllocations));
-            expect(res.payment.unallocated.amount).toBe(fmt(left));
-            unallocated += left;
-            received += BigInt(op.amount);
           }
-        }
 
-        const invoices = await Promise.all(model.map((m) => c.invoice(m.id)));
-        expect(invoices.map((i: any) => [i.status, i.amountPaid.amount])).toEqual(model.map((m) => [m.status, fmt(m.paid)]));
-        const issued = model.filter((m) => m.status !== 'DRAFT' && m.status !== 'VOID');
-        for (const m of issued) expect(invoices[m.i].balance.amount).toBe(fmt(m.total - m.paid));
-        const owed = sum(issued.map((m) => toCents(invoices[m.i].balance.amount)));
+          const invoices = await Promise.all(model.map((m) => c.invoice(m.id)));
+          expect(invoices.map((i: any) => [i.status, i.amountPaid.amount])).toEqual(
+            model.map((m) => [m.status, fmt(m.paid)]),
+          );
+          const issued = model.filter((m) => m.status !== 'DRAFT' && m.status !== 'VOID');
+          for (const m of issued) expect(invoices[m.i].balance.amount).toBe(fmt(m.total - m.paid));
+          const owed = sum(issued.map((m) => toCents(invoices[m.i].balance.amount)));
 
-        const customer = await c.receivables(customerId);
-        expect(customer.receivables.unallocatedPayments.amount).toBe(fmt(unallocated));
-        expect(customer.receivables.outstanding.amount).toBe(fmt(owed));
+          const customer = await c.receivables(customerId);
+          expect(customer.receivables.unallocatedPayments.amount).toBe(fmt(unallocated));
+          expect(customer.receivables.outstanding.amount).toBe(fmt(owed));
 
-        const tb = await c.trialBalance();
-        expect(tb.totalDebit.amount).toBe(tb.totalCredit.amount);
-        for (const a of tb.accounts) expect(toCents(a.balance.amount)).toBe(toCents(a.debit.amount) - toCents(a.credit.amount));
-        expect(balanceOf(tb, '1100')).toBe(fmt(owed - unallocated));
-        expect(balanceOf(tb, '1000')).toBe(fmt(received));
-        const revenue = sum(issued.map((m) => toCents(invoices[m.i].subtotal.amount)));
-        const tax = sum(issued.map((m) => toCents(invoices[m.i].taxTotal.amount)));
-        expect(balanceOf(tb, '4000')).toBe(fmt(-revenue));
-        expect(balanceOf(tb, '2100')).toBe(fmt(-tax));
-      }),
-      { numRuns: 15 },
-    );
-  });
+          const tb = await c.trialBalance();
+          expect(tb.totalDebit.amount).toBe(tb.totalCredit.amount);
+          for (const a of tb.accounts)
+            expect(toCents(a.balance.amount)).toBe(toCents(a.debit.amount) - toCents(a.credit.amount));
+          expect(balanceOf(tb, '1100')).toBe(fmt(owed - unallocated));
+          expect(balanceOf(tb, '1000')).toBe(fmt(received));
+          const revenue = sum(issued.map((m) => toCents(invoices[m.i].subtotal.amount)));
+          const tax = sum(issued.map((m) => toCents(invoices[m.i].taxTotal.amount)));
+          expect(balanceOf(tb, '4000')).toBe(fmt(-revenue));
+          expect(balanceOf(tb, '2100')).toBe(fmt(-tax));
+        }),
+        { numRuns: 15 },
+      );
+    },
+  );
 });
 
 // ---- concurrency
@@ -885,8 +1123,12 @@ describe('concurrency', () => {
       const refused = outcomes.filter((o) => o.userErrors.length > 0);
       expect(succeeded).toHaveLength(1);
       expect(refused).toHaveLength(1);
-      expect(succeeded[0].payment.allocations.map((a: any) => [a.invoice.id, a.amount.amount])).toEqual([[invoice.id, '79.10']]);
-      expect(refused[0].userErrors).toEqual([{ code: 'OVER_ALLOCATION', field: ['input', 'allocations', '0', 'amount'] }]);
+      expect(succeeded[0].payment.allocations.map((a: any) => [a.invoice.id, a.amount.amount])).toEqual([
+        [invoice.id, '79.10'],
+      ]);
+      expect(refused[0].userErrors).toEqual([
+        { code: 'OVER_ALLOCATION', field: ['input', 'allocations', '0', 'amount'] },
+      ]);
       expect(refused[0].payment).toBeNull();
       const after = await c.invoice(invoice.id);
       expect(after).toMatchObject({ status: 'PARTIALLY_PAID', amountPaid: cny('79.10'), balance: cny('33.90') });
@@ -912,19 +1154,23 @@ describe('concurrency', () => {
     expect(journal.nodes.map((e: any) => e.reference)).toEqual([1, 2, 3].map((n) => invoiceNumber(thisYear(), n)));
   });
 
-  it('20 invoices issued at the same moment get numbers 1 to 20 without gaps or duplicates', { timeout: 60_000 }, async () => {
-    const c = await newClient('race-number');
-    const customerId = await c.createCustomer();
-    const drafts = [];
-    for (let i = 0; i < 20; i++) drafts.push(await c.draft(customerId, [line('1', String(10 + i))]));
-    const outcomes = await Promise.all(drafts.map((d) => c.issueInvoice({ id: d.id })));
-    expect(outcomes.flatMap((o) => o.userErrors)).toEqual([]);
-    const numbers = outcomes.map((o) => o.invoice.number as string).sort();
-    expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => invoiceNumber(thisYear(), i + 1)));
-    // each number is its own invoice's, and posted once
-    const journal = await c.journal();
-    expect(journal.totalCount).toBe(20);
-    expect(journal.nodes.map((e: any) => e.reference).sort()).toEqual(numbers);
-    for (const o of outcomes) expect((await c.invoiceByNumber(o.invoice.number)).id).toBe(o.invoice.id);
-  });
+  it(
+    '20 invoices issued at the same moment get numbers 1 to 20 without gaps or duplicates',
+    { timeout: 60_000 },
+    async () => {
+      const c = await newClient('race-number');
+      const customerId = await c.createCustomer();
+      const drafts = [];
+      for (let i = 0; i < 20; i++) drafts.push(await c.draft(customerId, [line('1', String(10 + i))]));
+      const outcomes = await Promise.all(drafts.map((d) => c.issueInvoice({ id: d.id })));
+      expect(outcomes.flatMap((o) => o.userErrors)).toEqual([]);
+      const numbers = outcomes.map((o) => o.invoice.number as string).sort();
+      expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => invoiceNumber(thisYear(), i + 1)));
+      // each number is its own invoice's, and posted once
+      const journal = await c.journal();
+      expect(journal.totalCount).toBe(20);
+      expect(journal.nodes.map((e: any) => e.reference).sort()).toEqual(numbers);
+      for (const o of outcomes) expect((await c.invoiceByNumber(o.invoice.number)).id).toBe(o.invoice.id);
+    },
+  );
 });

@@ -31,7 +31,8 @@ const buckets = (current: string, days1To30: string, days31To60: string, days61T
 
 /** A UTC day `n` days before today. */
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** The root payload; no GraphQL errors allowed. */
 async function ok(token: string, query: string, variables: Record<string, unknown> = {}) {
@@ -41,37 +42,75 @@ async function ok(token: string, query: string, variables: Record<string, unknow
 }
 
 async function createCustomer(token: string, name: string): Promise<string> {
-  return (await ok(token, 'mutation($n: String!) { createCustomer(input: {name: $n}) { customer { id } } }', { n: name })).customer.id;
+  return (
+    await ok(token, 'mutation($n: String!) { createCustomer(input: {name: $n}) { customer { id } } }', { n: name })
+  ).customer.id;
 }
 
 type Line = { price: string; quantity?: string; taxRate?: string };
-const lineInput = (l: Line) => ({ description: 'Goods', quantity: l.quantity ?? '1', unitPrice: cny(l.price), taxRate: l.taxRate });
+const lineInput = (l: Line) => ({
+  description: 'Goods',
+  quantity: l.quantity ?? '1',
+  unitPrice: cny(l.price),
+  taxRate: l.taxRate,
+});
 
 async function draftInvoice(token: string, customerId: string, lines: Line[], orderId?: string) {
-  const created = await ok(token, `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id status total { amount } } ${ERRORS} } }`, {
-    input: { customerId, orderId, lines: lines.map(lineInput) },
-  });
+  const created = await ok(
+    token,
+    `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id status total { amount } } ${ERRORS} } }`,
+    {
+      input: { customerId, orderId, lines: lines.map(lineInput) },
+    },
+  );
   expect(created.userErrors).toEqual([]);
   return created.invoice as { id: string; status: string; total: { amount: string } };
 }
 
 async function issue(token: string, id: string, issueDate: string) {
-  const issued = await ok(token, `mutation($id: ID!, $d: Date) { issueInvoice(input: {id: $id, issueDate: $d}) { invoice { id number status issueDate dueDate total { amount } } ${ERRORS} } }`, {
-    id,
-    d: issueDate,
-  });
+  const issued = await ok(
+    token,
+    `mutation($id: ID!, $d: Date) { issueInvoice(input: {id: $id, issueDate: $d}) { invoice { id number status issueDate dueDate total { amount } } ${ERRORS} } }`,
+    {
+      id,
+      d: issueDate,
+    },
+  );
   expect(issued.userErrors).toEqual([]);
-  return issued.invoice as { id: string; number: string; status: string; issueDate: string; dueDate: string; total: { amount: string } };
+  return issued.invoice as {
+    id: string;
+    number: string;
+    status: string;
+    issueDate: string;
+    dueDate: string;
+    total: { amount: string };
+  };
 }
 
 async function issuedInvoice(token: string, customerId: string, lines: Line[], issueDate: string, orderId?: string) {
   return issue(token, (await draftInvoice(token, customerId, lines, orderId)).id, issueDate);
 }
 
-async function pay(token: string, customerId: string, amount: string, receivedOn: string, allocations?: [string, string][]) {
-  const res = await ok(token, `mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { payment { id unallocated { amount } } ${ERRORS} } }`, {
-    input: { customerId, amount: cny(amount), receivedOn, method: 'BANK_TRANSFER', allocations: allocations?.map(([invoiceId, a]) => ({ invoiceId, amount: cny(a) })) },
-  });
+async function pay(
+  token: string,
+  customerId: string,
+  amount: string,
+  receivedOn: string,
+  allocations?: [string, string][],
+) {
+  const res = await ok(
+    token,
+    `mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { payment { id unallocated { amount } } ${ERRORS} } }`,
+    {
+      input: {
+        customerId,
+        amount: cny(amount),
+        receivedOn,
+        method: 'BANK_TRANSFER',
+        allocations: allocations?.map(([invoiceId, a]) => ({ invoiceId, amount: cny(a) })),
+      },
+    },
+  );
   expect(res.userErrors).toEqual([]);
   return res.payment as { id: string; unallocated: { amount: string } };
 }
@@ -85,15 +124,37 @@ const shipped = (customerId: string) => ({
   customerId,
   currency: 'CNY',
   shippedOn: daysAgo(0),
-  lines: [{ orderLineId: uuidv7(), productId: uuidv7(), sku: 'W', name: 'Widget', quantity: '2', unitPrice: '10.0000', discountPercent: '0.00', unitCost: '4.0000', shippedBefore: '0' }],
+  lines: [
+    {
+      orderLineId: uuidv7(),
+      productId: uuidv7(),
+      sku: 'W',
+      name: 'Widget',
+      quantity: '2',
+      unitPrice: '10.0000',
+      discountPercent: '0.00',
+      unitCost: '4.0000',
+      shippedBefore: '0',
+    },
+  ],
 });
 
 /**
  * What order-fulfilment's relay does when an order is confirmed (or cancelled): a signed
  * salesOrder.confirmed (salesOrder.cancelled) delivered to finance's /events endpoint.
  */
-async function recordExposure(tenantId: string, orderId: string, customerId: string, total: string, status: 'CONFIRMED' | 'CANCELLED' = 'CONFIRMED') {
-  const event = orderEvent(tenantId, status === 'CONFIRMED' ? 'confirmed' : 'cancelled', { orderId, customerId, total });
+async function recordExposure(
+  tenantId: string,
+  orderId: string,
+  customerId: string,
+  total: string,
+  status: 'CONFIRMED' | 'CANCELLED' = 'CONFIRMED',
+) {
+  const event = orderEvent(tenantId, status === 'CONFIRMED' ? 'confirmed' : 'cancelled', {
+    orderId,
+    customerId,
+    total,
+  });
   expect(await deliverToFinance(stack, event)).toEqual({ status: 200, body: { status: 'applied' } });
   return event;
 }
@@ -102,7 +163,10 @@ async function recordExposure(tenantId: string, orderId: string, customerId: str
 async function shipOrder(tenantId: string, orderId: string, customerId: string, price: string) {
   const base = shipped(customerId);
   const payload = { ...base, orderId, lines: [{ ...base.lines[0], quantity: '1', unitPrice: price, unitCost: '0' }] };
-  expect(await deliverToFinance(stack, envelope(tenantId, 'shipment.shipped', payload))).toEqual({ status: 200, body: { status: 'applied' } });
+  expect(await deliverToFinance(stack, envelope(tenantId, 'shipment.shipped', payload))).toEqual({
+    status: 200,
+    body: { status: 'applied' },
+  });
 }
 
 describe('receivables ageing against a hand-built fixture', () => {
@@ -142,17 +206,41 @@ describe('receivables ageing against a hand-built fixture', () => {
       ['H', { price: '800' }, '2025-03-01', '2025-03-31'],
       ['J', { price: '900' }, '2025-06-10', '2025-07-10'],
     ];
-    const totals: Record<string, string> = { A: '112.99', B: '226.00', C: '339.00', D: '452.00', E: '565.00', F: '678.00', G: '791.00', H: '904.00', J: '1017.00' };
+    const totals: Record<string, string> = {
+      A: '112.99',
+      B: '226.00',
+      C: '339.00',
+      D: '452.00',
+      E: '565.00',
+      F: '678.00',
+      G: '791.00',
+      H: '904.00',
+      J: '1017.00',
+    };
     const ids: Record<string, string> = {};
     for (const [name, line, issueDate, dueDate] of fixture) {
       const invoice = await issuedInvoice(token, c1, [line], issueDate);
-      expect({ name, status: invoice.status, issueDate: invoice.issueDate, dueDate: invoice.dueDate, total: invoice.total.amount }).toEqual({
-        name, status: 'OPEN', issueDate, dueDate, total: totals[name],
+      expect({
+        name,
+        status: invoice.status,
+        issueDate: invoice.issueDate,
+        dueDate: invoice.dueDate,
+        total: invoice.total.amount,
+      }).toEqual({
+        name,
+        status: 'OPEN',
+        issueDate,
+        dueDate,
+        total: totals[name],
       });
       ids[name] = invoice.id;
     }
     const voided = await issuedInvoice(token, c1, [{ price: '1000' }], '2025-04-15');
-    const voidRes = await ok(token, `mutation($id: ID!) { voidInvoice(input: {id: $id, reason: "wrong customer"}) { invoice { status } ${ERRORS} } }`, { id: voided.id });
+    const voidRes = await ok(
+      token,
+      `mutation($id: ID!) { voidInvoice(input: {id: $id, reason: "wrong customer"}) { invoice { status } ${ERRORS} } }`,
+      { id: voided.id },
+    );
     expect(voidRes).toEqual({ invoice: { status: 'VOID' }, userErrors: [] });
     await draftInvoice(token, c1, [{ price: '500' }]);
 
@@ -160,9 +248,16 @@ describe('receivables ageing against a hand-built fixture', () => {
     expect((await pay(token, c1, '52.00', '2025-06-01', [[ids.D, '52.00']])).unallocated).toEqual(m('0.00'));
     expect((await pay(token, c1, '700.00', '2025-07-05', [[ids.F, '678.00']])).unallocated).toEqual(m('22.00'));
 
-    const terms = await ok(token, `mutation($c: ID!) { setPaymentTerms(input: {customerId: $c, days: 10}) { customer { paymentTermsDays } ${ERRORS} } }`, { c: c2 });
+    const terms = await ok(
+      token,
+      `mutation($c: ID!) { setPaymentTerms(input: {customerId: $c, days: 10}) { customer { paymentTermsDays } ${ERRORS} } }`,
+      { c: c2 },
+    );
     expect(terms).toEqual({ customer: { paymentTermsDays: 10 }, userErrors: [] });
-    expect(await issuedInvoice(token, c2, [{ price: '2000' }], '2025-06-25')).toMatchObject({ dueDate: '2025-07-05', total: m('2260.00') });
+    expect(await issuedInvoice(token, c2, [{ price: '2000' }], '2025-06-25')).toMatchObject({
+      dueDate: '2025-07-05',
+      total: m('2260.00'),
+    });
     const y = await issuedInvoice(token, c2, [{ price: '100' }], '2025-06-01');
     expect(y).toMatchObject({ dueDate: '2025-06-11', total: m('113.00') });
     await pay(token, c2, '113.00', '2025-06-20', [[y.id, '113.00']]);
@@ -200,8 +295,16 @@ describe('receivables ageing against a hand-built fixture', () => {
     expect(ageing).toEqual({
       asOf: '2025-06-30',
       customers: [
-        { customer: { id: c1, name: 'Ageing One' }, outstanding: m('4932.99'), ageing: buckets('1129.99', '565.00', '965.00', '1469.00', '804.00') },
-        { customer: { id: c2, name: 'Ageing Two' }, outstanding: m('2260.00'), ageing: buckets('2260.00', '0.00', '0.00', '0.00', '0.00') },
+        {
+          customer: { id: c1, name: 'Ageing One' },
+          outstanding: m('4932.99'),
+          ageing: buckets('1129.99', '565.00', '965.00', '1469.00', '804.00'),
+        },
+        {
+          customer: { id: c2, name: 'Ageing Two' },
+          outstanding: m('2260.00'),
+          ageing: buckets('2260.00', '0.00', '0.00', '0.00', '0.00'),
+        },
       ],
       total: buckets('3389.99', '565.00', '965.00', '1469.00', '804.00'),
       outstanding: m('7192.99'),
@@ -226,8 +329,16 @@ describe('receivables ageing against a hand-built fixture', () => {
     expect(ageing).toEqual({
       asOf: '2025-07-31',
       customers: [
-        { customer: { id: c1, name: 'Ageing One' }, outstanding: m('4254.99'), ageing: buckets('0.00', '1017.00', '338.99', '739.00', '2160.00') },
-        { customer: { id: c2, name: 'Ageing Two' }, outstanding: m('2260.00'), ageing: buckets('0.00', '2260.00', '0.00', '0.00', '0.00') },
+        {
+          customer: { id: c1, name: 'Ageing One' },
+          outstanding: m('4254.99'),
+          ageing: buckets('0.00', '1017.00', '338.99', '739.00', '2160.00'),
+        },
+        {
+          customer: { id: c2, name: 'Ageing Two' },
+          outstanding: m('2260.00'),
+          ageing: buckets('0.00', '2260.00', '0.00', '0.00', '0.00'),
+        },
       ],
       total: buckets('0.00', '3277.00', '338.99', '739.00', '2160.00'),
       outstanding: m('6514.99'),
@@ -273,11 +384,20 @@ describe('receivables ageing against a hand-built fixture', () => {
 });
 
 describe('credit', () => {
-  const credit = async (token: string, c: string) => (await ok(token, `query($c: ID!) { customer(id: $c) { ${CREDIT} } }`, { c })).credit;
+  const credit = async (token: string, c: string) =>
+    (await ok(token, `query($c: ID!) { customer(id: $c) { ${CREDIT} } }`, { c })).credit;
   const setLimit = (token: string, c: string, limit: string | null) =>
-    ok(token, `mutation($c: ID!, $l: MoneyInput) { setCreditLimit(input: {customerId: $c, limit: $l}) { customer { ${CREDIT} } ${ERRORS} } }`, { c, l: limit === null ? null : cny(limit) });
+    ok(
+      token,
+      `mutation($c: ID!, $l: MoneyInput) { setCreditLimit(input: {customerId: $c, limit: $l}) { customer { ${CREDIT} } ${ERRORS} } }`,
+      { c, l: limit === null ? null : cny(limit) },
+    );
   const creditCheck = (token: string, c: string, amount: string) =>
-    ok(token, 'query($c: ID!, $a: MoneyInput!) { creditCheck(customerId: $c, amount: $a) { allowed reason exposure { amount } limit { amount } available { amount } } }', { c, a: cny(amount) });
+    ok(
+      token,
+      'query($c: ID!, $a: MoneyInput!) { creditCheck(customerId: $c, amount: $a) { allowed reason exposure { amount } limit { amount } available { amount } } }',
+      { c, a: cny(amount) },
+    );
 
   it('is OK up to 80% of the limit, WARNING above, HOLD above the limit; exposure counts unbilled confirmed orders once', async () => {
     const tenant = newTenant('credit');
@@ -300,18 +420,37 @@ describe('credit', () => {
     // event delivered again (a relay's retry) changes nothing.
     const again = await recordExposure(tenant, o1, c, '9.01');
     expect(await deliverToFinance(stack, again)).toEqual({ status: 200, body: { status: 'duplicate' } });
-    expect(await credit(token, c)).toMatchObject({ exposure: cny('800.01'), available: m('199.99'), status: 'WARNING' });
+    expect(await credit(token, c)).toMatchObject({
+      exposure: cny('800.01'),
+      available: m('199.99'),
+      status: 'WARNING',
+    });
     await recordExposure(tenant, o2, c, '199.99');
     expect(await credit(token, c)).toMatchObject({ exposure: cny('1000.00'), available: m('0.00'), status: 'WARNING' }); // at the limit
     await recordExposure(tenant, o2, c, '200.00');
     expect(await credit(token, c)).toMatchObject({ exposure: cny('1000.01'), available: m('-0.01'), status: 'HOLD' });
     await recordExposure(tenant, o2, c, '200.00', 'CANCELLED');
-    expect(await credit(token, c)).toMatchObject({ exposure: cny('800.01'), available: m('199.99'), status: 'WARNING' });
+    expect(await credit(token, c)).toMatchObject({
+      exposure: cny('800.01'),
+      available: m('199.99'),
+      status: 'WARNING',
+    });
 
     // creditCheck: 800.01 + 199.99 = 1000.00 is within the limit, + 200.00 is not.
-    expect(await creditCheck(token, c, '199.99')).toEqual({ allowed: true, reason: null, exposure: m('800.01'), limit: m('1000.00'), available: m('199.99') });
+    expect(await creditCheck(token, c, '199.99')).toEqual({
+      allowed: true,
+      reason: null,
+      exposure: m('800.01'),
+      limit: m('1000.00'),
+      available: m('199.99'),
+    });
     const refused = await creditCheck(token, c, '200.00');
-    expect(refused).toMatchObject({ allowed: false, exposure: m('800.01'), limit: m('1000.00'), available: m('199.99') });
+    expect(refused).toMatchObject({
+      allowed: false,
+      exposure: m('800.01'),
+      limit: m('1000.00'),
+      available: m('199.99'),
+    });
     expect(refused.reason).toMatch(/1000\.01/);
 
     // Order 1 partly shipped and so invoiced (5 + 0.65 = 5.65; orders are billed from their shipments,
@@ -325,7 +464,11 @@ describe('credit', () => {
     await recordExposure(tenant, o3, c, '10.00');
     await shipOrder(tenant, o3, c, '10');
     // outstanding 796.65 + 11.30 = 807.95, unbilled 4.01 + 0 -> 811.96
-    expect(await credit(token, c)).toMatchObject({ exposure: cny('811.96'), available: m('188.04'), status: 'WARNING' });
+    expect(await credit(token, c)).toMatchObject({
+      exposure: cny('811.96'),
+      available: m('188.04'),
+      status: 'WARNING',
+    });
 
     // Over the limit, then the limit removed: never held without one.
     await recordExposure(tenant, uuidv7(), c, '500.00');
@@ -334,7 +477,13 @@ describe('credit', () => {
       customer: { credit: { limit: null, exposure: cny('1311.96'), available: null, status: 'OK' } },
       userErrors: [],
     });
-    expect(await creditCheck(token, c, '1000000.00')).toEqual({ allowed: true, reason: null, exposure: m('1311.96'), limit: null, available: null });
+    expect(await creditCheck(token, c, '1000000.00')).toEqual({
+      allowed: true,
+      reason: null,
+      exposure: m('1311.96'),
+      limit: null,
+      available: null,
+    });
   });
 
   it('the events endpoint refuses unsigned or wrongly signed deliveries (401) and invalid events (422), changing nothing', async () => {
@@ -343,7 +492,12 @@ describe('credit', () => {
     const c = await createCustomer(token, 'Internal Co');
     const valid = orderEvent(tenant, 'confirmed', { orderId: uuidv7(), customerId: c, total: '5.00' });
     const body = JSON.stringify(valid);
-    const unauthenticated = { status: 401, body: { errors: [{ message: 'Event deliveries must be signed by a relay', extensions: { code: 'UNAUTHENTICATED' } }] } };
+    const unauthenticated = {
+      status: 401,
+      body: {
+        errors: [{ message: 'Event deliveries must be signed by a relay', extensions: { code: 'UNAUTHENTICATED' } }],
+      },
+    };
 
     // The mutation that used to take these reports is gone from the graph.
     const gone = await stack.query(token, 'mutation { recordOrderExposure(input: {}) { userErrors { code } } }');
@@ -355,12 +509,23 @@ describe('credit', () => {
       ['garbage', 'not-a-signature'],
       ['another secret', signDelivery('not-the-secret', 'finance', body)],
       ['signed for another subgraph', signDelivery(stack.secrets.signingSecret, 'customer', body)],
-      ['signed for another body', signDelivery(stack.secrets.signingSecret, 'finance', JSON.stringify({ ...valid, payload: { ...valid.payload, total: '0.01' } }))],
+      [
+        'signed for another body',
+        signDelivery(
+          stack.secrets.signingSecret,
+          'finance',
+          JSON.stringify({ ...valid, payload: { ...valid.payload, total: '0.01' } }),
+        ),
+      ],
       ['signed too long ago', signDelivery(stack.secrets.signingSecret, 'finance', body, now - 3600)],
     ];
-    for (const [why, signature] of badSignatures) expect(await deliverToFinance(stack, body, { signature }), why).toEqual(unauthenticated);
+    for (const [why, signature] of badSignatures)
+      expect(await deliverToFinance(stack, body, { signature }), why).toEqual(unauthenticated);
 
-    const rejected = (message: string | RegExp) => ({ status: 422, body: { errors: [{ message: expect.stringMatching(message), extensions: { code: 'EVENT_REJECTED' } }] } });
+    const rejected = (message: string | RegExp) => ({
+      status: 422,
+      body: { errors: [{ message: expect.stringMatching(message), extensions: { code: 'EVENT_REJECTED' } }] },
+    });
     const invalid: [unknown, string | RegExp][] = [
       [[valid], /id must be a UUID/],
       [{ ...valid, id: 'nope' }, /id must be a UUID/],
@@ -378,15 +543,52 @@ describe('credit', () => {
       [{ ...valid, payload: { ...valid.payload, currency: 'USD' } }, /CURRENCY_MISMATCH/],
       [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [] }), /INVALID_LIST/],
       [envelope(tenant, 'shipment.shipped', { ...shipped(c), shippedOn: '2026-02-30' }), /INVALID_DATE/],
-      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], quantity: '0' }] }), /OUT_OF_RANGE/],
-      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], discountPercent: '100.01' }] }), /OUT_OF_RANGE/],
-      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], shippedBefore: '-1' }] }), /INVALID_DECIMAL: lines.0.shippedBefore/],
-      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], shippedBefore: '1.00001' }] }), /TOO_PRECISE/],
-      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], shippedBefore: 2 as unknown as string }] }), /INVALID_DECIMAL/],
-      [envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], shippedBefore: '9999999999' }] }), /OUT_OF_RANGE: shippedBefore \+ quantity/],
+      [
+        envelope(tenant, 'shipment.shipped', { ...shipped(c), lines: [{ ...shipped(c).lines[0], quantity: '0' }] }),
+        /OUT_OF_RANGE/,
+      ],
+      [
+        envelope(tenant, 'shipment.shipped', {
+          ...shipped(c),
+          lines: [{ ...shipped(c).lines[0], discountPercent: '100.01' }],
+        }),
+        /OUT_OF_RANGE/,
+      ],
+      [
+        envelope(tenant, 'shipment.shipped', {
+          ...shipped(c),
+          lines: [{ ...shipped(c).lines[0], shippedBefore: '-1' }],
+        }),
+        /INVALID_DECIMAL: lines.0.shippedBefore/,
+      ],
+      [
+        envelope(tenant, 'shipment.shipped', {
+          ...shipped(c),
+          lines: [{ ...shipped(c).lines[0], shippedBefore: '1.00001' }],
+        }),
+        /TOO_PRECISE/,
+      ],
+      [
+        envelope(tenant, 'shipment.shipped', {
+          ...shipped(c),
+          lines: [{ ...shipped(c).lines[0], shippedBefore: 2 as unknown as string }],
+        }),
+        /INVALID_DECIMAL/,
+      ],
+      [
+        envelope(tenant, 'shipment.shipped', {
+          ...shipped(c),
+          lines: [{ ...shipped(c).lines[0], shippedBefore: '9999999999' }],
+        }),
+        /OUT_OF_RANGE: shippedBefore \+ quantity/,
+      ],
     ];
-    for (const [event, message] of invalid) expect(await deliverToFinance(stack, event), JSON.stringify(event)).toEqual(rejected(message));
-    expect(await deliverToFinance(stack, '{not json')).toEqual({ status: 400, body: { errors: [{ message: 'The body must be JSON', extensions: { code: 'BAD_REQUEST' } }] } });
+    for (const [event, message] of invalid)
+      expect(await deliverToFinance(stack, event), JSON.stringify(event)).toEqual(rejected(message));
+    expect(await deliverToFinance(stack, '{not json')).toEqual({
+      status: 400,
+      body: { errors: [{ message: 'The body must be JSON', extensions: { code: 'BAD_REQUEST' } }] },
+    });
 
     // Nothing of it left a trace: no exposure, no invoice, no inbox row (so the same ids stay usable).
     expect(await credit(token, c)).toMatchObject({ exposure: cny('0.00') });
@@ -409,16 +611,37 @@ describe('credit', () => {
     await issuedInvoice(token, boundary, [{ price: '100' }], daysAgo(120)); // due 90 days ago
     await issuedInvoice(token, unlimited, [{ price: '100' }], daysAgo(200)); // due 170 days ago
 
-    expect(await credit(token, late)).toEqual({ limit: cny('100000.00'), exposure: cny('113.00'), available: m('99887.00'), status: 'HOLD' });
+    expect(await credit(token, late)).toEqual({
+      limit: cny('100000.00'),
+      exposure: cny('113.00'),
+      available: m('99887.00'),
+      status: 'HOLD',
+    });
     const refused = await creditCheck(token, late, '1.00');
-    expect(refused).toMatchObject({ allowed: false, exposure: m('113.00'), limit: m('100000.00'), available: m('99887.00') });
+    expect(refused).toMatchObject({
+      allowed: false,
+      exposure: m('113.00'),
+      limit: m('100000.00'),
+      available: m('99887.00'),
+    });
     expect(refused.reason).toMatch(/91 days past due/);
 
     expect(await credit(token, boundary)).toMatchObject({ status: 'OK' });
     expect(await creditCheck(token, boundary, '1.00')).toMatchObject({ allowed: true, reason: null });
 
-    expect(await credit(token, unlimited)).toEqual({ limit: null, exposure: cny('113.00'), available: null, status: 'OK' });
-    expect(await creditCheck(token, unlimited, '1000000.00')).toEqual({ allowed: true, reason: null, exposure: m('113.00'), limit: null, available: null });
+    expect(await credit(token, unlimited)).toEqual({
+      limit: null,
+      exposure: cny('113.00'),
+      available: null,
+      status: 'OK',
+    });
+    expect(await creditCheck(token, unlimited, '1000000.00')).toEqual({
+      allowed: true,
+      reason: null,
+      exposure: m('113.00'),
+      limit: null,
+      available: null,
+    });
 
     await setLimit(token, late, null);
     expect(await credit(token, late)).toMatchObject({ limit: null, status: 'OK' });
@@ -442,26 +665,45 @@ describe('credit', () => {
     const token = await stack.token(newTenant('limit'));
     const c = await createCustomer(token, 'Limit Co');
     const set = (customerId: string, limit: { amount: string; currency: string }) =>
-      ok(token, `mutation($c: ID!, $l: MoneyInput) { setCreditLimit(input: {customerId: $c, limit: $l}) { customer { id } ${ERRORS} } }`, { c: customerId, l: limit });
-    expect((await set(c, cny('-1'))).userErrors).toEqual([{ code: 'NEGATIVE_AMOUNT', field: ['input', 'limit', 'amount'] }]);
-    expect((await set(c, { amount: '10', currency: 'USD' })).userErrors).toEqual([{ code: 'CURRENCY_MISMATCH', field: ['input', 'limit', 'currency'] }]);
-    expect(await set(uuidv7(), cny('10'))).toEqual({ customer: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'customerId'] }] });
+      ok(
+        token,
+        `mutation($c: ID!, $l: MoneyInput) { setCreditLimit(input: {customerId: $c, limit: $l}) { customer { id } ${ERRORS} } }`,
+        { c: customerId, l: limit },
+      );
+    expect((await set(c, cny('-1'))).userErrors).toEqual([
+      { code: 'NEGATIVE_AMOUNT', field: ['input', 'limit', 'amount'] },
+    ]);
+    expect((await set(c, { amount: '10', currency: 'USD' })).userErrors).toEqual([
+      { code: 'CURRENCY_MISMATCH', field: ['input', 'limit', 'currency'] },
+    ]);
+    expect(await set(uuidv7(), cny('10'))).toEqual({
+      customer: null,
+      userErrors: [{ code: 'NOT_FOUND', field: ['input', 'customerId'] }],
+    });
     expect(await credit(token, c)).toMatchObject({ limit: null });
   });
 });
 
 describe('payment terms and tax rate', () => {
   const setTerms = (token: string, c: string, days: number) =>
-    ok(token, `mutation($c: ID!, $d: Int!) { setPaymentTerms(input: {customerId: $c, days: $d}) { customer { paymentTermsDays } ${ERRORS} } }`, { c, d: days });
+    ok(
+      token,
+      `mutation($c: ID!, $d: Int!) { setPaymentTerms(input: {customerId: $c, days: $d}) { customer { paymentTermsDays } ${ERRORS} } }`,
+      { c, d: days },
+    );
 
   it('setPaymentTerms takes 0 to 365 days and sets the due dates of invoices issued after', async () => {
     const token = await stack.token(newTenant('terms'));
     const c = await createCustomer(token, 'Terms Co');
     const other = await createCustomer(token, 'Other Co');
-    const terms = async (id: string) => (await ok(token, 'query($c: ID!) { customer(id: $c) { paymentTermsDays } }', { c: id })).paymentTermsDays;
+    const terms = async (id: string) =>
+      (await ok(token, 'query($c: ID!) { customer(id: $c) { paymentTermsDays } }', { c: id })).paymentTermsDays;
     expect(await terms(c)).toBe(30);
     for (const days of [-1, 366]) {
-      expect(await setTerms(token, c, days)).toEqual({ customer: null, userErrors: [{ code: 'OUT_OF_RANGE', field: ['input', 'days'] }] });
+      expect(await setTerms(token, c, days)).toEqual({
+        customer: null,
+        userErrors: [{ code: 'OUT_OF_RANGE', field: ['input', 'days'] }],
+      });
     }
     expect(await terms(c)).toBe(30);
     expect(await setTerms(token, c, 0)).toEqual({ customer: { paymentTermsDays: 0 }, userErrors: [] });
@@ -470,7 +712,10 @@ describe('payment terms and tax rate', () => {
     expect((await issuedInvoice(token, c, [{ price: '1' }], '2025-05-10')).dueDate).toBe('2026-05-10');
     expect(await terms(other)).toBe(30);
     expect((await issuedInvoice(token, other, [{ price: '1' }], '2025-05-10')).dueDate).toBe('2025-06-09');
-    expect(await setTerms(token, uuidv7(), 10)).toEqual({ customer: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'customerId'] }] });
+    expect(await setTerms(token, uuidv7(), 10)).toEqual({
+      customer: null,
+      userErrors: [{ code: 'NOT_FOUND', field: ['input', 'customerId'] }],
+    });
   });
 
   it('setTaxRate needs admin, takes 0-100, and sets the default rate of new lines', async () => {
@@ -485,18 +730,34 @@ describe('payment terms and tax rate', () => {
     expect(forbidden.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     expect(forbidden.data?.setTaxRate ?? null).toBeNull();
     for (const rate of ['101', '-1']) {
-      expect(await ok(admin, SET, { r: rate })).toEqual({ settings: null, userErrors: [{ code: 'OUT_OF_RANGE', field: ['input', 'taxRate'] }] });
+      expect(await ok(admin, SET, { r: rate })).toEqual({
+        settings: null,
+        userErrors: [{ code: 'OUT_OF_RANGE', field: ['input', 'taxRate'] }],
+      });
     }
     expect(await ok(writer, SETTINGS)).toEqual({ currency: 'CNY', taxRate: '13', defaultPaymentTermsDays: 30 });
 
     expect(await ok(admin, SET, { r: '7.5' })).toEqual({ settings: { taxRate: '7.5' }, userErrors: [] });
     expect(await ok(writer, SETTINGS)).toEqual({ currency: 'CNY', taxRate: '7.5', defaultPaymentTermsDays: 30 });
     const c = await createCustomer(admin, 'Tax Co');
-    const created = await ok(writer, `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { lines { taxRate tax { amount } } total { amount } } ${ERRORS} } }`, {
-      input: { customerId: c, lines: [lineInput({ price: '100' }), lineInput({ price: '100', taxRate: '13' })] },
-    });
+    const created = await ok(
+      writer,
+      `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { lines { taxRate tax { amount } } total { amount } } ${ERRORS} } }`,
+      {
+        input: { customerId: c, lines: [lineInput({ price: '100' }), lineInput({ price: '100', taxRate: '13' })] },
+      },
+    );
     // 100 x 7.5% = 7.50; the explicit 13% line keeps 13.00 -> 200 + 20.50
-    expect(created).toEqual({ invoice: { lines: [{ taxRate: '7.5', tax: m('7.50') }, { taxRate: '13', tax: m('13.00') }], total: m('220.50') }, userErrors: [] });
+    expect(created).toEqual({
+      invoice: {
+        lines: [
+          { taxRate: '7.5', tax: m('7.50') },
+          { taxRate: '13', tax: m('13.00') },
+        ],
+        total: m('220.50'),
+      },
+      userErrors: [],
+    });
     expect(await ok(admin, SET, { r: '100' })).toEqual({ settings: { taxRate: '100' }, userErrors: [] });
     expect(await ok(admin, SET, { r: '0' })).toEqual({ settings: { taxRate: '0' }, userErrors: [] });
   });
@@ -510,16 +771,24 @@ describe('finance scopes', () => {
     const invoice = await issuedInvoice(owner, c, [{ price: '100' }], '2025-05-10');
     const crm = await stack.token(tenant, ['crm:read']);
 
-    const list = await stack.query(crm, 'query($id: ID!) { invoices { totalCount } invoice(id: $id) { id } }', { id: invoice.id });
+    const list = await stack.query(crm, 'query($id: ID!) { invoices { totalCount } invoice(id: $id) { id } }', {
+      id: invoice.id,
+    });
     expect(list.data).toEqual({ invoices: null, invoice: null });
     expect(list.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
       [['invoices'], 'FORBIDDEN'],
       [['invoice'], 'FORBIDDEN'],
     ]);
 
-    const nested = await stack.query(crm, 'query($c: ID!) { customer(id: $c) { name receivables { outstanding { amount } } } }', { c });
+    const nested = await stack.query(
+      crm,
+      'query($c: ID!) { customer(id: $c) { name receivables { outstanding { amount } } } }',
+      { c },
+    );
     expect(nested.data).toEqual({ customer: { name: 'Scoped Co', receivables: null } });
-    expect(nested.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['customer', 'receivables'], 'FORBIDDEN']]);
+    expect(nested.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['customer', 'receivables'], 'FORBIDDEN'],
+    ]);
   });
 
   it('finance:read reads but does not write', async () => {
@@ -529,24 +798,43 @@ describe('finance scopes', () => {
     const invoice = await issuedInvoice(owner, c, [{ price: '100' }], '2025-05-10');
     const reader = await stack.token(tenant, ['crm:read', 'finance:read']);
 
-    const read = await stack.query(reader, 'query($id: ID!, $c: ID!) { invoice(id: $id) { number total { amount } } customer(id: $c) { receivables(asOf: "2025-05-10") { outstanding { amount } } } }', {
-      id: invoice.id,
-      c,
-    });
+    const read = await stack.query(
+      reader,
+      'query($id: ID!, $c: ID!) { invoice(id: $id) { number total { amount } } customer(id: $c) { receivables(asOf: "2025-05-10") { outstanding { amount } } } }',
+      {
+        id: invoice.id,
+        c,
+      },
+    );
     expect(read.errors).toBeUndefined();
-    expect(read.data).toEqual({ invoice: { number: invoice.number, total: m('113.00') }, customer: { receivables: { outstanding: m('113.00') } } });
+    expect(read.data).toEqual({
+      invoice: { number: invoice.number, total: m('113.00') },
+      customer: { receivables: { outstanding: m('113.00') } },
+    });
 
     const writes: [string, Record<string, unknown>][] = [
-      [`mutation($c: ID!) { createInvoice(input: {customerId: $c, lines: [{description: "x", quantity: "1", unitPrice: {amount: "1", currency: "CNY"}}]}) { ${ERRORS} } }`, { c }],
+      [
+        `mutation($c: ID!) { createInvoice(input: {customerId: $c, lines: [{description: "x", quantity: "1", unitPrice: {amount: "1", currency: "CNY"}}]}) { ${ERRORS} } }`,
+        { c },
+      ],
       [`mutation($id: ID!) { voidInvoice(input: {id: $id}) { ${ERRORS} } }`, { id: invoice.id }],
-      [`mutation($c: ID!) { recordPayment(input: {customerId: $c, amount: {amount: "1", currency: "CNY"}, receivedOn: "2025-05-11", method: CASH}) { ${ERRORS} } }`, { c }],
-      [`mutation($c: ID!) { setCreditLimit(input: {customerId: $c, limit: {amount: "1", currency: "CNY"}}) { ${ERRORS} } }`, { c }],
+      [
+        `mutation($c: ID!) { recordPayment(input: {customerId: $c, amount: {amount: "1", currency: "CNY"}, receivedOn: "2025-05-11", method: CASH}) { ${ERRORS} } }`,
+        { c },
+      ],
+      [
+        `mutation($c: ID!) { setCreditLimit(input: {customerId: $c, limit: {amount: "1", currency: "CNY"}}) { ${ERRORS} } }`,
+        { c },
+      ],
       [`mutation($c: ID!) { setPaymentTerms(input: {customerId: $c, days: 1}) { ${ERRORS} } }`, { c }],
       [`mutation { setTaxRate(input: {taxRate: "1"}) { ${ERRORS} } }`, {}],
     ];
     for (const [query, variables] of writes) {
       const res = await stack.query(reader, query, variables);
-      expect(res.errors?.map((e) => e.extensions?.code), query).toEqual(['FORBIDDEN']);
+      expect(
+        res.errors?.map((e) => e.extensions?.code),
+        query,
+      ).toEqual(['FORBIDDEN']);
     }
     const after = await stack.query(
       owner,

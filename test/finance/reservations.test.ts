@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const RESERVE = 'mutation($i: ReserveCreditInput!) { reserveCredit(input: $i) { allowed reserved reason exposure { amount } limit { amount } reservedUntil } }';
+const RESERVE =
+  'mutation($i: ReserveCreditInput!) { reserveCredit(input: $i) { allowed reserved reason exposure { amount } limit { amount } reservedUntil } }';
 
 async function scene() {
   const tenant = newTenant('rsv');
@@ -25,24 +26,55 @@ async function scene() {
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     return Object.values(res.data)[0] as any;
   };
-  const customer = (await ok('mutation { createCustomer(input: {name: "Buyer"}) { customer { id } } }')).customer.id as string;
-  await ok('mutation($c: ID!) { setCreditLimit(input: {customerId: $c, limit: {amount: "100", currency: "CNY"}}) { userErrors { code } } }', { c: customer });
+  const customer = (await ok('mutation { createCustomer(input: {name: "Buyer"}) { customer { id } } }')).customer
+    .id as string;
+  await ok(
+    'mutation($c: ID!) { setCreditLimit(input: {customerId: $c, limit: {amount: "100", currency: "CNY"}}) { userErrors { code } } }',
+    { c: customer },
+  );
   /** reserveCredit as order-fulfilment calls it: straight to the finance subgraph, with the scopes it chooses. */
-  const reserve = async (orderId: string, amount: string, opts: { override?: boolean; scopes?: string[]; customerId?: string } = {}) => {
+  const reserve = async (
+    orderId: string,
+    amount: string,
+    opts: { override?: boolean; scopes?: string[]; customerId?: string } = {},
+  ) => {
     const finance = stack.subgraphs.finance;
-    const contextValue = await finance.contextFor({ tenantId: tenant, userId: 'u', scopes: opts.scopes ?? ['finance:write'], exp: Date.now() / 1000 + 60, requestId: 'r' });
-    const input = { orderId, customerId: opts.customerId ?? customer, amount: { amount, currency: 'CNY' }, override: opts.override ?? false };
-    const { body } = await finance.apollo.executeOperation({ query: RESERVE, variables: { i: input } }, { contextValue });
+    const contextValue = await finance.contextFor({
+      tenantId: tenant,
+      userId: 'u',
+      scopes: opts.scopes ?? ['finance:write'],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+    });
+    const input = {
+      orderId,
+      customerId: opts.customerId ?? customer,
+      amount: { amount, currency: 'CNY' },
+      override: opts.override ?? false,
+    };
+    const { body } = await finance.apollo.executeOperation(
+      { query: RESERVE, variables: { i: input } },
+      { contextValue },
+    );
     const result = (body as any).singleResult;
     return result.errors ? { error: result.errors[0].extensions.code as string } : result.data.reserveCredit;
   };
-  const exposure = async () => (await ok('query($c: ID!) { customer(id: $c) { credit { exposure { amount } } } }', { c: customer })).credit.exposure.amount as string;
+  const exposure = async () =>
+    (await ok('query($c: ID!) { customer(id: $c) { credit { exposure { amount } } } }', { c: customer })).credit
+      .exposure.amount as string;
   const rows = async () =>
-    (await stack.database.sql`select order_id, status, amount, reserved_until is not null as until from finance.order_exposures where tenant_id = ${tenant} order by order_id`).map((r) => [r.order_id, r.status, r.amount, r.until]);
+    (
+      await stack.database
+        .sql`select order_id, status, amount, reserved_until is not null as until from finance.order_exposures where tenant_id = ${tenant} order by order_id`
+    ).map((r) => [r.order_id, r.status, r.amount, r.until]);
   const expire = (orderId: string) =>
-    stack.database.sql`update finance.order_exposures set reserved_until = now() - interval '1 second' where tenant_id = ${tenant} and order_id = ${orderId}`;
+    stack.database
+      .sql`update finance.order_exposures set reserved_until = now() - interval '1 second' where tenant_id = ${tenant} and order_id = ${orderId}`;
   const event = async (kind: 'confirmed' | 'cancelled', orderId: string, total: string) =>
-    expect(await deliverToFinance(stack, orderEvent(tenant, kind, { orderId, customerId: customer, total }))).toEqual({ status: 200, body: { status: 'applied' } });
+    expect(await deliverToFinance(stack, orderEvent(tenant, kind, { orderId, customerId: customer, total }))).toEqual({
+      status: 200,
+      body: { status: 'applied' },
+    });
   return { tenant, token, ok, customer, reserve, exposure, rows, expire, event };
 }
 
@@ -52,12 +84,23 @@ describe('reserveCredit', () => {
     const [a, b] = [uuidv7(), uuidv7()];
     const before = Date.now();
     const first = await s.reserve(a, '60.00');
-    expect(first).toMatchObject({ allowed: true, reserved: true, reason: null, exposure: { amount: '0.00' }, limit: { amount: '100.00' } });
+    expect(first).toMatchObject({
+      allowed: true,
+      reserved: true,
+      reason: null,
+      exposure: { amount: '0.00' },
+      limit: { amount: '100.00' },
+    });
     const minutes = (Date.parse(first.reservedUntil) - before) / 60_000;
     expect(minutes).toBeGreaterThan(9.9);
     expect(minutes).toBeLessThan(10.1);
     expect(await s.reserve(b, '40.01')).toEqual({
-      allowed: false, reserved: false, reason: 'Exposure would be 100.01, above the credit limit of 100.00', exposure: { amount: '60.00' }, limit: { amount: '100.00' }, reservedUntil: null,
+      allowed: false,
+      reserved: false,
+      reason: 'Exposure would be 100.01, above the credit limit of 100.00',
+      exposure: { amount: '60.00' },
+      limit: { amount: '100.00' },
+      reservedUntil: null,
     });
     expect(await s.rows()).toEqual([[a, 'RESERVED', '60.00', true]]);
     expect(await s.exposure()).toBe('60.00');
@@ -79,8 +122,15 @@ describe('reserveCredit', () => {
     const s = await scene();
     expect(await s.reserve(uuidv7(), '150.00', { override: true })).toEqual({ error: 'FORBIDDEN' });
     expect(await s.reserve(uuidv7(), '150.00', { scopes: ['finance:read'] })).toEqual({ error: 'FORBIDDEN' });
-    const overridden = await s.reserve(uuidv7(), '150.00', { override: true, scopes: ['finance:write', 'finance:credit-override'] });
-    expect(overridden).toMatchObject({ allowed: false, reserved: true, reason: 'Exposure would be 150.00, above the credit limit of 100.00' });
+    const overridden = await s.reserve(uuidv7(), '150.00', {
+      override: true,
+      scopes: ['finance:write', 'finance:credit-override'],
+    });
+    expect(overridden).toMatchObject({
+      allowed: false,
+      reserved: true,
+      reason: 'Exposure would be 150.00, above the credit limit of 100.00',
+    });
     expect(await s.exposure()).toBe('150.00');
   });
 
@@ -97,7 +147,9 @@ describe('reserveCredit', () => {
     const s = await scene();
     const answers = await Promise.all(Array.from({ length: 10 }, () => s.reserve(uuidv7(), '15.00')));
     expect(answers.filter((a) => a.reserved)).toHaveLength(6);
-    expect(answers.filter((a) => !a.reserved).map((a) => a.reason)).toEqual(Array(4).fill('Exposure would be 105.00, above the credit limit of 100.00'));
+    expect(answers.filter((a) => !a.reserved).map((a) => a.reason)).toEqual(
+      Array(4).fill('Exposure would be 105.00, above the credit limit of 100.00'),
+    );
     expect(await s.exposure()).toBe('90.00');
   });
 });
@@ -112,7 +164,11 @@ describe('reservations and order events', () => {
     await s.expire(a); // a reserved_until in the past means nothing to a confirmed order
     expect(await s.exposure()).toBe('30.00');
     // A late retry of the reservation leaves the confirmed order as it is.
-    expect(await s.reserve(a, '30.00')).toMatchObject({ reserved: true, exposure: { amount: '0.00' }, reservedUntil: null });
+    expect(await s.reserve(a, '30.00')).toMatchObject({
+      reserved: true,
+      exposure: { amount: '0.00' },
+      reservedUntil: null,
+    });
     expect(await s.rows()).toEqual([[a, 'CONFIRMED', '30.00', true]]);
     expect(await s.exposure()).toBe('30.00');
   });
@@ -153,7 +209,14 @@ describe('manual invoices for sales orders', () => {
     for (const o of [confirmed, reserved, cancelled]) {
       expect(await s.ok(CREATE, { c: s.customer, o })).toEqual({
         invoice: null,
-        userErrors: [{ code: 'ORDER_BILLED_ON_SHIPMENT', field: ['input', 'orderId'], message: 'Invoices for sales orders are issued automatically when their goods ship; this order cannot be invoiced by hand' }],
+        userErrors: [
+          {
+            code: 'ORDER_BILLED_ON_SHIPMENT',
+            field: ['input', 'orderId'],
+            message:
+              'Invoices for sales orders are issued automatically when their goods ship; this order cannot be invoiced by hand',
+          },
+        ],
       });
     }
     expect((await s.ok('{ invoices(first: 10) { totalCount } }')).totalCount).toBe(0);
@@ -165,8 +228,14 @@ describe('manual invoices for sales orders', () => {
     const order = uuidv7();
     const draft = (await s.ok(CREATE, { c: s.customer, o: order })).invoice.id;
     await s.event('confirmed', order, '30.00');
-    const issued = await s.ok(`mutation($id: ID!) { issueInvoice(input: {id: $id}) { invoice { status } userErrors { code field } } }`, { id: draft });
-    expect(issued).toEqual({ invoice: null, userErrors: [{ code: 'ORDER_BILLED_ON_SHIPMENT', field: ['input', 'id'] }] });
+    const issued = await s.ok(
+      `mutation($id: ID!) { issueInvoice(input: {id: $id}) { invoice { status } userErrors { code field } } }`,
+      { id: draft },
+    );
+    expect(issued).toEqual({
+      invoice: null,
+      userErrors: [{ code: 'ORDER_BILLED_ON_SHIPMENT', field: ['input', 'id'] }],
+    });
     expect(await s.exposure()).toBe('30.00');
   });
 

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../lib/money.js';
 import { PayloadCheck } from '../../lib/events/payload-check.js';
-import { costOfGoods, costOfGoodsPostings, isBalanced, netAmount, shipmentInvoiceLines } from '../../subgraphs/finance/rules.js';
+import {
+  costOfGoods,
+  costOfGoodsPostings,
+  isBalanced,
+  netAmount,
+  shipmentInvoiceLines,
+} from '../../subgraphs/finance/rules.js';
 
 /** Finance's rules for shipments, as plain functions (the numbers are worked out by hand). */
 describe('shipment rules', () => {
@@ -31,7 +37,12 @@ describe('shipment rules', () => {
   });
 
   it('cost of goods: the exact sum of quantity x unit cost, rounded half-up once', () => {
-    expect(costOfGoods([{ quantity: '1', unitCost: '7.3333' }, { quantity: '4', unitCost: '2.10' }])).toBe('15.73'); // 15.7333
+    expect(
+      costOfGoods([
+        { quantity: '1', unitCost: '7.3333' },
+        { quantity: '4', unitCost: '2.10' },
+      ]),
+    ).toBe('15.73'); // 15.7333
     expect(costOfGoods([{ quantity: '3', unitCost: '4.005' }])).toBe('12.02'); // 12.015
     // Three lines of 0.0033 each: rounded per line 0.00, summed first 0.0099 -> 0.01.
     expect(costOfGoods([1, 2, 3].map(() => ({ quantity: '1', unitCost: '0.0033' })))).toBe('0.01');
@@ -43,17 +54,55 @@ describe('shipment rules', () => {
       { account: '5000', debit: '15.73' },
       { account: '1200', credit: '15.73' },
     ]);
-    fc.assert(fc.property(fc.integer({ min: 1, max: 10 ** 12 }), (cents) => isBalanced(costOfGoodsPostings(dec(cents).div(100).toFixed(2)))));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10 ** 12 }), (cents) =>
+        isBalanced(costOfGoodsPostings(dec(cents).div(100).toFixed(2))),
+      ),
+    );
   });
 
   it('one invoice line per shipped line: "sku name", the shipped quantity, the order line price and discount, what shipped of it before, the tenant tax rate', () => {
     const shipped = [
-      { productId: 'p1', sku: 'WIDGET', name: 'Widget', quantity: '1', unitPrice: '19.99', discountPercent: '12.5', shippedBefore: '2' },
-      { productId: 'p2', sku: 'GADGET', name: 'Gadget', quantity: '4', unitPrice: '4.5', discountPercent: '0', shippedBefore: '0' },
+      {
+        productId: 'p1',
+        sku: 'WIDGET',
+        name: 'Widget',
+        quantity: '1',
+        unitPrice: '19.99',
+        discountPercent: '12.5',
+        shippedBefore: '2',
+      },
+      {
+        productId: 'p2',
+        sku: 'GADGET',
+        name: 'Gadget',
+        quantity: '4',
+        unitPrice: '4.5',
+        discountPercent: '0',
+        shippedBefore: '0',
+      },
     ];
     expect(shipmentInvoiceLines(shipped, '13')).toEqual([
-      { description: 'WIDGET Widget', productId: 'p1', quantity: '1', unitPrice: '19.99', discountPercent: '12.5', billedBefore: '2', taxRate: '13', position: 1 },
-      { description: 'GADGET Gadget', productId: 'p2', quantity: '4', unitPrice: '4.5', discountPercent: '0', billedBefore: '0', taxRate: '13', position: 2 },
+      {
+        description: 'WIDGET Widget',
+        productId: 'p1',
+        quantity: '1',
+        unitPrice: '19.99',
+        discountPercent: '12.5',
+        billedBefore: '2',
+        taxRate: '13',
+        position: 1,
+      },
+      {
+        description: 'GADGET Gadget',
+        productId: 'p2',
+        quantity: '4',
+        unitPrice: '4.5',
+        discountPercent: '0',
+        billedBefore: '0',
+        taxRate: '13',
+        position: 2,
+      },
     ]);
   });
 
@@ -89,7 +138,11 @@ describe('shipment rules', () => {
     // Parts of 2 + 2 at 12.30 less 12.5%: 21.53 + 21.53 = 43.06 on their own, the order line is 43.05.
     const alone = dec(netAmount('2', '12.30', '12.5')).plus(netAmount('2', '12.30', '12.5'));
     const cumulative = dec(netAmount('2', '12.30', '12.5', '0')).plus(netAmount('2', '12.30', '12.5', '2'));
-    expect([alone.toFixed(2), cumulative.toFixed(2), netAmount('4', '12.30', '12.5')]).toEqual(['43.06', '43.05', '43.05']);
+    expect([alone.toFixed(2), cumulative.toFixed(2), netAmount('4', '12.30', '12.5')]).toEqual([
+      '43.06',
+      '43.05',
+      '43.05',
+    ]);
   });
 });
 

@@ -18,12 +18,28 @@ describe('confirming many orders at once', () => {
     const tenant = newTenant('rush');
     const token = await stack.token(tenant);
     const run = strictClient(stack, token);
-    const w1 = (await run('mutation { createWarehouse(input: {code: "A", name: "A"}) { warehouse { id } userErrors { code } } }')).warehouse.id;
-    const w2 = (await run('mutation { createWarehouse(input: {code: "B", name: "B"}) { warehouse { id } userErrors { code } } }')).warehouse.id;
-    const product = (await run('mutation { createProduct(input: {sku: "HOT-1", name: "Hot item", listPrice: {amount: "10", currency: "CNY"}, reorderQuantity: "20", leadTimeDays: 5}) { product { id } userErrors { code } } }')).product.id;
-    await run('mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "60"}) { userErrors { code } } }', { p: product, w: w1 });
-    await run('mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "40"}) { userErrors { code } } }', { p: product, w: w2 });
-    const customer = (await run('mutation { createCustomer(input: {name: "Rush Buyer"}) { customer { id } userErrors { code } } }')).customer.id;
+    const w1 = (
+      await run('mutation { createWarehouse(input: {code: "A", name: "A"}) { warehouse { id } userErrors { code } } }')
+    ).warehouse.id;
+    const w2 = (
+      await run('mutation { createWarehouse(input: {code: "B", name: "B"}) { warehouse { id } userErrors { code } } }')
+    ).warehouse.id;
+    const product = (
+      await run(
+        'mutation { createProduct(input: {sku: "HOT-1", name: "Hot item", listPrice: {amount: "10", currency: "CNY"}, reorderQuantity: "20", leadTimeDays: 5}) { product { id } userErrors { code } } }',
+      )
+    ).product.id;
+    await run(
+      'mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "60"}) { userErrors { code } } }',
+      { p: product, w: w1 },
+    );
+    await run(
+      'mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "40"}) { userErrors { code } } }',
+      { p: product, w: w2 },
+    );
+    const customer = (
+      await run('mutation { createCustomer(input: {name: "Rush Buyer"}) { customer { id } userErrors { code } } }')
+    ).customer.id;
 
     // 500 drafts, made directly in the tables (the creation path is not what is under test here).
     const orderIds = Array.from({ length: 500 }, () => crypto.randomUUID());
@@ -44,7 +60,8 @@ describe('confirming many orders at once', () => {
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, connection: 'keep-alive' },
             body: JSON.stringify({
-              query: 'mutation($id: ID!) { confirmSalesOrder(input: {id: $id}) { order { status lines { allocatedQuantity backorderedQuantity } } userErrors { code } } }',
+              query:
+                'mutation($id: ID!) { confirmSalesOrder(input: {id: $id}) { order { status lines { allocatedQuantity backorderedQuantity } } userErrors { code } } }',
               variables: { id },
             }),
           });
@@ -62,7 +79,10 @@ describe('confirming many orders at once', () => {
     expect(all.filter((r) => r.allocated === '1')).toHaveLength(100);
     expect(all.filter((r) => r.backordered === '1')).toHaveLength(400);
 
-    const stock = await run('query($p: ID!) { product(id: $p) { availableQuantity incomingQuantity stock { warehouse { code } onHand reserved available } } }', { p: product });
+    const stock = await run(
+      'query($p: ID!) { product(id: $p) { availableQuantity incomingQuantity stock { warehouse { code } onHand reserved available } } }',
+      { p: product },
+    );
     expect(stock).toEqual({
       availableQuantity: '0',
       // one request, raised by the first shortage: max(reorder quantity 20, shortfall 1)
@@ -75,8 +95,8 @@ describe('confirming many orders at once', () => {
     const requests = await run('{ replenishmentRequests { totalCount } }');
     expect(requests.totalCount).toBe(1);
     await expectLedgerConsistent(stack, tenant);
-    const [reservations] = await stack.database.sql`select count(*)::int as n from fulfilment.stock_movements where tenant_id = ${tenant} and kind = 'RESERVATION'`;
+    const [reservations] = await stack.database
+      .sql`select count(*)::int as n from fulfilment.stock_movements where tenant_id = ${tenant} and kind = 'RESERVATION'`;
     expect(reservations.n).toBe(100);
   });
 });
-

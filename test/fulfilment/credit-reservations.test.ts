@@ -17,34 +17,79 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const CONFIRM = `mutation($id: ID!) { confirmSalesOrder(input: {id: $id}) { order { status } userErrors { code field message } } }`;
-const REFUSED_9 = { code: 'CREDIT_LIMIT_EXCEEDED', field: ['input', 'id'], message: 'Exposure would be 108.40, above the credit limit of 100.00' };
+const REFUSED_9 = {
+  code: 'CREDIT_LIMIT_EXCEEDED',
+  field: ['input', 'id'],
+  message: 'Exposure would be 108.40, above the credit limit of 100.00',
+};
 
 async function scenario() {
   const tenant = newTenant('reserve');
   const token = await stack.token(tenant);
   const run = strictClient(stack, token);
-  const customer = (await run('mutation { createCustomer(input: {name: "Stretched"}) { customer { id } userErrors { code } } }')).customer.id as string;
-  const invoice = (await run('mutation($c: ID!) { createInvoice(input: {customerId: $c, lines: [{description: "Earlier", quantity: "1", unitPrice: {amount: "80", currency: "CNY"}}]}) { invoice { id } userErrors { code } } }', { c: customer })).invoice.id;
+  const customer = (
+    await run('mutation { createCustomer(input: {name: "Stretched"}) { customer { id } userErrors { code } } }')
+  ).customer.id as string;
+  const invoice = (
+    await run(
+      'mutation($c: ID!) { createInvoice(input: {customerId: $c, lines: [{description: "Earlier", quantity: "1", unitPrice: {amount: "80", currency: "CNY"}}]}) { invoice { id } userErrors { code } } }',
+      { c: customer },
+    )
+  ).invoice.id;
   await run('mutation($id: ID!) { issueInvoice(input: {id: $id}) { userErrors { code } } }', { id: invoice });
-  await run('mutation($c: ID!) { setCreditLimit(input: {customerId: $c, limit: {amount: "100", currency: "CNY"}}) { userErrors { code } } }', { c: customer });
-  const warehouse = (await run('mutation { createWarehouse(input: {code: "W", name: "W"}) { warehouse { id } userErrors { code } } }')).warehouse.id;
-  const product = (await run('mutation { createProduct(input: {sku: "P", name: "P", listPrice: {amount: "1", currency: "CNY"}}) { product { id } userErrors { code } } }')).product.id as string;
-  await run('mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "50"}) { userErrors { code } } }', { p: product, w: warehouse });
+  await run(
+    'mutation($c: ID!) { setCreditLimit(input: {customerId: $c, limit: {amount: "100", currency: "CNY"}}) { userErrors { code } } }',
+    { c: customer },
+  );
+  const warehouse = (
+    await run('mutation { createWarehouse(input: {code: "W", name: "W"}) { warehouse { id } userErrors { code } } }')
+  ).warehouse.id;
+  const product = (
+    await run(
+      'mutation { createProduct(input: {sku: "P", name: "P", listPrice: {amount: "1", currency: "CNY"}}) { product { id } userErrors { code } } }',
+    )
+  ).product.id as string;
+  await run(
+    'mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "50"}) { userErrors { code } } }',
+    { p: product, w: warehouse },
+  );
   const order = async (quantity: string) =>
-    (await run('mutation($c: ID!, $p: ID!, $q: Decimal!) { createSalesOrder(input: {customerId: $c, lines: [{productId: $p, quantity: $q}]}) { order { id } userErrors { code } } }', { c: customer, p: product, q: quantity })).order.id as string;
+    (
+      await run(
+        'mutation($c: ID!, $p: ID!, $q: Decimal!) { createSalesOrder(input: {customerId: $c, lines: [{productId: $p, quantity: $q}]}) { order { id } userErrors { code } } }',
+        { c: customer, p: product, q: quantity },
+      )
+    ).order.id as string;
   const confirm = async (id: string) => (await stack.query(token, CONFIRM, { id })).data.confirmSalesOrder;
   /** Orders' statuses, the product's available quantity and the customer's exposure, as the graph shows them. */
   const state = async (ids: string[]) => {
     const orders = ids.map((id, i) => `o${i}: salesOrder(id: "${id}") { status }`).join(' ');
-    const res = await stack.query(token, `query($p: ID!, $c: ID!) { ${orders} product(id: $p) { availableQuantity } customer(id: $c) { credit { exposure { amount } } } }`, { p: product, c: customer });
+    const res = await stack.query(
+      token,
+      `query($p: ID!, $c: ID!) { ${orders} product(id: $p) { availableQuantity } customer(id: $c) { credit { exposure { amount } } } }`,
+      { p: product, c: customer },
+    );
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-    return { statuses: ids.map((_, i) => res.data[`o${i}`].status as string), available: res.data.product.availableQuantity as string, exposure: res.data.customer.credit.exposure.amount as string };
+    return {
+      statuses: ids.map((_, i) => res.data[`o${i}`].status as string),
+      available: res.data.product.availableQuantity as string,
+      exposure: res.data.customer.credit.exposure.amount as string,
+    };
   };
   const exposures = async () =>
-    (await stack.database.sql`select order_id, status from finance.order_exposures where tenant_id = ${tenant} order by order_id`).map((r) => [r.order_id, r.status]);
+    (
+      await stack.database
+        .sql`select order_id, status from finance.order_exposures where tenant_id = ${tenant} order by order_id`
+    ).map((r) => [r.order_id, r.status]);
   /** order-fulfilment's own credit client, as confirmSalesOrder calls it (a signed call to finance). */
   const reserve = async (orderId: string, amount: string, customerId = customer) => {
-    const ctx = await stack.subgraphs.fulfilment.contextFor({ tenantId: tenant, userId: 'u', scopes: [...ALL_SCOPES], exp: Date.now() / 1000 + 60, requestId: 'r' });
+    const ctx = await stack.subgraphs.fulfilment.contextFor({
+      tenantId: tenant,
+      userId: 'u',
+      scopes: [...ALL_SCOPES],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+    });
     return ctx.checkCredit(ctx, { orderId, customerId, amount: { amount, currency: 'CNY' }, override: false });
   };
   return { tenant, customer, order, confirm, state, exposures, reserve };
@@ -71,7 +116,10 @@ describe('credit reservations on confirmation', () => {
     const s = await scenario();
     const ids = [await s.order('9'), await s.order('9')];
     const answers = await Promise.all(ids.map((id) => s.confirm(id)));
-    expect(answers.map((a) => a.order?.status ?? a.userErrors[0].code).sort()).toEqual(['CONFIRMED', 'CREDIT_LIMIT_EXCEEDED']);
+    expect(answers.map((a) => a.order?.status ?? a.userErrors[0].code).sort()).toEqual([
+      'CONFIRMED',
+      'CREDIT_LIMIT_EXCEEDED',
+    ]);
     expect(answers.find((a) => a.order === null).userErrors).toEqual([REFUSED_9]);
     const seen = await s.state(ids);
     expect(seen.statuses.sort()).toEqual(['CONFIRMED', 'DRAFT']);
@@ -99,7 +147,8 @@ describe('credit reservations on confirmation', () => {
     expect(await s.confirm(b)).toEqual({ order: null, userErrors: [REFUSED_9] });
     expect((await s.state([b])).exposure).toBe('99.40');
 
-    await stack.database.sql`update finance.order_exposures set reserved_until = now() - interval '1 second' where tenant_id = ${s.tenant} and order_id = ${abandoned}`;
+    await stack.database
+      .sql`update finance.order_exposures set reserved_until = now() - interval '1 second' where tenant_id = ${s.tenant} and order_id = ${abandoned}`;
     expect((await s.state([b])).exposure).toBe('90.40');
     expect(await s.confirm(b)).toEqual({ order: { status: 'CONFIRMED' }, userErrors: [] });
     expect(await s.state([b])).toMatchObject({ statuses: ['CONFIRMED'], available: '41', exposure: '99.40' });
@@ -121,9 +170,13 @@ describe('credit reservations on confirmation', () => {
   it('an unknown customer is not "unavailable"; the gateway does not expose reserveCredit', async () => {
     const s = await scenario();
     expect(await s.reserve(uuidv7(), '1.00', uuidv7())).toEqual({ unknownCustomer: true });
-    const res = await stack.query(await stack.token(s.tenant), 'mutation($i: ReserveCreditInput!) { reserveCredit(input: $i) { allowed } }', {
-      i: { orderId: uuidv7(), customerId: s.customer, amount: { amount: '1', currency: 'CNY' } },
-    });
+    const res = await stack.query(
+      await stack.token(s.tenant),
+      'mutation($i: ReserveCreditInput!) { reserveCredit(input: $i) { allowed } }',
+      {
+        i: { orderId: uuidv7(), customerId: s.customer, amount: { amount: '1', currency: 'CNY' } },
+      },
+    );
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(await s.exposures()).toEqual([]);

@@ -13,15 +13,36 @@ describe('opportunity lines and products', () => {
   it('reads each line’s product with its stock and promise date in one request', async () => {
     const token = await stack.token(newTenant());
     const run = strictClient(stack, token);
-    const warehouse = (await run('mutation { createWarehouse(input: {code: "MAIN", name: "Main"}) { warehouse { id } userErrors { code } } }')).warehouse.id;
-    const kettle = (await run('mutation { createProduct(input: {sku: "KET-1", name: "Kettle", listPrice: {amount: "199", currency: "CNY"}, leadTimeDays: 14}) { product { id } userErrors { code } } }')).product.id;
-    await run('mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "7"}) { userErrors { code } } }', { p: kettle, w: warehouse });
-    const customer = (await run('mutation { createCustomer(input: {name: "Tea Room"}) { customer { id } userErrors { code } } }')).customer.id;
-    const opportunity = (await run('mutation($c: ID!) { createOpportunity(input: {title: "Kettles", customerId: $c}) { opportunity { id } userErrors { code } } }', { c: customer })).opportunity.id;
-    await run('mutation($o: ID!, $p: ID!) { addOpportunityLine(input: {opportunityId: $o, line: {productId: $p, quantity: "10", unitPrice: {amount: "199", currency: "CNY"}}}) { userErrors { code } } }', {
-      o: opportunity,
-      p: kettle,
-    });
+    const warehouse = (
+      await run(
+        'mutation { createWarehouse(input: {code: "MAIN", name: "Main"}) { warehouse { id } userErrors { code } } }',
+      )
+    ).warehouse.id;
+    const kettle = (
+      await run(
+        'mutation { createProduct(input: {sku: "KET-1", name: "Kettle", listPrice: {amount: "199", currency: "CNY"}, leadTimeDays: 14}) { product { id } userErrors { code } } }',
+      )
+    ).product.id;
+    await run(
+      'mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "7"}) { userErrors { code } } }',
+      { p: kettle, w: warehouse },
+    );
+    const customer = (
+      await run('mutation { createCustomer(input: {name: "Tea Room"}) { customer { id } userErrors { code } } }')
+    ).customer.id;
+    const opportunity = (
+      await run(
+        'mutation($c: ID!) { createOpportunity(input: {title: "Kettles", customerId: $c}) { opportunity { id } userErrors { code } } }',
+        { c: customer },
+      )
+    ).opportunity.id;
+    await run(
+      'mutation($o: ID!, $p: ID!) { addOpportunityLine(input: {opportunityId: $o, line: {productId: $p, quantity: "10", unitPrice: {amount: "199", currency: "CNY"}}}) { userErrors { code } } }',
+      {
+        o: opportunity,
+        p: kettle,
+      },
+    );
 
     const res = await stack.query(
       token,
@@ -39,7 +60,17 @@ describe('opportunity lines and products', () => {
           {
             title: 'Kettles',
             amount: { amount: '1990.00' },
-            lines: [{ quantity: '10', product: { sku: 'KET-1', name: 'Kettle', availableQuantity: '7', availableToPromise: { quantity: '5', date: today } } }],
+            lines: [
+              {
+                quantity: '10',
+                product: {
+                  sku: 'KET-1',
+                  name: 'Kettle',
+                  availableQuantity: '7',
+                  availableToPromise: { quantity: '5', date: today },
+                },
+              },
+            ],
           },
         ],
       },

@@ -14,10 +14,12 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const ERRORS = 'userErrors { code field }';
-const LINE = 'id product { sku } quantity unitPrice { amount currency } discountPercent amount { amount currency } allocatedQuantity backorderedQuantity shippedQuantity';
+const LINE =
+  'id product { sku } quantity unitPrice { amount currency } discountPercent amount { amount currency } allocatedQuantity backorderedQuantity shippedQuantity';
 const ORDER = `id number status priority requestedDate promisedDate total { amount currency } customer { id } lines { ${LINE} }
   createdAt confirmedAt shippedAt deliveredAt cancelledAt onTime`;
-const SHIPMENT = 'id number status carrier trackingNumber warehouse { code } order { number status } lines { product { sku } quantity } shippedAt deliveredAt';
+const SHIPMENT =
+  'id number status carrier trackingNumber warehouse { code } order { number status } lines { product { sku } quantity } shippedAt deliveredAt';
 
 const CREATE = `mutation($input: CreateSalesOrderInput!) { createSalesOrder(input: $input) { order { ${ORDER} } ${ERRORS} } }`;
 const UPDATE = `mutation($input: UpdateSalesOrderInput!) { updateSalesOrder(input: $input) { order { ${ORDER} } ${ERRORS} } }`;
@@ -27,14 +29,21 @@ const SHIP_CREATE = `mutation($input: CreateShipmentInput!) { createShipment(inp
 const SHIP = `mutation($id: ID!, $carrier: String, $tracking: String) { markShipmentShipped(input: {id: $id, carrier: $carrier, trackingNumber: $tracking}) { shipment { ${SHIPMENT} } ${ERRORS} } }`;
 const DELIVER = `mutation($id: ID!) { markShipmentDelivered(input: {id: $id}) { shipment { ${SHIPMENT} } ${ERRORS} } }`;
 const GET_ORDER = `query($id: ID!) { salesOrder(id: $id) { ${ORDER} } }`;
-const STOCK = 'query($p: ID!) { product(id: $p) { availableQuantity stock { warehouse { code } onHand reserved available } } }';
-const MOVEMENTS = 'query($p: ID!) { stockMovements(productId: $p, first: 50) { totalCount nodes { kind quantity onHandChange reservedChange reference warehouse { code } } } }';
+const STOCK =
+  'query($p: ID!) { product(id: $p) { availableQuantity stock { warehouse { code } onHand reserved available } } }';
+const MOVEMENTS =
+  'query($p: ID!) { stockMovements(productId: $p, first: 50) { totalCount nodes { kind quantity onHandChange reservedChange reference warehouse { code } } } }';
 
 const dayOffset = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const today = () => dayOffset(0);
 const randomId = () => crypto.randomUUID();
 
-type LineInput = { productId: string; quantity: string; unitPrice?: { amount: string; currency: string }; discountPercent?: string };
+type LineInput = {
+  productId: string;
+  quantity: string;
+  unitPrice?: { amount: string; currency: string };
+  discountPercent?: string;
+};
 
 /** A fresh tenant with helpers to build its catalogue, stock, customers and orders. */
 /** The usual scene: warehouse MAIN, product WIDGET at 10.00 with `onHand` in stock, customer Buyer. */
@@ -61,22 +70,39 @@ async function world(prefix = 'ord') {
     run,
     raw,
     warehouse: async (code: string): Promise<string> =>
-      (await run(`mutation($c: String!) { createWarehouse(input: {code: $c, name: $c}) { warehouse { id } ${ERRORS} } }`, { c: code })).warehouse.id,
+      (
+        await run(
+          `mutation($c: String!) { createWarehouse(input: {code: $c, name: $c}) { warehouse { id } ${ERRORS} } }`,
+          { c: code },
+        )
+      ).warehouse.id,
     product: async (sku: string, listPrice: string, more: Record<string, unknown> = {}): Promise<string> =>
       (
-        await run(`mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } ${ERRORS} } }`, {
-          input: { sku, name: `Product ${sku}`, listPrice: { amount: listPrice, currency: 'CNY' }, ...more },
-        })
+        await run(
+          `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } ${ERRORS} } }`,
+          {
+            input: { sku, name: `Product ${sku}`, listPrice: { amount: listPrice, currency: 'CNY' }, ...more },
+          },
+        )
       ).product.id,
     receive: (productId: string, warehouseId: string, quantity: string) =>
-      run(`mutation($p: ID!, $w: ID!, $q: Decimal!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: $q}) { ${ERRORS} } }`, { p: productId, w: warehouseId, q: quantity }),
+      run(
+        `mutation($p: ID!, $w: ID!, $q: Decimal!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: $q}) { ${ERRORS} } }`,
+        { p: productId, w: warehouseId, q: quantity },
+      ),
     customer: async (name: string): Promise<string> =>
-      (await run(`mutation($n: String!) { createCustomer(input: {name: $n}) { customer { id } ${ERRORS} } }`, { n: name })).customer.id,
-    order: async (customerId: string, lines: LineInput[], more: Record<string, unknown> = {}) => (await run(CREATE, { input: { customerId, lines, ...more } })).order,
+      (
+        await run(`mutation($n: String!) { createCustomer(input: {name: $n}) { customer { id } ${ERRORS} } }`, {
+          n: name,
+        })
+      ).customer.id,
+    order: async (customerId: string, lines: LineInput[], more: Record<string, unknown> = {}) =>
+      (await run(CREATE, { input: { customerId, lines, ...more } })).order,
     confirm: async (id: string) => (await run(CONFIRM, { id })).order,
     cancel: async (id: string, reason?: string) => (await run(CANCEL, { id, reason })).order,
     createShipment: async (input: Record<string, unknown>) => (await run(SHIP_CREATE, { input })).shipment,
-    ship: async (id: string, carrier?: string, tracking?: string) => (await run(SHIP, { id, carrier, tracking })).shipment,
+    ship: async (id: string, carrier?: string, tracking?: string) =>
+      (await run(SHIP, { id, carrier, tracking })).shipment,
     deliver: async (id: string) => (await run(DELIVER, { id })).shipment,
     getOrder: async (id: string) => (await run(GET_ORDER, { id })) as any,
     stock: async (productId: string) => run(STOCK, { p: productId }),
@@ -88,7 +114,8 @@ async function world(prefix = 'ord') {
 
 type World = Awaited<ReturnType<typeof world>>;
 
-const byKind = (movements: any[]) => [...movements].sort((a, b) => `${a.kind}${a.reference}`.localeCompare(`${b.kind}${b.reference}`));
+const byKind = (movements: any[]) =>
+  [...movements].sort((a, b) => `${a.kind}${a.reference}`.localeCompare(`${b.kind}${b.reference}`));
 
 describe('createSalesOrder and updateSalesOrder', () => {
   it('creates numbered DRAFT orders priced from the list price unless a price is given, totals exact', async () => {
@@ -117,24 +144,47 @@ describe('createSalesOrder and updateSalesOrder', () => {
     });
     expect(first.lines.map(({ id: _id, ...l }: any) => l)).toEqual([
       {
-        product: { sku: 'WIDGET' }, quantity: '3', unitPrice: { amount: '19.99', currency: 'CNY' }, discountPercent: '12.5',
-        amount: { amount: '52.47', currency: 'CNY' }, allocatedQuantity: '0', backorderedQuantity: '0', shippedQuantity: '0',
+        product: { sku: 'WIDGET' },
+        quantity: '3',
+        unitPrice: { amount: '19.99', currency: 'CNY' },
+        discountPercent: '12.5',
+        amount: { amount: '52.47', currency: 'CNY' },
+        allocatedQuantity: '0',
+        backorderedQuantity: '0',
+        shippedQuantity: '0',
       },
       {
-        product: { sku: 'GADGET' }, quantity: '2', unitPrice: { amount: '4.50', currency: 'CNY' }, discountPercent: '0',
-        amount: { amount: '9.00', currency: 'CNY' }, allocatedQuantity: '0', backorderedQuantity: '0', shippedQuantity: '0',
+        product: { sku: 'GADGET' },
+        quantity: '2',
+        unitPrice: { amount: '4.50', currency: 'CNY' },
+        discountPercent: '0',
+        amount: { amount: '9.00', currency: 'CNY' },
+        allocatedQuantity: '0',
+        backorderedQuantity: '0',
+        shippedQuantity: '0',
       },
     ]);
 
     // Each line is rounded to the cent, and the total is the sum of the rounded lines:
     // 0.67 x 50% = 0.335 -> 0.34, three times = 1.02 (not round(1.005) = 1.01).
     const cheap = await w.product('CHEAP', '0.67');
-    const second = await w.order(customer, [1, 2, 3].map(() => ({ productId: cheap, quantity: '1', discountPercent: '50' })), { priority: 'HIGH', requestedDate: '2099-01-15' });
-    expect(second).toMatchObject({ number: 'SO-000002', priority: 'HIGH', requestedDate: '2099-01-15', total: { amount: '1.02' } });
+    const second = await w.order(
+      customer,
+      [1, 2, 3].map(() => ({ productId: cheap, quantity: '1', discountPercent: '50' })),
+      { priority: 'HIGH', requestedDate: '2099-01-15' },
+    );
+    expect(second).toMatchObject({
+      number: 'SO-000002',
+      priority: 'HIGH',
+      requestedDate: '2099-01-15',
+      total: { amount: '1.02' },
+    });
     expect(second.lines.map((l: any) => l.amount.amount)).toEqual(['0.34', '0.34', '0.34']);
 
     // Fractional quantities: 2.5 x 3.33 less 10% = 7.4925 -> 7.49
-    const third = await w.order(customer, [{ productId: cheap, quantity: '2.5', unitPrice: { amount: '3.33', currency: 'CNY' }, discountPercent: '10' }]);
+    const third = await w.order(customer, [
+      { productId: cheap, quantity: '2.5', unitPrice: { amount: '3.33', currency: 'CNY' }, discountPercent: '10' },
+    ]);
     expect(third).toMatchObject({ number: 'SO-000003', total: { amount: '7.49' } });
     expect(third.lines[0]).toMatchObject({ quantity: '2.5', unitPrice: { amount: '3.33' }, discountPercent: '10' });
 
@@ -157,17 +207,57 @@ describe('createSalesOrder and updateSalesOrder', () => {
     const cases: [string, LineInput[], { code: string; field: string[] }[]][] = [
       [randomId(), [ok], [{ code: 'NOT_FOUND', field: ['input', 'customerId'] }]],
       ['not-a-uuid', [ok], [{ code: 'NOT_FOUND', field: ['input', 'customerId'] }]],
-      [customer, [{ productId: randomId(), quantity: '1' }], [{ code: 'NOT_FOUND', field: ['input', 'lines', '0', 'productId'] }]],
-      [customer, [ok, { productId: 'nope', quantity: '1' }], [{ code: 'NOT_FOUND', field: ['input', 'lines', '1', 'productId'] }]],
-      [customer, [{ productId: retired, quantity: '1' }], [{ code: 'PRODUCT_INACTIVE', field: ['input', 'lines', '0', 'productId'] }]],
+      [
+        customer,
+        [{ productId: randomId(), quantity: '1' }],
+        [{ code: 'NOT_FOUND', field: ['input', 'lines', '0', 'productId'] }],
+      ],
+      [
+        customer,
+        [ok, { productId: 'nope', quantity: '1' }],
+        [{ code: 'NOT_FOUND', field: ['input', 'lines', '1', 'productId'] }],
+      ],
+      [
+        customer,
+        [{ productId: retired, quantity: '1' }],
+        [{ code: 'PRODUCT_INACTIVE', field: ['input', 'lines', '0', 'productId'] }],
+      ],
       [customer, [], [{ code: 'NO_LINES', field: ['input', 'lines'] }]],
-      [customer, [{ productId: widget, quantity: '0' }], [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }]],
-      [customer, [{ productId: widget, quantity: '-2' }], [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }]],
-      [customer, [{ productId: widget, quantity: '1', unitPrice: { amount: '10', currency: 'USD' } }], [{ code: 'CURRENCY_MISMATCH', field: ['input', 'lines', '0', 'unitPrice', 'currency'] }]],
-      [customer, [{ productId: widget, quantity: '1', discountPercent: '101' }], [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'discountPercent'] }]],
-      [customer, [{ productId: widget, quantity: '1.00001' }], [{ code: 'TOO_PRECISE', field: ['input', 'lines', '0', 'quantity'] }]],
-      [customer, [{ productId: widget, quantity: '1', unitPrice: { amount: '1.23456', currency: 'CNY' } }], [{ code: 'TOO_PRECISE', field: ['input', 'lines', '0', 'unitPrice', 'amount'] }]],
-      [customer, [{ productId: widget, quantity: '9999999999', unitPrice: { amount: '9999', currency: 'CNY' } }], [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }]],
+      [
+        customer,
+        [{ productId: widget, quantity: '0' }],
+        [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }],
+      ],
+      [
+        customer,
+        [{ productId: widget, quantity: '-2' }],
+        [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }],
+      ],
+      [
+        customer,
+        [{ productId: widget, quantity: '1', unitPrice: { amount: '10', currency: 'USD' } }],
+        [{ code: 'CURRENCY_MISMATCH', field: ['input', 'lines', '0', 'unitPrice', 'currency'] }],
+      ],
+      [
+        customer,
+        [{ productId: widget, quantity: '1', discountPercent: '101' }],
+        [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'discountPercent'] }],
+      ],
+      [
+        customer,
+        [{ productId: widget, quantity: '1.00001' }],
+        [{ code: 'TOO_PRECISE', field: ['input', 'lines', '0', 'quantity'] }],
+      ],
+      [
+        customer,
+        [{ productId: widget, quantity: '1', unitPrice: { amount: '1.23456', currency: 'CNY' } }],
+        [{ code: 'TOO_PRECISE', field: ['input', 'lines', '0', 'unitPrice', 'amount'] }],
+      ],
+      [
+        customer,
+        [{ productId: widget, quantity: '9999999999', unitPrice: { amount: '9999', currency: 'CNY' } }],
+        [{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }],
+      ],
     ];
     for (const [customerId, lines, expected] of cases) {
       const payload = await attempt(customerId, lines);
@@ -189,13 +279,34 @@ describe('createSalesOrder and updateSalesOrder', () => {
     const widget = await w.product('WIDGET', '19.99');
     const gadget = await w.product('GADGET', '5');
     const customer = await w.customer('Buyer');
-    const draft = await w.order(customer, [{ productId: widget, quantity: '3' }, { productId: gadget, quantity: '1' }]);
+    const draft = await w.order(customer, [
+      { productId: widget, quantity: '3' },
+      { productId: gadget, quantity: '1' },
+    ]);
     expect(draft.total.amount).toBe('64.97');
 
-    const updated = (await w.run(UPDATE, { input: { id: draft.id, requestedDate: '2099-02-01', lines: [{ productId: gadget, quantity: '4', discountPercent: '25' }] } })).order;
-    expect(updated).toMatchObject({ number: 'SO-000001', status: 'DRAFT', requestedDate: '2099-02-01', total: { amount: '15.00' } });
+    const updated = (
+      await w.run(UPDATE, {
+        input: {
+          id: draft.id,
+          requestedDate: '2099-02-01',
+          lines: [{ productId: gadget, quantity: '4', discountPercent: '25' }],
+        },
+      })
+    ).order;
+    expect(updated).toMatchObject({
+      number: 'SO-000001',
+      status: 'DRAFT',
+      requestedDate: '2099-02-01',
+      total: { amount: '15.00' },
+    });
     expect(updated.lines).toHaveLength(1);
-    expect(updated.lines[0]).toMatchObject({ product: { sku: 'GADGET' }, quantity: '4', discountPercent: '25', amount: { amount: '15.00' } });
+    expect(updated.lines[0]).toMatchObject({
+      product: { sku: 'GADGET' },
+      quantity: '4',
+      discountPercent: '25',
+      amount: { amount: '15.00' },
+    });
     expect(draft.lines.map((l: any) => l.id)).not.toContain(updated.lines[0].id);
 
     // Without lines only the date changes; the lines stay.
@@ -206,9 +317,14 @@ describe('createSalesOrder and updateSalesOrder', () => {
     // Bad lines change nothing.
     const bad = await w.raw(UPDATE, { input: { id: draft.id, lines: [] } });
     expect(bad.userErrors).toEqual([{ code: 'NO_LINES', field: ['input', 'lines'] }]);
-    expect(await w.getOrder(draft.id)).toMatchObject({ total: { amount: '15.00' }, lines: [{ id: updated.lines[0].id }] });
+    expect(await w.getOrder(draft.id)).toMatchObject({
+      total: { amount: '15.00' },
+      lines: [{ id: updated.lines[0].id }],
+    });
 
-    expect((await w.raw(UPDATE, { input: { id: randomId(), requestedDate: '2099-01-01' } })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
+    expect((await w.raw(UPDATE, { input: { id: randomId(), requestedDate: '2099-01-01' } })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'id'] },
+    ]);
 
     await w.confirm(draft.id);
     const late = await w.raw(UPDATE, { input: { id: draft.id, lines: [{ productId: widget, quantity: '1' }] } });
@@ -266,7 +382,8 @@ describe('reading sales orders', () => {
     await w.cancel(d.id);
     const created = ['2024-01-01T12:00:00Z', '2024-01-02T12:00:00Z', '2024-01-03T12:00:00Z', '2024-01-04T12:00:00Z'];
     for (const [i, o] of [a, b, c, d].entries()) {
-      await stack.database.sql`update fulfilment.sales_orders set created_at = ${created[i]} where tenant_id = ${w.tenant} and id = ${o.id}`;
+      await stack.database
+        .sql`update fulfilment.sales_orders set created_at = ${created[i]} where tenant_id = ${w.tenant} and id = ${o.id}`;
     }
     const numbersOf = async (args: string) => {
       const conn = await w.run(`{ salesOrders(first: 100, ${args}) { totalCount nodes { number } } }`);
@@ -284,7 +401,9 @@ describe('reading sales orders', () => {
     expect(await numbersOf('filter: {priority: NORMAL}')).toEqual(list(1, 4));
     expect(await numbersOf('filter: {createdAfter: "2024-01-02T12:00:00Z"}')).toEqual(list(2, 3, 4));
     expect(await numbersOf('filter: {createdBefore: "2024-01-03T12:00:00Z"}')).toEqual(list(1, 2));
-    expect(await numbersOf('filter: {createdAfter: "2024-01-02T00:00:00Z", createdBefore: "2024-01-04T00:00:00Z"}')).toEqual(list(2, 3));
+    expect(
+      await numbersOf('filter: {createdAfter: "2024-01-02T00:00:00Z", createdBefore: "2024-01-04T00:00:00Z"}'),
+    ).toEqual(list(2, 3));
     expect(await numbersOf('filter: {backordered: true}')).toEqual(list(3));
     expect(await numbersOf('filter: {backordered: false}')).toEqual(list(1, 2, 4));
 
@@ -296,7 +415,10 @@ describe('reading sales orders', () => {
     const page = `query($after: String) { salesOrders(first: 2, after: $after, orderBy: {field: TOTAL}) {
       totalCount nodes { number total { amount } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`;
     const p1 = await w.run(page);
-    expect(p1.nodes).toEqual([{ number: 'SO-000001', total: { amount: '10.00' } }, { number: 'SO-000003', total: { amount: '20.00' } }]);
+    expect(p1.nodes).toEqual([
+      { number: 'SO-000001', total: { amount: '10.00' } },
+      { number: 'SO-000003', total: { amount: '20.00' } },
+    ]);
     expect(p1.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     const p2 = await w.run(page, { after: p1.pageInfo.endCursor });
     expect(p2.nodes.map((n: any) => n.number)).toEqual(['SO-000002', 'SO-000004']);
@@ -316,21 +438,51 @@ describe('confirming and cancelling', () => {
     const confirmed = await w.confirm(now.id);
     expect(confirmed).toMatchObject({ status: 'CONFIRMED', promisedDate: today(), requestedDate: dayOffset(-3) });
     expect(confirmed.confirmedAt).not.toBeNull();
-    expect(confirmed.lines[0]).toMatchObject({ allocatedQuantity: '4', backorderedQuantity: '0', shippedQuantity: '0' });
+    expect(confirmed.lines[0]).toMatchObject({
+      allocatedQuantity: '4',
+      backorderedQuantity: '0',
+      shippedQuantity: '0',
+    });
 
     const later = await w.order(customer, [{ productId: widget, quantity: '2' }], { requestedDate: dayOffset(20) });
     expect((await w.confirm(later.id)).promisedDate).toBe(dayOffset(20));
 
-    expect(await w.stock(widget)).toEqual({ availableQuantity: '4', stock: [{ warehouse: { code: 'MAIN' }, onHand: '10', reserved: '6', available: '4' }] });
+    expect(await w.stock(widget)).toEqual({
+      availableQuantity: '4',
+      stock: [{ warehouse: { code: 'MAIN' }, onHand: '10', reserved: '6', available: '4' }],
+    });
     expect(byKind(await w.movements(widget))).toEqual([
-      { kind: 'RECEIPT', quantity: '10', onHandChange: '10', reservedChange: '0', reference: null, warehouse: { code: 'MAIN' } },
-      { kind: 'RESERVATION', quantity: '4', onHandChange: '0', reservedChange: '4', reference: 'SO-000001', warehouse: { code: 'MAIN' } },
-      { kind: 'RESERVATION', quantity: '2', onHandChange: '0', reservedChange: '2', reference: 'SO-000002', warehouse: { code: 'MAIN' } },
+      {
+        kind: 'RECEIPT',
+        quantity: '10',
+        onHandChange: '10',
+        reservedChange: '0',
+        reference: null,
+        warehouse: { code: 'MAIN' },
+      },
+      {
+        kind: 'RESERVATION',
+        quantity: '4',
+        onHandChange: '0',
+        reservedChange: '4',
+        reference: 'SO-000001',
+        warehouse: { code: 'MAIN' },
+      },
+      {
+        kind: 'RESERVATION',
+        quantity: '2',
+        onHandChange: '0',
+        reservedChange: '2',
+        reference: 'SO-000002',
+        warehouse: { code: 'MAIN' },
+      },
     ]);
 
     const again = await w.raw(CONFIRM, { id: now.id });
     expect(again).toMatchObject({ order: null, userErrors: [{ code: 'INVALID_STATUS', field: ['input', 'id'] }] });
-    expect((await w.raw(CONFIRM, { id: randomId() })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
+    expect((await w.raw(CONFIRM, { id: randomId() })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'id'] },
+    ]);
     // Nothing was reserved twice.
     expect((await w.stock(widget)).availableQuantity).toBe('4');
     await w.ledger();
@@ -346,7 +498,9 @@ describe('confirming and cancelling', () => {
     expect(first).toMatchObject({ status: 'CONFIRMED', promisedDate: dayOffset(10) });
     expect(first.lines[0]).toMatchObject({ allocatedQuantity: '3', backorderedQuantity: '2' });
     const requests = await w.run('{ replenishmentRequests { nodes { number quantity dueDate status kind } } }');
-    expect(requests.nodes).toEqual([{ number: 'RR-000001', quantity: '20', dueDate: dayOffset(10), status: 'OPEN', kind: 'PURCHASE' }]);
+    expect(requests.nodes).toEqual([
+      { number: 'RR-000001', quantity: '20', dueDate: dayOffset(10), status: 'OPEN', kind: 'PURCHASE' },
+    ]);
 
     // 30 more: the open request (20) serves the 2 already waiting first; 18 < 30, so no date.
     const second = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '30' }])).id);
@@ -367,10 +521,17 @@ describe('confirming and cancelling', () => {
     const cancelled = await w.cancel(holder.id, 'customer changed their mind');
     expect(cancelled).toMatchObject({ status: 'CANCELLED', number: 'SO-000001' });
     expect(cancelled.cancelledAt).not.toBeNull();
-    expect(cancelled.lines[0]).toMatchObject({ allocatedQuantity: '0', backorderedQuantity: '0', shippedQuantity: '0' });
+    expect(cancelled.lines[0]).toMatchObject({
+      allocatedQuantity: '0',
+      backorderedQuantity: '0',
+      shippedQuantity: '0',
+    });
 
     expect((await w.getOrder(waiting.id)).lines[0]).toMatchObject({ allocatedQuantity: '3', backorderedQuantity: '0' });
-    expect(await w.stock(widget)).toEqual({ availableQuantity: '2', stock: [{ warehouse: { code: 'MAIN' }, onHand: '5', reserved: '3', available: '2' }] });
+    expect(await w.stock(widget)).toEqual({
+      availableQuantity: '2',
+      stock: [{ warehouse: { code: 'MAIN' }, onHand: '5', reserved: '3', available: '2' }],
+    });
     const moves = byKind(await w.movements(widget)).map(({ warehouse: _w, ...m }) => m);
     expect(moves).toEqual([
       { kind: 'RECEIPT', quantity: '5', onHandChange: '5', reservedChange: '0', reference: null },
@@ -379,7 +540,8 @@ describe('confirming and cancelling', () => {
       { kind: 'RESERVATION', quantity: '3', onHandChange: '0', reservedChange: '3', reference: 'SO-000002' },
     ]);
     expect((await w.run('{ salesOrders(filter: {backordered: true}) { totalCount } }')).totalCount).toBe(0);
-    const [allocations] = await stack.database.sql`select count(*)::int as n from fulfilment.allocations where tenant_id = ${w.tenant}`;
+    const [allocations] = await stack.database
+      .sql`select count(*)::int as n from fulfilment.allocations where tenant_id = ${w.tenant}`;
     expect(allocations.n).toBe(1);
     await w.ledger();
   });
@@ -390,22 +552,38 @@ describe('confirming and cancelling', () => {
 
     const draft = await w.order(customer, [{ productId: widget, quantity: '1' }]);
     expect(await w.cancel(draft.id)).toMatchObject({ status: 'CANCELLED', confirmedAt: null });
-    expect((await w.raw(CANCEL, { id: draft.id })).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
-    expect((await w.raw(CONFIRM, { id: draft.id })).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
+    expect((await w.raw(CANCEL, { id: draft.id })).userErrors).toEqual([
+      { code: 'INVALID_STATUS', field: ['input', 'id'] },
+    ]);
+    expect((await w.raw(CONFIRM, { id: draft.id })).userErrors).toEqual([
+      { code: 'INVALID_STATUS', field: ['input', 'id'] },
+    ]);
 
     const order = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '4' }])).id);
-    const first = await w.createShipment({ orderId: order.id, lines: [{ orderLineId: order.lines[0].id, quantity: '2' }] });
+    const first = await w.createShipment({
+      orderId: order.id,
+      lines: [{ orderLineId: order.lines[0].id, quantity: '2' }],
+    });
     const blocked = await w.raw(CANCEL, { id: order.id });
-    expect(blocked).toMatchObject({ order: null, userErrors: [{ code: 'SHIPMENT_IN_PROGRESS', field: ['input', 'id'] }] });
+    expect(blocked).toMatchObject({
+      order: null,
+      userErrors: [{ code: 'SHIPMENT_IN_PROGRESS', field: ['input', 'id'] }],
+    });
     expect(await w.getOrder(order.id)).toMatchObject({ status: 'CONFIRMED', lines: [{ allocatedQuantity: '4' }] });
 
     await w.ship(first.id);
     expect((await w.getOrder(order.id)).status).toBe('PARTIALLY_SHIPPED');
-    expect((await w.raw(CANCEL, { id: order.id })).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
+    expect((await w.raw(CANCEL, { id: order.id })).userErrors).toEqual([
+      { code: 'INVALID_STATUS', field: ['input', 'id'] },
+    ]);
     await w.ship((await w.createShipment({ orderId: order.id })).id);
     expect((await w.getOrder(order.id)).status).toBe('SHIPPED');
-    expect((await w.raw(CANCEL, { id: order.id })).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
-    expect((await w.raw(CANCEL, { id: randomId() })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
+    expect((await w.raw(CANCEL, { id: order.id })).userErrors).toEqual([
+      { code: 'INVALID_STATUS', field: ['input', 'id'] },
+    ]);
+    expect((await w.raw(CANCEL, { id: randomId() })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'id'] },
+    ]);
     expect(await w.stock(widget)).toMatchObject({ availableQuantity: '6', stock: [{ onHand: '6', reserved: '0' }] });
     await w.ledger();
   });
@@ -420,14 +598,25 @@ describe('shipments', () => {
     await w.receive(widget, warehouse, '10');
     await w.receive(gadget, warehouse, '10');
     const customer = await w.customer('Buyer');
-    const draft = await w.order(customer, [{ productId: widget, quantity: '4' }, { productId: gadget, quantity: '2' }]);
-    expect((await w.raw(SHIP_CREATE, { input: { orderId: draft.id } })).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'orderId'] }]);
+    const draft = await w.order(customer, [
+      { productId: widget, quantity: '4' },
+      { productId: gadget, quantity: '2' },
+    ]);
+    expect((await w.raw(SHIP_CREATE, { input: { orderId: draft.id } })).userErrors).toEqual([
+      { code: 'INVALID_STATUS', field: ['input', 'orderId'] },
+    ]);
 
     await w.confirm(draft.id);
     const shipment = await w.createShipment({ orderId: draft.id, carrier: 'SF Express', trackingNumber: 'SF100' });
     expect(shipment).toMatchObject({
-      number: 'SH-000001', status: 'PICKING', carrier: 'SF Express', trackingNumber: 'SF100', warehouse: { code: 'MAIN' },
-      order: { number: 'SO-000001', status: 'CONFIRMED' }, shippedAt: null, deliveredAt: null,
+      number: 'SH-000001',
+      status: 'PICKING',
+      carrier: 'SF Express',
+      trackingNumber: 'SF100',
+      warehouse: { code: 'MAIN' },
+      order: { number: 'SO-000001', status: 'CONFIRMED' },
+      shippedAt: null,
+      deliveredAt: null,
     });
     expect([...shipment.lines].sort((a: any, b: any) => a.product.sku.localeCompare(b.product.sku))).toEqual([
       { product: { sku: 'GADGET' }, quantity: '2' },
@@ -435,8 +624,12 @@ describe('shipments', () => {
     ]);
     // Picking moves no stock yet.
     expect(await w.stock(widget)).toMatchObject({ stock: [{ onHand: '10', reserved: '4' }] });
-    expect((await w.raw(SHIP_CREATE, { input: { orderId: draft.id } })).userErrors).toEqual([{ code: 'NOTHING_TO_SHIP', field: ['input', 'orderId'] }]);
-    expect((await w.raw(SHIP_CREATE, { input: { orderId: randomId() } })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'orderId'] }]);
+    expect((await w.raw(SHIP_CREATE, { input: { orderId: draft.id } })).userErrors).toEqual([
+      { code: 'NOTHING_TO_SHIP', field: ['input', 'orderId'] },
+    ]);
+    expect((await w.raw(SHIP_CREATE, { input: { orderId: randomId() } })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'orderId'] },
+    ]);
 
     const read = await w.run(`query($id: ID!) { shipment(id: $id) { number status } }`, { id: shipment.id });
     expect(read).toEqual({ number: 'SH-000001', status: 'PICKING' });
@@ -462,16 +655,26 @@ describe('shipments', () => {
     ]);
 
     const undecided = await w.raw(SHIP_CREATE, { input: { orderId: order.id } });
-    expect(undecided).toMatchObject({ shipment: null, userErrors: [{ code: 'WAREHOUSE_REQUIRED', field: ['input', 'warehouseId'] }] });
+    expect(undecided).toMatchObject({
+      shipment: null,
+      userErrors: [{ code: 'WAREHOUSE_REQUIRED', field: ['input', 'warehouseId'] }],
+    });
     const fromB = await w.createShipment({ orderId: order.id, warehouseId: b });
-    expect(fromB).toMatchObject({ number: 'SH-000001', warehouse: { code: 'B' }, lines: [{ product: { sku: 'WIDGET' }, quantity: '2' }] });
+    expect(fromB).toMatchObject({
+      number: 'SH-000001',
+      warehouse: { code: 'B' },
+      lines: [{ product: { sku: 'WIDGET' }, quantity: '2' }],
+    });
     // Only A has anything left to pick now, so no warehouse is needed.
     const fromA = await w.createShipment({ orderId: order.id });
     expect(fromA).toMatchObject({ number: 'SH-000002', warehouse: { code: 'A' }, lines: [{ quantity: '3' }] });
 
     await w.ship(fromB.id);
     await w.ship(fromA.id);
-    expect(await w.getOrder(order.id)).toMatchObject({ status: 'SHIPPED', lines: [{ allocatedQuantity: '0', shippedQuantity: '5' }] });
+    expect(await w.getOrder(order.id)).toMatchObject({
+      status: 'SHIPPED',
+      lines: [{ allocatedQuantity: '0', shippedQuantity: '5' }],
+    });
     expect((await w.stock(widget)).stock).toEqual([
       { warehouse: { code: 'A' }, onHand: '0', reserved: '0', available: '0' },
       { warehouse: { code: 'B' }, onHand: '1', reserved: '0', available: '1' },
@@ -484,21 +687,33 @@ describe('shipments', () => {
     const { widget, customer } = await stockedWidget(w, '10');
     const order = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '5' }])).id);
     const line = order.lines[0].id;
-    const attempt = (lines: { orderLineId: string; quantity: string }[]) => w.raw(SHIP_CREATE, { input: { orderId: order.id, lines } });
+    const attempt = (lines: { orderLineId: string; quantity: string }[]) =>
+      w.raw(SHIP_CREATE, { input: { orderId: order.id, lines } });
 
-    expect((await attempt([{ orderLineId: line, quantity: '6' }])).userErrors).toEqual([{ code: 'EXCEEDS_ALLOCATED', field: ['input', 'lines', '0', 'quantity'] }]);
-    expect((await attempt([{ orderLineId: line, quantity: '0' }])).userErrors).toEqual([{ code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] }]);
+    expect((await attempt([{ orderLineId: line, quantity: '6' }])).userErrors).toEqual([
+      { code: 'EXCEEDS_ALLOCATED', field: ['input', 'lines', '0', 'quantity'] },
+    ]);
+    expect((await attempt([{ orderLineId: line, quantity: '0' }])).userErrors).toEqual([
+      { code: 'OUT_OF_RANGE', field: ['input', 'lines', '0', 'quantity'] },
+    ]);
 
     const two = await w.createShipment({ orderId: order.id, lines: [{ orderLineId: line, quantity: '2' }] });
     expect(two).toMatchObject({ number: 'SH-000001', lines: [{ quantity: '2' }] });
     // 2 of the 5 are being picked: 4 more is too many, 3 is fine.
-    expect((await attempt([{ orderLineId: line, quantity: '4' }])).userErrors).toEqual([{ code: 'EXCEEDS_ALLOCATED', field: ['input', 'lines', '0', 'quantity'] }]);
+    expect((await attempt([{ orderLineId: line, quantity: '4' }])).userErrors).toEqual([
+      { code: 'EXCEEDS_ALLOCATED', field: ['input', 'lines', '0', 'quantity'] },
+    ]);
     const three = await w.createShipment({ orderId: order.id, lines: [{ orderLineId: line, quantity: '3' }] });
     expect(three).toMatchObject({ number: 'SH-000002', lines: [{ quantity: '3' }] });
-    expect((await w.raw(SHIP_CREATE, { input: { orderId: order.id } })).userErrors).toEqual([{ code: 'NOTHING_TO_SHIP', field: ['input', 'orderId'] }]);
-    expect((await attempt([{ orderLineId: line, quantity: '1' }])).userErrors).toEqual([{ code: 'EXCEEDS_ALLOCATED', field: ['input', 'lines', '0', 'quantity'] }]);
+    expect((await w.raw(SHIP_CREATE, { input: { orderId: order.id } })).userErrors).toEqual([
+      { code: 'NOTHING_TO_SHIP', field: ['input', 'orderId'] },
+    ]);
+    expect((await attempt([{ orderLineId: line, quantity: '1' }])).userErrors).toEqual([
+      { code: 'EXCEEDS_ALLOCATED', field: ['input', 'lines', '0', 'quantity'] },
+    ]);
     // Nothing failed half-way: two shipments, numbered without gaps.
-    const [count] = await stack.database.sql`select count(*)::int as n, max(number) as max from fulfilment.shipments where tenant_id = ${w.tenant}`;
+    const [count] = await stack.database
+      .sql`select count(*)::int as n, max(number) as max from fulfilment.shipments where tenant_id = ${w.tenant}`;
     expect(count).toEqual({ n: 2, max: 2 });
     await w.ledger();
   });
@@ -509,10 +724,14 @@ describe('shipments', () => {
     const order = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '5' }])).id);
     const other = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '1' }])).id);
     for (const orderLineId of [other.lines[0].id, randomId(), 'garbage']) {
-      const payload = await w.raw(SHIP_CREATE, { input: { orderId: order.id, lines: [{ orderLineId, quantity: '1' }] } });
+      const payload = await w.raw(SHIP_CREATE, {
+        input: { orderId: order.id, lines: [{ orderLineId, quantity: '1' }] },
+      });
       expect(payload.shipment).toBeNull();
       // Not also EXCEEDS_ALLOCATED: the line is not the order's, there is nothing to compare with.
-      expect(payload.userErrors, orderLineId).toEqual([{ code: 'NOT_FOUND', field: ['input', 'lines', '0', 'orderLineId'] }]);
+      expect(payload.userErrors, orderLineId).toEqual([
+        { code: 'NOT_FOUND', field: ['input', 'lines', '0', 'orderLineId'] },
+      ]);
     }
     await w.ledger();
   });
@@ -523,15 +742,26 @@ describe('shipments', () => {
     const order = await w.confirm((await w.order(customer, [{ productId: widget, quantity: '5' }])).id);
     const line = order.lines[0].id;
     // 3 + 3 of the 5 allocated: each alone fits, together they do not.
-    const twice = await stack.query(w.token, SHIP_CREATE, { input: { orderId: order.id, lines: [{ orderLineId: line, quantity: '3' }, { orderLineId: line, quantity: '3' }] } });
+    const twice = await stack.query(w.token, SHIP_CREATE, {
+      input: {
+        orderId: order.id,
+        lines: [
+          { orderLineId: line, quantity: '3' },
+          { orderLineId: line, quantity: '3' },
+        ],
+      },
+    });
     expect(twice.errors, JSON.stringify(twice.errors)).toBeUndefined();
     expect(twice.data.createShipment.shipment).toBeNull();
     expect(twice.data.createShipment.userErrors.length).toBeGreaterThan(0);
     expect(twice.data.createShipment.userErrors.map((e: any) => e.code)).toEqual(['DUPLICATE_LINE']);
-    const [saved] = await stack.database.sql`select count(*)::int as n from fulfilment.shipments where tenant_id = ${w.tenant}`;
+    const [saved] = await stack.database
+      .sql`select count(*)::int as n from fulfilment.shipments where tenant_id = ${w.tenant}`;
     expect(saved.n).toBe(0);
     // The whole allocation can still be picked.
-    expect((await w.createShipment({ orderId: order.id })).lines).toEqual([{ product: { sku: 'WIDGET' }, quantity: '5' }]);
+    expect((await w.createShipment({ orderId: order.id })).lines).toEqual([
+      { product: { sku: 'WIDGET' }, quantity: '5' },
+    ]);
     await w.ledger();
   });
 
@@ -545,20 +775,46 @@ describe('shipments', () => {
     expect(second.lines).toEqual([{ product: { sku: 'WIDGET' }, quantity: '3' }]);
 
     const shipped = await w.ship(first.id, 'SF Express', 'SF1');
-    expect(shipped).toMatchObject({ status: 'SHIPPED', carrier: 'SF Express', trackingNumber: 'SF1', order: { status: 'PARTIALLY_SHIPPED' } });
+    expect(shipped).toMatchObject({
+      status: 'SHIPPED',
+      carrier: 'SF Express',
+      trackingNumber: 'SF1',
+      order: { status: 'PARTIALLY_SHIPPED' },
+    });
     expect(shipped.shippedAt).not.toBeNull();
     const partial = await w.getOrder(order.id);
     expect(partial).toMatchObject({ status: 'PARTIALLY_SHIPPED', shippedAt: null, deliveredAt: null, onTime: null });
-    expect(partial.lines[0]).toMatchObject({ quantity: '5', allocatedQuantity: '3', shippedQuantity: '2', backorderedQuantity: '0' });
-    expect(await w.stock(widget)).toEqual({ availableQuantity: '5', stock: [{ warehouse: { code: 'MAIN' }, onHand: '8', reserved: '3', available: '5' }] });
+    expect(partial.lines[0]).toMatchObject({
+      quantity: '5',
+      allocatedQuantity: '3',
+      shippedQuantity: '2',
+      backorderedQuantity: '0',
+    });
+    expect(await w.stock(widget)).toEqual({
+      availableQuantity: '5',
+      stock: [{ warehouse: { code: 'MAIN' }, onHand: '8', reserved: '3', available: '5' }],
+    });
     expect((await w.movements(widget)).filter((m) => m.kind === 'SHIPMENT')).toEqual([
-      { kind: 'SHIPMENT', quantity: '2', onHandChange: '-2', reservedChange: '-2', reference: 'SH-000001', warehouse: { code: 'MAIN' } },
+      {
+        kind: 'SHIPMENT',
+        quantity: '2',
+        onHandChange: '-2',
+        reservedChange: '-2',
+        reference: 'SH-000001',
+        warehouse: { code: 'MAIN' },
+      },
     ]);
 
-    expect((await w.raw(SHIP, { id: first.id })).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
-    expect((await w.raw(DELIVER, { id: second.id })).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
+    expect((await w.raw(SHIP, { id: first.id })).userErrors).toEqual([
+      { code: 'INVALID_STATUS', field: ['input', 'id'] },
+    ]);
+    expect((await w.raw(DELIVER, { id: second.id })).userErrors).toEqual([
+      { code: 'INVALID_STATUS', field: ['input', 'id'] },
+    ]);
     expect((await w.raw(SHIP, { id: randomId() })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
-    expect((await w.raw(DELIVER, { id: 'garbage' })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
+    expect((await w.raw(DELIVER, { id: 'garbage' })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'id'] },
+    ]);
 
     // The first parcel arrives while the rest is still being picked: the order is not delivered.
     const arrived = await w.deliver(first.id);
@@ -572,14 +828,23 @@ describe('shipments', () => {
     expect(complete.shippedAt).not.toBeNull();
     expect(complete.lines[0]).toMatchObject({ allocatedQuantity: '0', shippedQuantity: '5', backorderedQuantity: '0' });
     expect(await w.stock(widget)).toMatchObject({ availableQuantity: '5', stock: [{ onHand: '5', reserved: '0' }] });
-    expect((await w.movements(widget)).filter((m) => m.kind === 'SHIPMENT').map((m) => m.reference).sort()).toEqual(['SH-000001', 'SH-000002']);
+    expect(
+      (await w.movements(widget))
+        .filter((m) => m.kind === 'SHIPMENT')
+        .map((m) => m.reference)
+        .sort(),
+    ).toEqual(['SH-000001', 'SH-000002']);
 
     await w.deliver(second.id);
     const delivered = await w.getOrder(order.id);
     expect(delivered).toMatchObject({ status: 'DELIVERED', promisedDate: today(), onTime: true });
     expect(delivered.deliveredAt).not.toBeNull();
-    expect((await w.raw(DELIVER, { id: second.id })).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
-    expect((await w.raw(SHIP_CREATE, { input: { orderId: order.id } })).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'orderId'] }]);
+    expect((await w.raw(DELIVER, { id: second.id })).userErrors).toEqual([
+      { code: 'INVALID_STATUS', field: ['input', 'id'] },
+    ]);
+    expect((await w.raw(SHIP_CREATE, { input: { orderId: order.id } })).userErrors).toEqual([
+      { code: 'INVALID_STATUS', field: ['input', 'orderId'] },
+    ]);
     await w.ledger();
   });
 
@@ -591,11 +856,16 @@ describe('shipments', () => {
     const b = await w.createShipment({ orderId: order.id });
     await w.ship(a.id);
     await w.ship(b.id);
-    await stack.database.sql`update fulfilment.sales_orders set promised_date = ${dayOffset(-1)}::date where tenant_id = ${w.tenant} and id = ${order.id}`;
+    await stack.database
+      .sql`update fulfilment.sales_orders set promised_date = ${dayOffset(-1)}::date where tenant_id = ${w.tenant} and id = ${order.id}`;
     await w.deliver(b.id);
     expect(await w.getOrder(order.id)).toMatchObject({ status: 'SHIPPED', deliveredAt: null, onTime: null });
     await w.deliver(a.id);
-    expect(await w.getOrder(order.id)).toMatchObject({ status: 'DELIVERED', promisedDate: dayOffset(-1), onTime: false });
+    expect(await w.getOrder(order.id)).toMatchObject({
+      status: 'DELIVERED',
+      promisedDate: dayOffset(-1),
+      onTime: false,
+    });
     await w.ledger();
   });
 });
@@ -613,9 +883,15 @@ describe('Customer fields', () => {
     await w.cancel((await w.confirm(cancelled.id)).id);
     const draft = await w.order(buyer, [{ productId: widget, quantity: '8' }]); // SO-4, 80, draft
     await w.order(stranger, [{ productId: widget, quantity: '16' }]); // SO-5, another customer
-    const created = ['2024-05-01T08:00:00.000Z', '2024-05-02T08:00:00.000Z', '2024-05-03T08:00:00.000Z', '2024-05-04T08:00:00.000Z'];
+    const created = [
+      '2024-05-01T08:00:00.000Z',
+      '2024-05-02T08:00:00.000Z',
+      '2024-05-03T08:00:00.000Z',
+      '2024-05-04T08:00:00.000Z',
+    ];
     for (const [i, o] of [placedOld, placedNew, cancelled, draft].entries()) {
-      await stack.database.sql`update fulfilment.sales_orders set created_at = ${created[i]} where tenant_id = ${w.tenant} and id = ${o.id}`;
+      await stack.database
+        .sql`update fulfilment.sales_orders set created_at = ${created[i]} where tenant_id = ${w.tenant} and id = ${o.id}`;
     }
 
     const query = `query($id: ID!, $after: String) { customer(id: $id) {
@@ -626,7 +902,10 @@ describe('Customer fields', () => {
     const first = (await w.run(query, { id: buyer })) as any;
     expect(first.all).toEqual({
       totalCount: 4,
-      nodes: [{ number: 'SO-000004', status: 'DRAFT' }, { number: 'SO-000003', status: 'CANCELLED' }],
+      nodes: [
+        { number: 'SO-000004', status: 'DRAFT' },
+        { number: 'SO-000003', status: 'CANCELLED' },
+      ],
       pageInfo: { hasNextPage: true, endCursor: expect.any(String) },
     });
     expect(first.confirmed).toEqual({ totalCount: 2, nodes: [{ number: 'SO-000002' }, { number: 'SO-000001' }] });
@@ -634,7 +913,14 @@ describe('Customer fields', () => {
     expect(first.lastOrderAt).toBe(created[1]);
     expect(first.orderStats).toEqual({ count: 2, total: { amount: '30.00', currency: 'CNY' } });
     const second = (await w.run(query, { id: buyer, after: first.all.pageInfo.endCursor })) as any;
-    expect(second.all).toEqual({ totalCount: 4, nodes: [{ number: 'SO-000002', status: 'CONFIRMED' }, { number: 'SO-000001', status: 'CONFIRMED' }], pageInfo: { hasNextPage: false, endCursor: expect.any(String) } });
+    expect(second.all).toEqual({
+      totalCount: 4,
+      nodes: [
+        { number: 'SO-000002', status: 'CONFIRMED' },
+        { number: 'SO-000001', status: 'CONFIRMED' },
+      ],
+      pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+    });
 
     const none = (await w.run(query, { id: idle })) as any;
     expect(none).toEqual({
@@ -646,7 +932,11 @@ describe('Customer fields', () => {
     });
     // Only a draft: nothing placed yet.
     const onlyDraft = (await w.run(query, { id: stranger })) as any;
-    expect(onlyDraft).toMatchObject({ all: { totalCount: 1 }, lastOrderAt: null, orderStats: { count: 0, total: { amount: '0.00' } } });
+    expect(onlyDraft).toMatchObject({
+      all: { totalCount: 1 },
+      lastOrderAt: null,
+      orderStats: { count: 0, total: { amount: '0.00' } },
+    });
     await w.ledger();
   });
 });
@@ -670,13 +960,22 @@ describe('fulfilmentMetrics', () => {
       }
       return order.id as string;
     };
-    const o1 = await placed([{ productId: p, quantity: '30' }, { productId: q, quantity: '5' }], true); // SH-000001
+    const o1 = await placed(
+      [
+        { productId: p, quantity: '30' },
+        { productId: q, quantity: '5' },
+      ],
+      true,
+    ); // SH-000001
     const o2 = await placed([{ productId: p, quantity: '10' }], true); // SH-000002
     const o3 = await placed([{ productId: p, quantity: '5' }], true); // SH-000003
     const o4 = await placed([{ productId: q, quantity: '25' }], false); // Q: 15 left -> 10 backordered
     const o5 = await placed([{ productId: p, quantity: '5' }], true); // SH-000004
     const o6 = await placed([{ productId: q, quantity: '10' }], false); // Q: nothing left -> 10 backordered
-    await w.run(`mutation($p: ID!, $w: ID!) { adjustStock(input: {productId: $p, warehouseId: $w, change: "-4", reason: "damaged"}) { ${ERRORS} } }`, { p, w: warehouse });
+    await w.run(
+      `mutation($p: ID!, $w: ID!) { adjustStock(input: {productId: $p, warehouseId: $w, change: "-4", reason: "damaged"}) { ${ERRORS} } }`,
+      { p, w: warehouse },
+    );
     await w.ledger();
 
     // The history, moved into March 2024 (UTC):
@@ -690,7 +989,8 @@ describe('fulfilmentMetrics', () => {
       [o6, '2024-02-20T12:00:00Z', null, null], // backordered before the window
     ];
     for (const [id, confirmedAt, deliveredAt, promised] of orders) {
-      await stack.database.sql`update fulfilment.sales_orders set confirmed_at = ${confirmedAt}, delivered_at = ${deliveredAt}, promised_date = ${promised}::date
+      await stack.database
+        .sql`update fulfilment.sales_orders set confirmed_at = ${confirmedAt}, delivered_at = ${deliveredAt}, promised_date = ${promised}::date
         where tenant_id = ${w.tenant} and id = ${id}`;
     }
     const moved = async (where: string, at: string) => {
@@ -703,10 +1003,15 @@ describe('fulfilmentMetrics', () => {
     await moved('SHIPMENT:SH-000003', '2024-03-29T10:00:00Z'); // P 5 x 4 = 20
     await moved('SHIPMENT:SH-000004', '2024-04-01T10:00:00Z'); // P 5 x 4 = 20, after the window
     await moved('ADJUSTMENT:damaged', '2024-03-15T12:00:00Z'); // P -4 x 4 = -16
-    await stack.database.sql`update fulfilment.stock_movements set occurred_at = '2024-02-16T00:00:00Z' where tenant_id = ${w.tenant} and kind in ('RESERVATION', 'RELEASE')`;
+    await stack.database
+      .sql`update fulfilment.stock_movements set occurred_at = '2024-02-16T00:00:00Z' where tenant_id = ${w.tenant} and kind in ('RESERVATION', 'RELEASE')`;
 
     const metrics = (from: string, to: string) =>
-      stack.query(w.token, 'query($from: Date!, $to: Date!) { fulfilmentMetrics(from: $from, to: $to) { from to onTimeDeliveryRate averageLeadTimeDays backorderRate inventoryTurnover } }', { from, to });
+      stack.query(
+        w.token,
+        'query($from: Date!, $to: Date!) { fulfilmentMetrics(from: $from, to: $to) { from to onTimeDeliveryRate averageLeadTimeDays backorderRate inventoryTurnover } }',
+        { from, to },
+      );
 
     const march = await metrics('2024-03-01', '2024-03-31');
     expect(march.errors).toBeUndefined();
@@ -727,18 +1032,33 @@ describe('fulfilmentMetrics', () => {
     // The last day alone: o3 arrived at 22:00 UTC on 31 March (no promise); nothing shipped or confirmed.
     const lastDay = await metrics('2024-03-31', '2024-03-31');
     expect(lastDay.data.fulfilmentMetrics).toEqual({
-      from: '2024-03-31', to: '2024-03-31', onTimeDeliveryRate: null, averageLeadTimeDays: 3, backorderRate: null, inventoryTurnover: 0,
+      from: '2024-03-31',
+      to: '2024-03-31',
+      onTimeDeliveryRate: null,
+      averageLeadTimeDays: 3,
+      backorderRate: null,
+      inventoryTurnover: 0,
     });
 
     // February: o6 confirmed and backordered (1/1); nothing delivered; 0 shipped over (0 + 600) / 2.
     const february = await metrics('2024-02-01', '2024-02-29');
     expect(february.data.fulfilmentMetrics).toEqual({
-      from: '2024-02-01', to: '2024-02-29', onTimeDeliveryRate: null, averageLeadTimeDays: null, backorderRate: 1, inventoryTurnover: 0,
+      from: '2024-02-01',
+      to: '2024-02-29',
+      onTimeDeliveryRate: null,
+      averageLeadTimeDays: null,
+      backorderRate: 1,
+      inventoryTurnover: 0,
     });
 
     // Before any stock: no inventory, so no turnover.
     const empty = await metrics('2023-01-01', '2023-12-31');
-    expect(empty.data.fulfilmentMetrics).toMatchObject({ onTimeDeliveryRate: null, averageLeadTimeDays: null, backorderRate: null, inventoryTurnover: null });
+    expect(empty.data.fulfilmentMetrics).toMatchObject({
+      onTimeDeliveryRate: null,
+      averageLeadTimeDays: null,
+      backorderRate: null,
+      inventoryTurnover: null,
+    });
 
     const reversed = await metrics('2024-03-31', '2024-03-01');
     expect(reversed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

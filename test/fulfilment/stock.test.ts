@@ -31,7 +31,8 @@ const daysFromToday = (days: number) => {
   return d.toISOString().slice(0, 10);
 };
 /** User errors without their (free-text) messages. */
-const codes = (errors: { code: string; field: string[] | null }[]) => errors.map(({ code, field }) => ({ code, field }));
+const codes = (errors: { code: string; field: string[] | null }[]) =>
+  errors.map(({ code, field }) => ({ code, field }));
 
 /** A fresh tenant with a strict client (fails on GraphQL or user errors) and a lenient one, plus builders. */
 async function tenantClient(prefix = 'stock') {
@@ -47,41 +48,63 @@ async function tenantClient(prefix = 'stock') {
 
   const createProduct = async (input: Record<string, unknown>) =>
     (
-      await run(`mutation($input: CreateProductInput!) { createProduct(input: $input) { product { ${PRODUCT} } ${ERRORS} } }`, {
-        input: { listPrice: cny('10'), ...input },
-      })
+      await run(
+        `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { ${PRODUCT} } ${ERRORS} } }`,
+        {
+          input: { listPrice: cny('10'), ...input },
+        },
+      )
     ).product;
   const createWarehouse = async (code: string, name = code) =>
-    (await run(`mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { warehouse { id code name } ${ERRORS} } }`, { input: { code, name } }))
-      .warehouse.id as string;
+    (
+      await run(
+        `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { warehouse { id code name } ${ERRORS} } }`,
+        { input: { code, name } },
+      )
+    ).warehouse.id as string;
   const receive = (productId: string, warehouseId: string, quantity: string, reference?: string) =>
     run(
       `mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { movement { ${MOVEMENT} } product { availableQuantity } ${ERRORS} } }`,
       { input: { productId, warehouseId, quantity, ...(reference ? { reference } : {}) } },
     );
   const adjust = (productId: string, warehouseId: string, change: string, reason: string) =>
-    attempt(`mutation($input: AdjustStockInput!) { adjustStock(input: $input) { movement { ${MOVEMENT} } ${ERRORS} } }`, {
-      input: { productId, warehouseId, change, reason },
-    });
+    attempt(
+      `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { movement { ${MOVEMENT} } ${ERRORS} } }`,
+      {
+        input: { productId, warehouseId, change, reason },
+      },
+    );
   let customerId: string | undefined;
   const customer = async () =>
-    (customerId ??= (await run(`mutation { createCustomer(input: {name: "Stock Buyer"}) { customer { id } ${ERRORS} } }`)).customer.id as string);
+    (customerId ??= (
+      await run(`mutation { createCustomer(input: {name: "Stock Buyer"}) { customer { id } ${ERRORS} } }`)
+    ).customer.id as string);
   /** A DRAFT order of one or more lines. */
   const draft = async (lines: { productId: string; quantity: string; unitPrice?: string }[], priority = 'NORMAL') =>
     (
-      await run(`mutation($input: CreateSalesOrderInput!) { createSalesOrder(input: $input) { order { id number total { amount } } ${ERRORS} } }`, {
-        input: {
-          customerId: await customer(),
-          priority,
-          lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, ...(l.unitPrice ? { unitPrice: cny(l.unitPrice) } : {}) })),
+      await run(
+        `mutation($input: CreateSalesOrderInput!) { createSalesOrder(input: $input) { order { id number total { amount } } ${ERRORS} } }`,
+        {
+          input: {
+            customerId: await customer(),
+            priority,
+            lines: lines.map((l) => ({
+              productId: l.productId,
+              quantity: l.quantity,
+              ...(l.unitPrice ? { unitPrice: cny(l.unitPrice) } : {}),
+            })),
+          },
         },
-      })
+      )
     ).order as { id: string; number: string; total: { amount: string } };
   const confirm = async (orderId: string) =>
     (
-      await run(`mutation($id: ID!) { confirmSalesOrder(input: {id: $id}) { order { id number status promisedDate lines { ${LINE_STATE} } } ${ERRORS} } }`, {
-        id: orderId,
-      })
+      await run(
+        `mutation($id: ID!) { confirmSalesOrder(input: {id: $id}) { order { id number status promisedDate lines { ${LINE_STATE} } } ${ERRORS} } }`,
+        {
+          id: orderId,
+        },
+      )
     ).order;
   /** Drafts and confirms a one-line order. */
   const order = async (productId: string, quantity: string, opts: { unitPrice?: string; priority?: string } = {}) => {
@@ -89,27 +112,60 @@ async function tenantClient(prefix = 'stock') {
     return { ...(await confirm(created.id)), total: created.total.amount };
   };
   const orderLines = async (orderId: string) =>
-    (await run(`query($id: ID!) { salesOrder(id: $id) { lines { ${LINE_STATE} } } }`, { id: orderId })).lines.map((l: any) => ({
-      allocated: l.allocatedQuantity,
-      backordered: l.backorderedQuantity,
-    }));
+    (await run(`query($id: ID!) { salesOrder(id: $id) { lines { ${LINE_STATE} } } }`, { id: orderId })).lines.map(
+      (l: any) => ({
+        allocated: l.allocatedQuantity,
+        backordered: l.backorderedQuantity,
+      }),
+    );
   /** Per warehouse code: on hand / reserved / available. */
   const levels = async (productId: string) => {
-    const product = await run(`query($id: ID!) { product(id: $id) { stock { warehouse { code } onHand reserved available } } }`, { id: productId });
-    return Object.fromEntries(product.stock.map((s: any) => [s.warehouse.code, { onHand: s.onHand, reserved: s.reserved, available: s.available }]));
+    const product = await run(
+      `query($id: ID!) { product(id: $id) { stock { warehouse { code } onHand reserved available } } }`,
+      { id: productId },
+    );
+    return Object.fromEntries(
+      product.stock.map((s: any) => [
+        s.warehouse.code,
+        { onHand: s.onHand, reserved: s.reserved, available: s.available },
+      ]),
+    );
   };
   const movements = async (productId: string, args = '') =>
-    run(`query($id: ID!) { stockMovements(productId: $id${args}) { totalCount nodes { ${MOVEMENT} } pageInfo { hasNextPage hasPreviousPage endCursor } } }`, {
-      id: productId,
-    });
+    run(
+      `query($id: ID!) { stockMovements(productId: $id${args}) { totalCount nodes { ${MOVEMENT} } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
+      {
+        id: productId,
+      },
+    );
   const requests = async (productId?: string) =>
     (
-      await run(`query($filter: ReplenishmentFilter) { replenishmentRequests(filter: $filter) { totalCount nodes { ${REQUEST} } } }`, {
-        filter: productId ? { productId } : null,
-      })
+      await run(
+        `query($filter: ReplenishmentFilter) { replenishmentRequests(filter: $filter) { totalCount nodes { ${REQUEST} } } }`,
+        {
+          filter: productId ? { productId } : null,
+        },
+      )
     ).nodes as any[];
 
-  return { tenant, token, run, attempt, createProduct, createWarehouse, receive, adjust, customer, draft, confirm, order, orderLines, levels, movements, requests };
+  return {
+    tenant,
+    token,
+    run,
+    attempt,
+    createProduct,
+    createWarehouse,
+    receive,
+    adjust,
+    customer,
+    draft,
+    confirm,
+    order,
+    orderLines,
+    levels,
+    movements,
+    requests,
+  };
 }
 
 // ---- 1. catalogue
@@ -161,9 +217,12 @@ describe('catalogue', () => {
     const { run, attempt, createProduct } = await tenantClient();
     await createProduct({ sku: 'WID-1', name: 'Widget' });
     const tryCreate = async (input: Record<string, unknown>) => {
-      const payload = await attempt(`mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } ${ERRORS} } }`, {
-        input: { sku: 'NEW-1', name: 'New', listPrice: cny('1'), ...input },
-      });
+      const payload = await attempt(
+        `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } ${ERRORS} } }`,
+        {
+          input: { sku: 'NEW-1', name: 'New', listPrice: cny('1'), ...input },
+        },
+      );
       expect(payload.product).toBeNull();
       return codes(payload.userErrors);
     };
@@ -171,11 +230,19 @@ describe('catalogue', () => {
     expect(await tryCreate({ sku: 'bad sku' })).toEqual([{ code: 'INVALID_SKU', field: ['input', 'sku'] }]);
     expect(await tryCreate({ sku: '-LEADING' })).toEqual([{ code: 'INVALID_SKU', field: ['input', 'sku'] }]);
     expect(await tryCreate({ name: '   ' })).toEqual([{ code: 'REQUIRED', field: ['input', 'name'] }]);
-    expect(await tryCreate({ listPrice: { amount: '1', currency: 'USD' } })).toEqual([{ code: 'CURRENCY_MISMATCH', field: ['input', 'listPrice', 'currency'] }]);
-    expect(await tryCreate({ unitCost: { amount: '1', currency: 'EUR' } })).toEqual([{ code: 'CURRENCY_MISMATCH', field: ['input', 'unitCost', 'currency'] }]);
+    expect(await tryCreate({ listPrice: { amount: '1', currency: 'USD' } })).toEqual([
+      { code: 'CURRENCY_MISMATCH', field: ['input', 'listPrice', 'currency'] },
+    ]);
+    expect(await tryCreate({ unitCost: { amount: '1', currency: 'EUR' } })).toEqual([
+      { code: 'CURRENCY_MISMATCH', field: ['input', 'unitCost', 'currency'] },
+    ]);
     expect(await tryCreate({ leadTimeDays: -1 })).toEqual([{ code: 'OUT_OF_RANGE', field: ['input', 'leadTimeDays'] }]);
-    expect(await tryCreate({ leadTimeDays: 3651 })).toEqual([{ code: 'OUT_OF_RANGE', field: ['input', 'leadTimeDays'] }]);
-    expect(await tryCreate({ reorderQuantity: '-1' })).toEqual([{ code: 'OUT_OF_RANGE', field: ['input', 'reorderQuantity'] }]);
+    expect(await tryCreate({ leadTimeDays: 3651 })).toEqual([
+      { code: 'OUT_OF_RANGE', field: ['input', 'leadTimeDays'] },
+    ]);
+    expect(await tryCreate({ reorderQuantity: '-1' })).toEqual([
+      { code: 'OUT_OF_RANGE', field: ['input', 'reorderQuantity'] },
+    ]);
     // every problem at once
     expect(await tryCreate({ sku: 'no good', name: '', leadTimeDays: 5000 })).toEqual(
       expect.arrayContaining([
@@ -184,7 +251,9 @@ describe('catalogue', () => {
         { code: 'OUT_OF_RANGE', field: ['input', 'leadTimeDays'] },
       ]),
     );
-    const longest = await attempt(`mutation { createProduct(input: {sku: "NEW-1", name: "New", listPrice: {amount: "1", currency: "CNY"}, leadTimeDays: 3650}) { product { leadTimeDays } ${ERRORS} } }`);
+    const longest = await attempt(
+      `mutation { createProduct(input: {sku: "NEW-1", name: "New", listPrice: {amount: "1", currency: "CNY"}, leadTimeDays: 3650}) { product { leadTimeDays } ${ERRORS} } }`,
+    );
     expect(longest).toEqual({ product: { leadTimeDays: 3650 }, userErrors: [] });
     const all = await run('{ products { totalCount nodes { sku } } }');
     expect(all).toEqual({ totalCount: 2, nodes: [{ sku: 'NEW-1' }, { sku: 'WID-1' }] });
@@ -204,17 +273,33 @@ describe('catalogue', () => {
       reorderPoint: '3.5',
       unitCost: { amount: '4.25' },
     });
-    const again = await run(`mutation($id: ID!) { updateProduct(input: {id: $id, leadTimeDays: 21, active: false, replenishment: PRODUCTION}) { product { ${PRODUCT} } ${ERRORS} } }`, {
-      id: product.id,
+    const again = await run(
+      `mutation($id: ID!) { updateProduct(input: {id: $id, leadTimeDays: 21, active: false, replenishment: PRODUCTION}) { product { ${PRODUCT} } ${ERRORS} } }`,
+      {
+        id: product.id,
+      },
+    );
+    expect(again.product).toEqual({
+      ...product,
+      name: 'Widget Pro',
+      reorderPoint: '3.5',
+      leadTimeDays: 21,
+      active: false,
+      replenishment: 'PRODUCTION',
     });
-    expect(again.product).toEqual({ ...product, name: 'Widget Pro', reorderPoint: '3.5', leadTimeDays: 21, active: false, replenishment: 'PRODUCTION' });
 
     for (const id of [UNKNOWN_ID, 'not-an-id']) {
-      const missing = await attempt(`mutation($id: ID!) { updateProduct(input: {id: $id, name: "X"}) { product { id } ${ERRORS} } }`, { id });
+      const missing = await attempt(
+        `mutation($id: ID!) { updateProduct(input: {id: $id, name: "X"}) { product { id } ${ERRORS} } }`,
+        { id },
+      );
       expect(missing.product).toBeNull();
       expect(codes(missing.userErrors)).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
     }
-    const invalid = await attempt(`mutation($id: ID!) { updateProduct(input: {id: $id, name: " ", leadTimeDays: 4000}) { product { id } ${ERRORS} } }`, { id: product.id });
+    const invalid = await attempt(
+      `mutation($id: ID!) { updateProduct(input: {id: $id, name: " ", leadTimeDays: 4000}) { product { id } ${ERRORS} } }`,
+      { id: product.id },
+    );
     expect(codes(invalid.userErrors)).toEqual(
       expect.arrayContaining([
         { code: 'REQUIRED', field: ['input', 'name'] },
@@ -223,7 +308,10 @@ describe('catalogue', () => {
     );
     expect(invalid.userErrors).toHaveLength(2);
     // nothing written by the refused update
-    expect((await run(`query($id: ID!) { product(id: $id) { name leadTimeDays } }`, { id: product.id }))).toEqual({ name: 'Widget Pro', leadTimeDays: 21 });
+    expect(await run(`query($id: ID!) { product(id: $id) { name leadTimeDays } }`, { id: product.id })).toEqual({
+      name: 'Widget Pro',
+      leadTimeDays: 21,
+    });
   });
 
   it('reads a product by id and by SKU', async () => {
@@ -245,7 +333,11 @@ describe('catalogue', () => {
       badId: null,
     });
     // another tenant does not see it
-    const other = await stack.query(await stack.token(newTenant()), `query($id: ID!) { product(id: $id) { id } productBySku(sku: "WID-1") { id } }`, { id: product.id });
+    const other = await stack.query(
+      await stack.token(newTenant()),
+      `query($id: ID!) { product(id: $id) { id } productBySku(sku: "WID-1") { id } }`,
+      { id: product.id },
+    );
     expect(other.data).toEqual({ product: null, productBySku: null });
   });
 
@@ -257,11 +349,16 @@ describe('catalogue', () => {
     const a = await createProduct({ sku: 'A-100', name: 'Cherry jam', reorderPoint: '5' });
     await createProduct({ sku: 'B-200', name: 'Banana bread' });
     const d = await createProduct({ sku: 'D-400', name: 'Date syrup', reorderPoint: '1' });
-    await run(`mutation($id: ID!) { updateProduct(input: {id: $id, active: false}) { product { id } ${ERRORS} } }`, { id: d.id });
+    await run(`mutation($id: ID!) { updateProduct(input: {id: $id, active: false}) { product { id } ${ERRORS} } }`, {
+      id: d.id,
+    });
 
     // A-100: 2 available + 4 incoming = 6 > 5 -> not below
     await receive(a.id, w, '2');
-    await run(`mutation($p: ID!) { createReplenishmentRequest(input: {productId: $p, quantity: "4"}) { request { id } ${ERRORS} } }`, { p: a.id });
+    await run(
+      `mutation($p: ID!) { createReplenishmentRequest(input: {productId: $p, quantity: "4"}) { request { id } ${ERRORS} } }`,
+      { p: a.id },
+    );
     // B-200: 0 <= 0 -> below
     // C-300: 8 on hand, 3 reserved: 5 available <= 5 -> below
     await receive(c.id, w, '8');
@@ -270,15 +367,26 @@ describe('catalogue', () => {
     await receive(d.id, w, '3');
 
     const list = async (args: string) => {
-      const conn = await run(`{ products${args ? `(${args})` : ''} { totalCount nodes { sku } pageInfo { hasNextPage hasPreviousPage endCursor } } }`);
-      return { skus: conn.nodes.map((n: { sku: string }) => n.sku), totalCount: conn.totalCount, pageInfo: conn.pageInfo };
+      const conn = await run(
+        `{ products${args ? `(${args})` : ''} { totalCount nodes { sku } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
+      );
+      return {
+        skus: conn.nodes.map((n: { sku: string }) => n.sku),
+        totalCount: conn.totalCount,
+        pageInfo: conn.pageInfo,
+      };
     };
     expect((await list('')).skus).toEqual(['A-100', 'B-200', 'C-300', 'D-400']);
     expect((await list('orderBy: {field: SKU, direction: DESC}')).skus).toEqual(['D-400', 'C-300', 'B-200', 'A-100']);
     expect((await list('orderBy: {field: NAME}')).skus).toEqual(['C-300', 'B-200', 'A-100', 'D-400']);
     expect((await list('orderBy: {field: NAME, direction: DESC}')).skus).toEqual(['D-400', 'A-100', 'B-200', 'C-300']);
     expect((await list('orderBy: {field: CREATED_AT}')).skus).toEqual(['C-300', 'A-100', 'B-200', 'D-400']);
-    expect((await list('orderBy: {field: CREATED_AT, direction: DESC}')).skus).toEqual(['D-400', 'B-200', 'A-100', 'C-300']);
+    expect((await list('orderBy: {field: CREATED_AT, direction: DESC}')).skus).toEqual([
+      'D-400',
+      'B-200',
+      'A-100',
+      'C-300',
+    ]);
 
     expect(await list('filter: {search: "JAM"}')).toMatchObject({ skus: ['A-100'], totalCount: 1 });
     expect((await list('filter: {search: "b-2"}')).skus).toEqual(['B-200']);
@@ -291,25 +399,49 @@ describe('catalogue', () => {
     expect((await list('filter: {belowReorderPoint: true, search: "apple"}')).skus).toEqual(['C-300']);
 
     const first = await list('first: 2');
-    expect(first).toMatchObject({ skus: ['A-100', 'B-200'], totalCount: 4, pageInfo: { hasNextPage: true, hasPreviousPage: false } });
+    expect(first).toMatchObject({
+      skus: ['A-100', 'B-200'],
+      totalCount: 4,
+      pageInfo: { hasNextPage: true, hasPreviousPage: false },
+    });
     const second = await list(`first: 2, after: "${first.pageInfo.endCursor}"`);
-    expect(second).toMatchObject({ skus: ['C-300', 'D-400'], totalCount: 4, pageInfo: { hasNextPage: false, hasPreviousPage: true } });
+    expect(second).toMatchObject({
+      skus: ['C-300', 'D-400'],
+      totalCount: 4,
+      pageInfo: { hasNextPage: false, hasPreviousPage: true },
+    });
     const byName = await list('first: 3, orderBy: {field: NAME, direction: DESC}');
     expect(byName.skus).toEqual(['D-400', 'A-100', 'B-200']);
-    expect((await list(`first: 3, after: "${byName.pageInfo.endCursor}", orderBy: {field: NAME, direction: DESC}`)).skus).toEqual(['C-300']);
+    expect(
+      (await list(`first: 3, after: "${byName.pageInfo.endCursor}", orderBy: {field: NAME, direction: DESC}`)).skus,
+    ).toEqual(['C-300']);
     const byCreation = await list('first: 1, orderBy: {field: CREATED_AT}');
-    expect((await list(`first: 2, after: "${byCreation.pageInfo.endCursor}", orderBy: {field: CREATED_AT}`)).skus).toEqual(['A-100', 'B-200']);
+    expect(
+      (await list(`first: 2, after: "${byCreation.pageInfo.endCursor}", orderBy: {field: CREATED_AT}`)).skus,
+    ).toEqual(['A-100', 'B-200']);
     await expectLedgerConsistent(stack, tenant);
   });
 
   it('creates warehouses with upper-cased codes, refuses a duplicate code, and lists them by code', async () => {
     const { run, attempt } = await tenantClient();
-    const east = await run(`mutation { createWarehouse(input: {code: " east-1 ", name: "East", address: "1 Harbour Road"}) { warehouse { id code name address active } ${ERRORS} } }`);
-    expect(east.warehouse).toEqual({ id: expect.any(String), code: 'EAST-1', name: 'East', address: '1 Harbour Road', active: true });
-    const duplicate = await attempt(`mutation { createWarehouse(input: {code: "East-1", name: "East again"}) { warehouse { id } ${ERRORS} } }`);
+    const east = await run(
+      `mutation { createWarehouse(input: {code: " east-1 ", name: "East", address: "1 Harbour Road"}) { warehouse { id code name address active } ${ERRORS} } }`,
+    );
+    expect(east.warehouse).toEqual({
+      id: expect.any(String),
+      code: 'EAST-1',
+      name: 'East',
+      address: '1 Harbour Road',
+      active: true,
+    });
+    const duplicate = await attempt(
+      `mutation { createWarehouse(input: {code: "East-1", name: "East again"}) { warehouse { id } ${ERRORS} } }`,
+    );
     expect(duplicate.warehouse).toBeNull();
     expect(codes(duplicate.userErrors)).toEqual([{ code: 'DUPLICATE_CODE', field: ['input', 'code'] }]);
-    const blank = await attempt(`mutation { createWarehouse(input: {code: " ", name: "Nameless"}) { warehouse { id } ${ERRORS} } }`);
+    const blank = await attempt(
+      `mutation { createWarehouse(input: {code: " ", name: "Nameless"}) { warehouse { id } ${ERRORS} } }`,
+    );
     expect(codes(blank.userErrors)).toEqual([{ code: 'REQUIRED', field: ['input', 'code'] }]);
     await run(`mutation { createWarehouse(input: {code: "west", name: "West"}) { warehouse { id } ${ERRORS} } }`);
     await run(`mutation { createWarehouse(input: {code: "Central", name: "Central"}) { warehouse { id } ${ERRORS} } }`);
@@ -324,19 +456,27 @@ describe('catalogue', () => {
   it('shows unitCost only to a token with finance:read', async () => {
     const { tenant, createProduct, run } = await tenantClient();
     const product = await createProduct({ sku: 'WID-1', name: 'Widget', unitCost: cny('4.5') });
-    expect(await run(`query($id: ID!) { product(id: $id) { unitCost { amount currency } } }`, { id: product.id })).toEqual({ unitCost: { amount: '4.50', currency: 'CNY' } });
+    expect(
+      await run(`query($id: ID!) { product(id: $id) { unitCost { amount currency } } }`, { id: product.id }),
+    ).toEqual({ unitCost: { amount: '4.50', currency: 'CNY' } });
 
     const finance = await stack.token(tenant, ['fulfilment:read', 'finance:read']);
-    const allowed = await stack.query(finance, `query($id: ID!) { product(id: $id) { sku unitCost { amount } } }`, { id: product.id });
+    const allowed = await stack.query(finance, `query($id: ID!) { product(id: $id) { sku unitCost { amount } } }`, {
+      id: product.id,
+    });
     expect(allowed.errors).toBeUndefined();
     expect(allowed.data).toEqual({ product: { sku: 'WID-1', unitCost: { amount: '4.50' } } });
 
     const readOnly = await stack.token(tenant, ['fulfilment:read']);
-    const denied = await stack.query(readOnly, `query($id: ID!) { product(id: $id) { sku unitCost { amount } } }`, { id: product.id });
+    const denied = await stack.query(readOnly, `query($id: ID!) { product(id: $id) { sku unitCost { amount } } }`, {
+      id: product.id,
+    });
     expect(denied.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['product', 'unitCost'], 'FORBIDDEN']]);
     expect(JSON.stringify(denied.data)).not.toContain('4.5');
     // the rest of the query still runs
-    const rest = await stack.query(readOnly, `query($id: ID!) { product(id: $id) { sku listPrice { amount } } }`, { id: product.id });
+    const rest = await stack.query(readOnly, `query($id: ID!) { product(id: $id) { sku listPrice { amount } } }`, {
+      id: product.id,
+    });
     expect(rest).toMatchObject({ data: { product: { sku: 'WID-1', listPrice: { amount: '10.00' } } } });
     expect(rest.errors).toBeUndefined();
   });
@@ -352,20 +492,43 @@ describe('stock', () => {
     const product = await createProduct({ sku: 'BOX-1', name: 'Box' });
     const first = await receive(product.id, a, '10', 'DN-7');
     expect(first).toEqual({
-      movement: { kind: 'RECEIPT', quantity: '10', onHandChange: '10', reservedChange: '0', reference: 'DN-7', warehouse: { code: 'A' }, product: { sku: 'BOX-1' } },
+      movement: {
+        kind: 'RECEIPT',
+        quantity: '10',
+        onHandChange: '10',
+        reservedChange: '0',
+        reference: 'DN-7',
+        warehouse: { code: 'A' },
+        product: { sku: 'BOX-1' },
+      },
       product: { availableQuantity: '10' },
       userErrors: [],
     });
     const second = await receive(product.id, b, '4');
-    expect(second.movement).toEqual({ kind: 'RECEIPT', quantity: '4', onHandChange: '4', reservedChange: '0', reference: null, warehouse: { code: 'B' }, product: { sku: 'BOX-1' } });
+    expect(second.movement).toEqual({
+      kind: 'RECEIPT',
+      quantity: '4',
+      onHandChange: '4',
+      reservedChange: '0',
+      reference: null,
+      warehouse: { code: 'B' },
+      product: { sku: 'BOX-1' },
+    });
     expect(second.product).toEqual({ availableQuantity: '14' });
     await receive(product.id, a, '1');
     expect(await levels(product.id)).toEqual({
       A: { onHand: '11', reserved: '0', available: '11' },
       B: { onHand: '4', reserved: '0', available: '4' },
     });
-    const read = await run(`query($id: ID!) { product(id: $id) { availableQuantity incomingQuantity stock { incoming } } }`, { id: product.id });
-    expect(read).toEqual({ availableQuantity: '15', incomingQuantity: '0', stock: [{ incoming: '0' }, { incoming: '0' }] });
+    const read = await run(
+      `query($id: ID!) { product(id: $id) { availableQuantity incomingQuantity stock { incoming } } }`,
+      { id: product.id },
+    );
+    expect(read).toEqual({
+      availableQuantity: '15',
+      incomingQuantity: '0',
+      stock: [{ incoming: '0' }, { incoming: '0' }],
+    });
     await expectLedgerConsistent(stack, tenant);
   });
 
@@ -374,9 +537,12 @@ describe('stock', () => {
     const w = await createWarehouse('A');
     const product = await createProduct({ sku: 'BOX-1', name: 'Box' });
     const tryReceive = async (input: Record<string, unknown>) => {
-      const payload = await attempt(`mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { movement { kind } product { id } ${ERRORS} } }`, {
-        input: { productId: product.id, warehouseId: w, quantity: '1', ...input },
-      });
+      const payload = await attempt(
+        `mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { movement { kind } product { id } ${ERRORS} } }`,
+        {
+          input: { productId: product.id, warehouseId: w, quantity: '1', ...input },
+        },
+      );
       expect(payload.movement).toBeNull();
       return codes(payload.userErrors);
     };
@@ -385,11 +551,15 @@ describe('stock', () => {
     expect(await tryReceive({ quantity: '1.00001' })).toEqual([{ code: 'TOO_PRECISE', field: ['input', 'quantity'] }]);
     expect(await tryReceive({ productId: UNKNOWN_ID })).toEqual([{ code: 'NOT_FOUND', field: ['input', 'productId'] }]);
     expect(await tryReceive({ productId: 'nope' })).toEqual([{ code: 'NOT_FOUND', field: ['input', 'productId'] }]);
-    expect(await tryReceive({ warehouseId: UNKNOWN_ID })).toEqual([{ code: 'NOT_FOUND', field: ['input', 'warehouseId'] }]);
+    expect(await tryReceive({ warehouseId: UNKNOWN_ID })).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'warehouseId'] },
+    ]);
     // a warehouse of another tenant is unknown here
     const other = await tenantClient();
     const foreign = await other.createWarehouse('A');
-    expect(await tryReceive({ warehouseId: foreign })).toEqual([{ code: 'NOT_FOUND', field: ['input', 'warehouseId'] }]);
+    expect(await tryReceive({ warehouseId: foreign })).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'warehouseId'] },
+    ]);
     expect(await levels(product.id)).toEqual({});
     await expectLedgerConsistent(stack, tenant);
   });
@@ -403,15 +573,33 @@ describe('stock', () => {
     await receive(product.id, a, '10');
     await receive(product.id, b, '3');
     const confirmed = await order(product.id, '6'); // wholly in A
-    expect(confirmed.lines).toEqual([{ quantity: '6', allocatedQuantity: '6', backorderedQuantity: '0', shippedQuantity: '0' }]);
+    expect(confirmed.lines).toEqual([
+      { quantity: '6', allocatedQuantity: '6', backorderedQuantity: '0', shippedQuantity: '0' },
+    ]);
 
     const up = await adjust(product.id, b, '2', 'Found in count');
     expect(up).toEqual({
-      movement: { kind: 'ADJUSTMENT', quantity: '2', onHandChange: '2', reservedChange: '0', reference: 'Found in count', warehouse: { code: 'B' }, product: { sku: 'BOX-1' } },
+      movement: {
+        kind: 'ADJUSTMENT',
+        quantity: '2',
+        onHandChange: '2',
+        reservedChange: '0',
+        reference: 'Found in count',
+        warehouse: { code: 'B' },
+        product: { sku: 'BOX-1' },
+      },
       userErrors: [],
     });
     const down = await adjust(product.id, a, '-3', 'Water damage');
-    expect(down.movement).toEqual({ kind: 'ADJUSTMENT', quantity: '3', onHandChange: '-3', reservedChange: '0', reference: 'Water damage', warehouse: { code: 'A' }, product: { sku: 'BOX-1' } });
+    expect(down.movement).toEqual({
+      kind: 'ADJUSTMENT',
+      quantity: '3',
+      onHandChange: '-3',
+      reservedChange: '0',
+      reference: 'Water damage',
+      warehouse: { code: 'A' },
+      product: { sku: 'BOX-1' },
+    });
     expect(await levels(product.id)).toEqual({
       A: { onHand: '7', reserved: '6', available: '1' },
       B: { onHand: '5', reserved: '0', available: '5' },
@@ -464,11 +652,51 @@ describe('stock', () => {
     const ledger = await movements(product.id);
     expect(ledger.totalCount).toBe(5);
     expect(ledger.nodes).toEqual([
-      { kind: 'ADJUSTMENT', quantity: '1.5', onHandChange: '1.5', reservedChange: '0', reference: 'Count', warehouse: { code: 'A' }, product: { sku: 'BOX-1' } },
-      { kind: 'ADJUSTMENT', quantity: '2', onHandChange: '-2', reservedChange: '0', reference: 'Broken', warehouse: { code: 'B' }, product: { sku: 'BOX-1' } },
-      { kind: 'RESERVATION', quantity: '4', onHandChange: '0', reservedChange: '4', reference: confirmed.number, warehouse: { code: 'A' }, product: { sku: 'BOX-1' } },
-      { kind: 'RECEIPT', quantity: '5', onHandChange: '5', reservedChange: '0', reference: null, warehouse: { code: 'B' }, product: { sku: 'BOX-1' } },
-      { kind: 'RECEIPT', quantity: '10', onHandChange: '10', reservedChange: '0', reference: 'DN-1', warehouse: { code: 'A' }, product: { sku: 'BOX-1' } },
+      {
+        kind: 'ADJUSTMENT',
+        quantity: '1.5',
+        onHandChange: '1.5',
+        reservedChange: '0',
+        reference: 'Count',
+        warehouse: { code: 'A' },
+        product: { sku: 'BOX-1' },
+      },
+      {
+        kind: 'ADJUSTMENT',
+        quantity: '2',
+        onHandChange: '-2',
+        reservedChange: '0',
+        reference: 'Broken',
+        warehouse: { code: 'B' },
+        product: { sku: 'BOX-1' },
+      },
+      {
+        kind: 'RESERVATION',
+        quantity: '4',
+        onHandChange: '0',
+        reservedChange: '4',
+        reference: confirmed.number,
+        warehouse: { code: 'A' },
+        product: { sku: 'BOX-1' },
+      },
+      {
+        kind: 'RECEIPT',
+        quantity: '5',
+        onHandChange: '5',
+        reservedChange: '0',
+        reference: null,
+        warehouse: { code: 'B' },
+        product: { sku: 'BOX-1' },
+      },
+      {
+        kind: 'RECEIPT',
+        quantity: '10',
+        onHandChange: '10',
+        reservedChange: '0',
+        reference: 'DN-1',
+        warehouse: { code: 'A' },
+        product: { sku: 'BOX-1' },
+      },
     ]);
     expect(confirmed.number).toBe('SO-000001');
 
@@ -493,15 +721,34 @@ describe('stock', () => {
     expect(flour.unit).toBe('kg');
     expect((await receive(flour.id, w, '12.5')).product).toEqual({ availableQuantity: '12.5' });
     const confirmed = await order(flour.id, '2.25');
-    expect(confirmed.lines).toEqual([{ quantity: '2.25', allocatedQuantity: '2.25', backorderedQuantity: '0', shippedQuantity: '0' }]);
+    expect(confirmed.lines).toEqual([
+      { quantity: '2.25', allocatedQuantity: '2.25', backorderedQuantity: '0', shippedQuantity: '0' },
+    ]);
     expect(confirmed.total).toBe('7.20');
     expect(await levels(flour.id)).toEqual({ A: { onHand: '12.5', reserved: '2.25', available: '10.25' } });
-    expect((await movements(flour.id)).nodes[0]).toMatchObject({ kind: 'RESERVATION', quantity: '2.25', onHandChange: '0', reservedChange: '2.25' });
-    expect((await run(`mutation($p: ID!, $w: ID!) { adjustStock(input: {productId: $p, warehouseId: $w, change: "-0.125", reason: "Spill"}) { movement { quantity onHandChange } ${ERRORS} } }`, {
-      p: flour.id,
-      w,
-    })).movement).toEqual({ quantity: '0.125', onHandChange: '-0.125' });
-    expect(await run(`query($id: ID!) { product(id: $id) { availableQuantity availableToPromise(quantity: "10.125") { quantity date } } }`, { id: flour.id })).toEqual({
+    expect((await movements(flour.id)).nodes[0]).toMatchObject({
+      kind: 'RESERVATION',
+      quantity: '2.25',
+      onHandChange: '0',
+      reservedChange: '2.25',
+    });
+    expect(
+      (
+        await run(
+          `mutation($p: ID!, $w: ID!) { adjustStock(input: {productId: $p, warehouseId: $w, change: "-0.125", reason: "Spill"}) { movement { quantity onHandChange } ${ERRORS} } }`,
+          {
+            p: flour.id,
+            w,
+          },
+        )
+      ).movement,
+    ).toEqual({ quantity: '0.125', onHandChange: '-0.125' });
+    expect(
+      await run(
+        `query($id: ID!) { product(id: $id) { availableQuantity availableToPromise(quantity: "10.125") { quantity date } } }`,
+        { id: flour.id },
+      ),
+    ).toEqual({
       availableQuantity: '10.125',
       availableToPromise: { quantity: '10.125', date: today() },
     });
@@ -513,7 +760,8 @@ describe('stock', () => {
 
 describe('allocation on confirmation', () => {
   it('reserves in the warehouse that covers the whole line, best stocked first, otherwise splits best stocked first and backorders the rest', async () => {
-    const { tenant, createProduct, createWarehouse, receive, order, levels, movements, orderLines, requests } = await tenantClient();
+    const { tenant, createProduct, createWarehouse, receive, order, levels, movements, orderLines, requests } =
+      await tenantClient();
     const a = await createWarehouse('A');
     const b = await createWarehouse('B');
     const product = await createProduct({ sku: 'SPLIT', name: 'Split', reorderQuantity: '0' });
@@ -522,19 +770,34 @@ describe('allocation on confirmation', () => {
 
     // 5: only A (6) covers it
     const first = await order(product.id, '5');
-    expect(first.lines).toEqual([{ quantity: '5', allocatedQuantity: '5', backorderedQuantity: '0', shippedQuantity: '0' }]);
-    expect(await levels(product.id)).toEqual({ A: { onHand: '6', reserved: '5', available: '1' }, B: { onHand: '4', reserved: '0', available: '4' } });
+    expect(first.lines).toEqual([
+      { quantity: '5', allocatedQuantity: '5', backorderedQuantity: '0', shippedQuantity: '0' },
+    ]);
+    expect(await levels(product.id)).toEqual({
+      A: { onHand: '6', reserved: '5', available: '1' },
+      B: { onHand: '4', reserved: '0', available: '4' },
+    });
 
     // 3: A has 1 left, B has 4: B covers it whole
     const second = await order(product.id, '3');
-    expect(second.lines).toEqual([{ quantity: '3', allocatedQuantity: '3', backorderedQuantity: '0', shippedQuantity: '0' }]);
-    expect(await levels(product.id)).toEqual({ A: { onHand: '6', reserved: '5', available: '1' }, B: { onHand: '4', reserved: '3', available: '1' } });
+    expect(second.lines).toEqual([
+      { quantity: '3', allocatedQuantity: '3', backorderedQuantity: '0', shippedQuantity: '0' },
+    ]);
+    expect(await levels(product.id)).toEqual({
+      A: { onHand: '6', reserved: '5', available: '1' },
+      B: { onHand: '4', reserved: '3', available: '1' },
+    });
 
     // 4: nobody covers it; A and B have 1 each (a tie, by code): 1 from A, 1 from B, 2 backordered
     const third = await order(product.id, '4');
     expect(third.status).toBe('CONFIRMED');
-    expect(third.lines).toEqual([{ quantity: '4', allocatedQuantity: '2', backorderedQuantity: '2', shippedQuantity: '0' }]);
-    expect(await levels(product.id)).toEqual({ A: { onHand: '6', reserved: '6', available: '0' }, B: { onHand: '4', reserved: '4', available: '0' } });
+    expect(third.lines).toEqual([
+      { quantity: '4', allocatedQuantity: '2', backorderedQuantity: '2', shippedQuantity: '0' },
+    ]);
+    expect(await levels(product.id)).toEqual({
+      A: { onHand: '6', reserved: '6', available: '0' },
+      B: { onHand: '4', reserved: '4', available: '0' },
+    });
 
     const ledger = (await movements(product.id)).nodes.filter((m: any) => m.kind === 'RESERVATION');
     const byOrder = (number: string) =>
@@ -571,7 +834,10 @@ describe('allocation on confirmation', () => {
       C: { onHand: '6', reserved: '0', available: '6' },
     });
     // 13: nobody covers it; C (6), A (5), then B (4) for the last 2
-    expect((await order(product.id, '13')).lines[0]).toMatchObject({ allocatedQuantity: '13', backorderedQuantity: '0' });
+    expect((await order(product.id, '13')).lines[0]).toMatchObject({
+      allocatedQuantity: '13',
+      backorderedQuantity: '0',
+    });
     expect(await levels(product.id)).toEqual({
       A: { onHand: '5', reserved: '5', available: '0' },
       B: { onHand: '8', reserved: '6', available: '2' },
@@ -587,7 +853,13 @@ describe('replenishment', () => {
   it('raises one request per shortage for max(reorder quantity, shortfall), due after the lead time, of the product’s kind', async () => {
     const { tenant, run, createProduct, createWarehouse, receive, order, requests } = await tenantClient();
     const w = await createWarehouse('A');
-    const gear = await createProduct({ sku: 'GEAR', name: 'Gear', replenishment: 'PRODUCTION', reorderQuantity: '10', leadTimeDays: 5 });
+    const gear = await createProduct({
+      sku: 'GEAR',
+      name: 'Gear',
+      replenishment: 'PRODUCTION',
+      reorderQuantity: '10',
+      leadTimeDays: 5,
+    });
     const bolt = await createProduct({ sku: 'BOLT', name: 'Bolt', reorderQuantity: '2' });
     await receive(gear.id, w, '2');
 
@@ -613,15 +885,21 @@ describe('replenishment', () => {
     expect(second.lines[0]).toMatchObject({ allocatedQuantity: '0', backorderedQuantity: '20' });
     // 10 incoming, 3 already waiting: 7 left for this order's 20
     expect(second.promisedDate).toBeNull();
-    expect((await requests(gear.id)).map((r) => [r.number, r.quantity, r.status])).toEqual([['RR-000001', '10', 'OPEN']]);
-    expect(await run(`query($id: ID!) { product(id: $id) { incomingQuantity availableQuantity } }`, { id: gear.id })).toEqual({
+    expect((await requests(gear.id)).map((r) => [r.number, r.quantity, r.status])).toEqual([
+      ['RR-000001', '10', 'OPEN'],
+    ]);
+    expect(
+      await run(`query($id: ID!) { product(id: $id) { incomingQuantity availableQuantity } }`, { id: gear.id }),
+    ).toEqual({
       incomingQuantity: '10',
       availableQuantity: '0',
     });
 
     // shortfall 7 beats reorder quantity 2; PURCHASE and the default lead time of 7 days
     await order(bolt.id, '7');
-    expect((await requests(bolt.id)).map((r) => [r.number, r.kind, r.quantity, r.dueDate])).toEqual([['RR-000002', 'PURCHASE', '7', daysFromToday(7)]]);
+    expect((await requests(bolt.id)).map((r) => [r.number, r.kind, r.quantity, r.dueDate])).toEqual([
+      ['RR-000002', 'PURCHASE', '7', daysFromToday(7)],
+    ]);
     expect((await run(`{ replenishmentRequests(filter: {status: [OPEN]}) { totalCount } }`)).totalCount).toBe(2);
     await expectLedgerConsistent(stack, tenant);
   });
@@ -631,7 +909,10 @@ describe('replenishment', () => {
     const nut = await createProduct({ sku: 'NUT', name: 'Nut', replenishment: 'PRODUCTION', leadTimeDays: 3 });
     const washer = await createProduct({ sku: 'WASHER', name: 'Washer' });
     const create = (input: Record<string, unknown>) =>
-      attempt(`mutation($input: CreateReplenishmentRequestInput!) { createReplenishmentRequest(input: $input) { request { ${REQUEST} } ${ERRORS} } }`, { input });
+      attempt(
+        `mutation($input: CreateReplenishmentRequestInput!) { createReplenishmentRequest(input: $input) { request { ${REQUEST} } ${ERRORS} } }`,
+        { input },
+      );
 
     const made = await create({ productId: nut.id, quantity: '50' });
     expect(made).toEqual({
@@ -655,48 +936,108 @@ describe('replenishment', () => {
     const past = await create({ productId: washer.id, quantity: '5', dueDate: daysFromToday(-1) });
     expect(past.request).toBeNull();
     expect(codes(past.userErrors)).toEqual([{ code: 'INVALID_DATE', field: ['input', 'dueDate'] }]);
-    expect(codes((await create({ productId: washer.id, quantity: '0' })).userErrors)).toEqual([{ code: 'OUT_OF_RANGE', field: ['input', 'quantity'] }]);
-    expect(codes((await create({ productId: UNKNOWN_ID, quantity: '1' })).userErrors)).toEqual([{ code: 'NOT_FOUND', field: ['input', 'productId'] }]);
+    expect(codes((await create({ productId: washer.id, quantity: '0' })).userErrors)).toEqual([
+      { code: 'OUT_OF_RANGE', field: ['input', 'quantity'] },
+    ]);
+    expect(codes((await create({ productId: UNKNOWN_ID, quantity: '1' })).userErrors)).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'productId'] },
+    ]);
 
     // today is allowed; an explicit kind overrides the product's
     const explicit = await create({ productId: washer.id, quantity: '2.5', dueDate: today(), kind: 'PRODUCTION' });
-    expect(explicit.request).toMatchObject({ number: 'RR-000002', kind: 'PRODUCTION', quantity: '2.5', dueDate: today(), status: 'OPEN' });
+    expect(explicit.request).toMatchObject({
+      number: 'RR-000002',
+      kind: 'PRODUCTION',
+      quantity: '2.5',
+      dueDate: today(),
+      status: 'OPEN',
+    });
 
     // cancelled: no longer open, so another may be raised
-    const cancelled = await run(`mutation($id: ID!) { cancelReplenishment(input: {id: $id}) { request { number status completedAt } ${ERRORS} } }`, { id: made.request.id });
+    const cancelled = await run(
+      `mutation($id: ID!) { cancelReplenishment(input: {id: $id}) { request { number status completedAt } ${ERRORS} } }`,
+      { id: made.request.id },
+    );
     expect(cancelled.request).toEqual({ number: 'RR-000001', status: 'CANCELLED', completedAt: null });
-    const twice = await attempt(`mutation($id: ID!) { cancelReplenishment(input: {id: $id}) { request { id } ${ERRORS} } }`, { id: made.request.id });
+    const twice = await attempt(
+      `mutation($id: ID!) { cancelReplenishment(input: {id: $id}) { request { id } ${ERRORS} } }`,
+      { id: made.request.id },
+    );
     expect(codes(twice.userErrors)).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
-    const unknown = await attempt(`mutation { cancelReplenishment(input: {id: "${UNKNOWN_ID}"}) { request { id } ${ERRORS} } }`);
+    const unknown = await attempt(
+      `mutation { cancelReplenishment(input: {id: "${UNKNOWN_ID}"}) { request { id } ${ERRORS} } }`,
+    );
     expect(codes(unknown.userErrors)).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
     const replacement = await create({ productId: nut.id, quantity: '5', dueDate: daysFromToday(30) });
-    expect(replacement.request).toMatchObject({ number: 'RR-000003', quantity: '5', dueDate: daysFromToday(30), status: 'OPEN' });
-    expect(await run(`query($id: ID!) { product(id: $id) { incomingQuantity } }`, { id: nut.id })).toEqual({ incomingQuantity: '5' });
+    expect(replacement.request).toMatchObject({
+      number: 'RR-000003',
+      quantity: '5',
+      dueDate: daysFromToday(30),
+      status: 'OPEN',
+    });
+    expect(await run(`query($id: ID!) { product(id: $id) { incomingQuantity } }`, { id: nut.id })).toEqual({
+      incomingQuantity: '5',
+    });
 
     const listed = await run(`{ replenishmentRequests { totalCount nodes { number status } } }`);
     expect(listed.totalCount).toBe(3);
-    expect(listed.nodes.map((n: any) => `${n.number} ${n.status}`).sort()).toEqual(['RR-000001 CANCELLED', 'RR-000002 OPEN', 'RR-000003 OPEN']);
-    expect((await run(`query($p: ID!) { replenishmentRequests(filter: {productId: $p, status: [OPEN]}) { nodes { number } } }`, { p: nut.id })).nodes).toEqual([
-      { number: 'RR-000003' },
+    expect(listed.nodes.map((n: any) => `${n.number} ${n.status}`).sort()).toEqual([
+      'RR-000001 CANCELLED',
+      'RR-000002 OPEN',
+      'RR-000003 OPEN',
     ]);
+    expect(
+      (
+        await run(
+          `query($p: ID!) { replenishmentRequests(filter: {productId: $p, status: [OPEN]}) { nodes { number } } }`,
+          { p: nut.id },
+        )
+      ).nodes,
+    ).toEqual([{ number: 'RR-000003' }]);
   });
 
   it('completes a request by receiving it into a warehouse and serving the backlog', async () => {
-    const { tenant, run, attempt, createProduct, createWarehouse, receive, order, levels, movements, requests, orderLines } = await tenantClient();
+    const {
+      tenant,
+      run,
+      attempt,
+      createProduct,
+      createWarehouse,
+      receive,
+      order,
+      levels,
+      movements,
+      requests,
+      orderLines,
+    } = await tenantClient();
     const a = await createWarehouse('A');
     const b = await createWarehouse('B');
-    const gear = await createProduct({ sku: 'GEAR', name: 'Gear', replenishment: 'PRODUCTION', reorderQuantity: '10', leadTimeDays: 5 });
+    const gear = await createProduct({
+      sku: 'GEAR',
+      name: 'Gear',
+      replenishment: 'PRODUCTION',
+      reorderQuantity: '10',
+      leadTimeDays: 5,
+    });
     await receive(gear.id, a, '2');
     const small = await order(gear.id, '5'); // 2 reserved, 3 waiting, RR-000001 for 10
     const large = await order(gear.id, '20'); // 20 waiting, larger total
     const [request] = await requests(gear.id);
     expect(request).toMatchObject({ number: 'RR-000001', quantity: '10', status: 'OPEN' });
 
-    const completed = await run(`mutation($id: ID!, $w: ID!) { completeReplenishment(input: {id: $id, warehouseId: $w}) { request { ${REQUEST} } ${ERRORS} } }`, {
-      id: request.id,
-      w: b,
+    const completed = await run(
+      `mutation($id: ID!, $w: ID!) { completeReplenishment(input: {id: $id, warehouseId: $w}) { request { ${REQUEST} } ${ERRORS} } }`,
+      {
+        id: request.id,
+        w: b,
+      },
+    );
+    expect(completed.request).toMatchObject({
+      number: 'RR-000001',
+      status: 'COMPLETED',
+      quantity: '10',
+      warehouse: { code: 'B' },
     });
-    expect(completed.request).toMatchObject({ number: 'RR-000001', status: 'COMPLETED', quantity: '10', warehouse: { code: 'B' } });
     expect(Date.parse(completed.request.completedAt)).toBeGreaterThan(Date.now() - 60_000);
 
     const ledger = (await movements(gear.id)).nodes;
@@ -720,27 +1061,52 @@ describe('replenishment', () => {
       A: { onHand: '2', reserved: '2', available: '0' },
       B: { onHand: '10', reserved: '10', available: '0' },
     });
-    expect(await run(`query($id: ID!) { product(id: $id) { incomingQuantity } }`, { id: gear.id })).toEqual({ incomingQuantity: '0' });
+    expect(await run(`query($id: ID!) { product(id: $id) { incomingQuantity } }`, { id: gear.id })).toEqual({
+      incomingQuantity: '0',
+    });
 
-    const again = await attempt(`mutation($id: ID!, $w: ID!) { completeReplenishment(input: {id: $id, warehouseId: $w}) { request { id } ${ERRORS} } }`, { id: request.id, w: a });
+    const again = await attempt(
+      `mutation($id: ID!, $w: ID!) { completeReplenishment(input: {id: $id, warehouseId: $w}) { request { id } ${ERRORS} } }`,
+      { id: request.id, w: a },
+    );
     expect(again.request).toBeNull();
     expect(codes(again.userErrors)).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
-    const cancelCompleted = await attempt(`mutation($id: ID!) { cancelReplenishment(input: {id: $id}) { request { id } ${ERRORS} } }`, { id: request.id });
+    const cancelCompleted = await attempt(
+      `mutation($id: ID!) { cancelReplenishment(input: {id: $id}) { request { id } ${ERRORS} } }`,
+      { id: request.id },
+    );
     expect(codes(cancelCompleted.userErrors)).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
 
     // a request for a product nobody waits for just lands in stock
     const spare = await createProduct({ sku: 'SPARE', name: 'Spare' });
-    const made = await run(`mutation($p: ID!) { createReplenishmentRequest(input: {productId: $p, quantity: "7.5"}) { request { id number } ${ERRORS} } }`, { p: spare.id });
+    const made = await run(
+      `mutation($p: ID!) { createReplenishmentRequest(input: {productId: $p, quantity: "7.5"}) { request { id number } ${ERRORS} } }`,
+      { p: spare.id },
+    );
     expect(made.request.number).toBe('RR-000002');
-    const unknownWarehouse = await attempt(`mutation($id: ID!) { completeReplenishment(input: {id: $id, warehouseId: "${UNKNOWN_ID}"}) { request { id } ${ERRORS} } }`, {
-      id: made.request.id,
-    });
+    const unknownWarehouse = await attempt(
+      `mutation($id: ID!) { completeReplenishment(input: {id: $id, warehouseId: "${UNKNOWN_ID}"}) { request { id } ${ERRORS} } }`,
+      {
+        id: made.request.id,
+      },
+    );
     expect(codes(unknownWarehouse.userErrors)).toEqual([{ code: 'NOT_FOUND', field: ['input', 'warehouseId'] }]);
     expect((await requests(spare.id))[0].status).toBe('OPEN');
-    await run(`mutation($id: ID!, $w: ID!) { completeReplenishment(input: {id: $id, warehouseId: $w}) { request { status } ${ERRORS} } }`, { id: made.request.id, w: a });
+    await run(
+      `mutation($id: ID!, $w: ID!) { completeReplenishment(input: {id: $id, warehouseId: $w}) { request { status } ${ERRORS} } }`,
+      { id: made.request.id, w: a },
+    );
     expect(await levels(spare.id)).toEqual({ A: { onHand: '7.5', reserved: '0', available: '7.5' } });
     expect((await movements(spare.id)).nodes).toEqual([
-      { kind: 'RECEIPT', quantity: '7.5', onHandChange: '7.5', reservedChange: '0', reference: 'RR-000002', warehouse: { code: 'A' }, product: { sku: 'SPARE' } },
+      {
+        kind: 'RECEIPT',
+        quantity: '7.5',
+        onHandChange: '7.5',
+        reservedChange: '0',
+        reference: 'RR-000002',
+        warehouse: { code: 'A' },
+        product: { sku: 'SPARE' },
+      },
     ]);
     await expectLedgerConsistent(stack, tenant);
   });
@@ -750,7 +1116,8 @@ describe('replenishment', () => {
 
 describe('allocation when stock arrives', () => {
   it('serves URGENT before HIGH before NORMAL, then the larger order total, then the older order', async () => {
-    const { tenant, run, createProduct, createWarehouse, receive, draft, confirm, orderLines, levels } = await tenantClient();
+    const { tenant, run, createProduct, createWarehouse, receive, draft, confirm, orderLines, levels } =
+      await tenantClient();
     const w = await createWarehouse('A');
     const product = await createProduct({ sku: 'PRIO', name: 'Priority item' });
     // each order wants 2 units; nothing is in stock
@@ -767,9 +1134,20 @@ describe('allocation when stock arrives', () => {
     const o5 = await make('o5 made urgent 2', '1', 'NORMAL');
     const o6 = await make('o6 high 200', '100', 'HIGH');
     const o7 = await make('o7 demoted to normal 2000', '1000', 'URGENT');
-    expect([o1, o2, o3, o4, o5, o6, o7].map((o) => o.total)).toEqual(['20.00', '20.00', '100.00', '20.00', '2.00', '200.00', '2000.00']);
+    expect([o1, o2, o3, o4, o5, o6, o7].map((o) => o.total)).toEqual([
+      '20.00',
+      '20.00',
+      '100.00',
+      '20.00',
+      '2.00',
+      '200.00',
+      '2000.00',
+    ]);
     const setPriority = (id: string, priority: string) =>
-      run(`mutation($id: ID!, $p: SalesOrderPriority!) { setSalesOrderPriority(input: {id: $id, priority: $p}) { order { priority } ${ERRORS} } }`, { id, p: priority });
+      run(
+        `mutation($id: ID!, $p: SalesOrderPriority!) { setSalesOrderPriority(input: {id: $id, priority: $p}) { order { priority } ${ERRORS} } }`,
+        { id, p: priority },
+      );
     expect((await setPriority(o5.id, 'URGENT')).order).toEqual({ priority: 'URGENT' });
     expect((await setPriority(o7.id, 'NORMAL')).order).toEqual({ priority: 'NORMAL' });
 
@@ -819,7 +1197,9 @@ describe('allocation when stock arrives', () => {
     const urgent = await order(product.id, '2', { priority: 'URGENT' });
     expect(normal.lines[0].backorderedQuantity).toBe('2');
     expect(urgent.lines[0].backorderedQuantity).toBe('2');
-    await run(`mutation($id: ID!) { cancelSalesOrder(input: {id: $id}) { order { status } ${ERRORS} } }`, { id: holder.id });
+    await run(`mutation($id: ID!) { cancelSalesOrder(input: {id: $id}) { order { status } ${ERRORS} } }`, {
+      id: holder.id,
+    });
     expect(await orderLines(urgent.id)).toEqual([{ allocated: '2', backordered: '0' }]);
     expect(await orderLines(normal.id)).toEqual([{ allocated: '1', backordered: '1' }]);
     expect(await levels(product.id)).toEqual({ A: { onHand: '3', reserved: '3', available: '0' } });
@@ -838,9 +1218,14 @@ describe('available to promise', () => {
     await receive(product.id, a, '3');
     await receive(product.id, b, '4');
     const atp = async (quantity: string) =>
-      (await run(`query($id: ID!, $q: Decimal!) { product(id: $id) { availableToPromise(quantity: $q) { quantity date } } }`, { id: product.id, q: quantity }))
-        .availableToPromise;
-    const stockOf = () => run(`query($id: ID!) { product(id: $id) { availableQuantity incomingQuantity } }`, { id: product.id });
+      (
+        await run(
+          `query($id: ID!, $q: Decimal!) { product(id: $id) { availableToPromise(quantity: $q) { quantity date } } }`,
+          { id: product.id, q: quantity },
+        )
+      ).availableToPromise;
+    const stockOf = () =>
+      run(`query($id: ID!) { product(id: $id) { availableQuantity incomingQuantity } }`, { id: product.id });
 
     // in stock (over two warehouses)
     expect(await atp('5')).toEqual({ quantity: '5', date: today() });
@@ -851,10 +1236,13 @@ describe('available to promise', () => {
 
     // 20 incoming, due in 12 days
     const due = daysFromToday(12);
-    await run(`mutation($p: ID!, $d: Date!) { createReplenishmentRequest(input: {productId: $p, quantity: "20", dueDate: $d}) { request { id } ${ERRORS} } }`, {
-      p: product.id,
-      d: due,
-    });
+    await run(
+      `mutation($p: ID!, $d: Date!) { createReplenishmentRequest(input: {productId: $p, quantity: "20", dueDate: $d}) { request { id } ${ERRORS} } }`,
+      {
+        p: product.id,
+        d: due,
+      },
+    );
     expect(await stockOf()).toEqual({ availableQuantity: '7', incomingQuantity: '20' });
     expect(await atp('7')).toEqual({ quantity: '7', date: today() });
     expect(await atp('15')).toEqual({ quantity: '7', date: due });
@@ -888,11 +1276,28 @@ describe('available to promise', () => {
     await receive(inStock.id, w, '5');
     await receive(incoming.id, w, '1');
     await order(incoming.id, '4'); // 1 reserved, 3 waiting, RR for max(10, 3) due in 4 days
-    const res = await run(`{ products { nodes { sku availableQuantity incomingQuantity availableToPromise(quantity: "5") { quantity date } } } }`);
+    const res = await run(
+      `{ products { nodes { sku availableQuantity incomingQuantity availableToPromise(quantity: "5") { quantity date } } } }`,
+    );
     expect(res.nodes).toEqual([
-      { sku: 'ATP-A', availableQuantity: '5', incomingQuantity: '0', availableToPromise: { quantity: '5', date: today() } },
-      { sku: 'ATP-B', availableQuantity: '0', incomingQuantity: '10', availableToPromise: { quantity: '0', date: daysFromToday(4) } },
-      { sku: 'ATP-C', availableQuantity: '0', incomingQuantity: '0', availableToPromise: { quantity: '0', date: null } },
+      {
+        sku: 'ATP-A',
+        availableQuantity: '5',
+        incomingQuantity: '0',
+        availableToPromise: { quantity: '5', date: today() },
+      },
+      {
+        sku: 'ATP-B',
+        availableQuantity: '0',
+        incomingQuantity: '10',
+        availableToPromise: { quantity: '0', date: daysFromToday(4) },
+      },
+      {
+        sku: 'ATP-C',
+        availableQuantity: '0',
+        incomingQuantity: '0',
+        availableToPromise: { quantity: '0', date: null },
+      },
     ]);
     void nothing;
     await expectLedgerConsistent(stack, tenant);
@@ -903,7 +1308,9 @@ describe('SKUs', () => {
   it('are unique and found regardless of case', async () => {
     const c = await tenantClient();
     await c.createProduct({ sku: 'WID-1', name: 'Widget' });
-    const duplicate = await c.attempt(`mutation { createProduct(input: {sku: "wid-1", name: "Other", listPrice: {amount: "1", currency: "CNY"}}) { product { id } ${ERRORS} } }`);
+    const duplicate = await c.attempt(
+      `mutation { createProduct(input: {sku: "wid-1", name: "Other", listPrice: {amount: "1", currency: "CNY"}}) { product { id } ${ERRORS} } }`,
+    );
     expect(codes(duplicate.userErrors)).toEqual([{ code: 'DUPLICATE_SKU', field: ['input', 'sku'] }]);
     const found = await c.run('{ productBySku(sku: "wid-1") { sku name } }');
     expect(found).toEqual({ sku: 'WID-1', name: 'Widget' });

@@ -12,7 +12,11 @@ afterAll(() => stack?.close());
 const LIST = '{ customers { totalCount } }';
 
 async function rawToken(claims: Record<string, unknown>, secret: string, exp: number | string = '1h') {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('u1')
+    .setExpirationTime(exp)
+    .sign(new TextEncoder().encode(secret));
 }
 
 describe('authentication at the gateway', () => {
@@ -26,7 +30,11 @@ describe('authentication at the gateway', () => {
   it('refuses a token with a bad signature, an expired token and a token without a tenant', async () => {
     const tenant = newTenant();
     const forged = await rawToken({ tid: tenant, scope: 'crm:read' }, 'not-the-secret');
-    const expired = await rawToken({ tid: tenant, scope: 'crm:read' }, stack.secrets.jwtSecret!, Math.floor(Date.now() / 1000) - 60);
+    const expired = await rawToken(
+      { tid: tenant, scope: 'crm:read' },
+      stack.secrets.jwtSecret!,
+      Math.floor(Date.now() / 1000) - 60,
+    );
     const noTenant = await rawToken({ scope: 'crm:read' }, stack.secrets.jwtSecret!);
     const badTenant = await rawToken({ tid: 'Robert"); DROP TABLE', scope: 'crm:read' }, stack.secrets.jwtSecret!);
     for (const token of [forged, expired, noTenant, badTenant, 'garbage']) {
@@ -76,16 +84,26 @@ describe('scopes', () => {
   it('checks the Customer type scope on nested selections too', async () => {
     const tenant = newTenant();
     const writer = await stack.token(tenant, ['crm:write']);
-    const res = await stack.query(writer, 'mutation { createCustomer(input: {name: "Hidden"}) { customer { name } userErrors { code } } }');
+    const res = await stack.query(
+      writer,
+      'mutation { createCustomer(input: {name: "Hidden"}) { customer { name } userErrors { code } } }',
+    );
     expect(res.data.createCustomer).toEqual({ customer: { name: null }, userErrors: [] });
-    expect(res.errors?.[0]).toMatchObject({ path: ['createCustomer', 'customer', 'name'], extensions: { code: 'FORBIDDEN' } });
+    expect(res.errors?.[0]).toMatchObject({
+      path: ['createCustomer', 'customer', 'name'],
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 });
 
 describe('subgraphs behind the gateway', () => {
   const customerUrl = () => stack.subgraphUrls.customer;
   const post = (body: unknown) =>
-    fetch(customerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(customerUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('refuse a direct call without the gateway signature with 401', async () => {
     const res = await post({ query: LIST });
@@ -94,32 +112,73 @@ describe('subgraphs behind the gateway', () => {
   });
 
   it('refuse a signed request whose identity or query was altered', async () => {
-    const auth: ForwardedAuth = { tenantId: newTenant(), userId: 'u', scopes: ['crm:read'], exp: Date.now() / 1000 + 60, requestId: 'r', aud: 'customer' };
+    const auth: ForwardedAuth = {
+      tenantId: newTenant(),
+      userId: 'u',
+      scopes: ['crm:read'],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+      aud: 'customer',
+    };
     const signature = signUpstream(stack.secrets.signingSecret, LIST, undefined, auth);
     const ok = await post({ query: LIST, extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signature } });
     expect(ok.status).toBe(200);
-    const otherTenant = await post({ query: LIST, extensions: { [AUTH_EXTENSION]: { ...auth, tenantId: 'victim' }, [SIGNATURE_EXTENSION]: signature } });
+    const otherTenant = await post({
+      query: LIST,
+      extensions: { [AUTH_EXTENSION]: { ...auth, tenantId: 'victim' }, [SIGNATURE_EXTENSION]: signature },
+    });
     expect(otherTenant.status).toBe(401);
-    const otherQuery = await post({ query: '{ tenant { id } }', extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signature } });
+    const otherQuery = await post({
+      query: '{ tenant { id } }',
+      extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signature },
+    });
     expect(otherQuery.status).toBe(401);
     // Signed for another subgraph, or valid for longer than a minute: refused as replays.
     const forFinance = { ...auth, aud: 'finance' };
-    const otherAudience = await post({ query: LIST, extensions: { [AUTH_EXTENSION]: forFinance, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, forFinance) } });
+    const otherAudience = await post({
+      query: LIST,
+      extensions: {
+        [AUTH_EXTENSION]: forFinance,
+        [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, forFinance),
+      },
+    });
     expect(otherAudience.status).toBe(401);
     const longLived = { ...auth, exp: Date.now() / 1000 + 30 * 86400 };
-    const tooLong = await post({ query: LIST, extensions: { [AUTH_EXTENSION]: longLived, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, longLived) } });
+    const tooLong = await post({
+      query: LIST,
+      extensions: {
+        [AUTH_EXTENSION]: longLived,
+        [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, longLived),
+      },
+    });
     expect(tooLong.status).toBe(401);
     const expiredAuth = { ...auth, exp: Date.now() / 1000 - 1 };
     const expired = await post({
       query: LIST,
-      extensions: { [AUTH_EXTENSION]: expiredAuth, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, expiredAuth) },
+      extensions: {
+        [AUTH_EXTENSION]: expiredAuth,
+        [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, expiredAuth),
+      },
     });
     expect(expired.status).toBe(401);
   });
 
   it('check scopes themselves (defence in depth)', async () => {
-    const auth: ForwardedAuth = { tenantId: newTenant(), userId: 'u', scopes: ['sales:read'], exp: Date.now() / 1000 + 60, requestId: 'r', aud: 'customer' };
-    const res = await post({ query: LIST, extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, auth) } });
+    const auth: ForwardedAuth = {
+      tenantId: newTenant(),
+      userId: 'u',
+      scopes: ['sales:read'],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+      aud: 'customer',
+    };
+    const res = await post({
+      query: LIST,
+      extensions: {
+        [AUTH_EXTENSION]: auth,
+        [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, LIST, undefined, auth),
+      },
+    });
     const body = (await res.json()) as any;
     expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect(body.data).toBeNull();
@@ -148,41 +207,72 @@ describe('bad requests', () => {
 
   it('answers a body that is not JSON with 400', async () => {
     const token = await stack.token(newTenant());
-    const res = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{nope' });
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{nope',
+    });
     expect(res.status).toBe(400);
   });
 
   it('answers a wrongly typed variable with a typed error, never a 500', async () => {
     const token = await stack.token(newTenant());
-    const res = await stack.query(token, 'query($first: Int) { customers(first: $first) { totalCount } }', { first: 'ten' });
+    const res = await stack.query(token, 'query($first: Int) { customers(first: $first) { totalCount } }', {
+      first: 'ten',
+    });
     expect(res.status).toBe(400);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('keeps the caller’s request id and returns it', async () => {
     const token = await stack.token(newTenant());
-    const res = await stack.post({ query: '{ tenant { id } }' }, { authorization: `Bearer ${token}`, 'x-request-id': 'trace-123' });
+    const res = await stack.post(
+      { query: '{ tenant { id } }' },
+      { authorization: `Bearer ${token}`, 'x-request-id': 'trace-123' },
+    );
     expect(res.headers.get('x-request-id')).toBe('trace-123');
   });
 });
 
 describe('field scopes inside a subgraph', () => {
   it('are checked again for fields below the root (defence in depth)', async () => {
-    const auth: ForwardedAuth = { tenantId: newTenant(), userId: 'u', scopes: ['fulfilment:read'], exp: Date.now() / 1000 + 60, requestId: 'r', aud: 'order-fulfilment' };
+    const auth: ForwardedAuth = {
+      tenantId: newTenant(),
+      userId: 'u',
+      scopes: ['fulfilment:read'],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+      aud: 'order-fulfilment',
+    };
     const query = '{ products { nodes { sku unitCost { amount } } } }';
     const res = await fetch(stack.subgraphUrls['order-fulfilment'], {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, query, undefined, auth) } }),
+      body: JSON.stringify({
+        query,
+        extensions: {
+          [AUTH_EXTENSION]: auth,
+          [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, query, undefined, auth),
+        },
+      }),
     });
     const body = (await res.json()) as any;
     expect(body.errors).toBeUndefined(); // no products yet: the guard only runs on a resolved field
     const token = await stack.token(auth.tenantId, ['fulfilment:write', 'fulfilment:read']);
-    await stack.query(token, 'mutation { createProduct(input: {sku: "S", name: "N", listPrice: {amount: "1", currency: "CNY"}}) { product { id } } }');
+    await stack.query(
+      token,
+      'mutation { createProduct(input: {sku: "S", name: "N", listPrice: {amount: "1", currency: "CNY"}}) { product { id } } }',
+    );
     const again = await fetch(stack.subgraphUrls['order-fulfilment'], {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, extensions: { [AUTH_EXTENSION]: auth, [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, query, undefined, auth) } }),
+      body: JSON.stringify({
+        query,
+        extensions: {
+          [AUTH_EXTENSION]: auth,
+          [SIGNATURE_EXTENSION]: signUpstream(stack.secrets.signingSecret, query, undefined, auth),
+        },
+      }),
     });
     const second = (await again.json()) as any;
     expect(second.errors[0].extensions.code).toBe('FORBIDDEN');

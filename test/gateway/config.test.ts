@@ -41,9 +41,17 @@ describe('JWKS verification', () => {
     try {
       const tenant = newTenant();
       const sign = (key: CryptoKey) =>
-        new SignJWT({ tid: tenant, scope: 'crm:read' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('u').setExpirationTime('5m').sign(key);
+        new SignJWT({ tid: tenant, scope: 'crm:read' })
+          .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+          .setSubject('u')
+          .setExpirationTime('5m')
+          .sign(key);
       const ask = async (token: string) =>
-        fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ tenant { id } }' }) });
+        fetch(graph.gatewayUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: '{ tenant { id } }' }),
+        });
       const ok = await ask(await sign(privateKey));
       expect(ok.status).toBe(200);
       expect(((await ok.json()) as any).data.tenant.id).toBe(tenant);

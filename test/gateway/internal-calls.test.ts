@@ -11,18 +11,36 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const caller = (tenantId: string) => ({ tenantId, userId: 'u', scopes: new Set<string>(), requestId: 'r', log: logger });
+const caller = (tenantId: string) => ({
+  tenantId,
+  userId: 'u',
+  scopes: new Set<string>(),
+  requestId: 'r',
+  log: logger,
+});
 
 describe('internal calls', () => {
   it("turn a refusal of the call itself (bad secret, invalid operation) into an unavailable dependency or a fault, never the caller's error", async () => {
     const tenant = newTenant('ic');
-    const wrongSecret = internalClient({ url: stack.subgraphUrls.customer, signingSecret: 'not-the-secret', audience: 'customer' });
-    await expect(wrongSecret(caller(tenant), ['crm:read'], '{ tenant { id } }')).rejects.toBeInstanceOf(DependencyUnavailable);
-    const client = internalClient({ url: stack.subgraphUrls.customer, signingSecret: stack.secrets.signingSecret, audience: 'customer' });
+    const wrongSecret = internalClient({
+      url: stack.subgraphUrls.customer,
+      signingSecret: 'not-the-secret',
+      audience: 'customer',
+    });
+    await expect(wrongSecret(caller(tenant), ['crm:read'], '{ tenant { id } }')).rejects.toBeInstanceOf(
+      DependencyUnavailable,
+    );
+    const client = internalClient({
+      url: stack.subgraphUrls.customer,
+      signingSecret: stack.secrets.signingSecret,
+      audience: 'customer',
+    });
     // The operation is wrong: a fault of this code, not UNAUTHENTICATED or a validation error for the client.
     const invalid = await client(caller(tenant), ['crm:read'], '{ noSuchField }').catch((e) => e);
     expect(invalid).toBeInstanceOf(DependencyUnavailable);
-    const refusedScope = (await client(caller(tenant), [], '{ customers { totalCount } }').catch((e) => e)) as GraphQLError;
+    const refusedScope = (await client(caller(tenant), [], '{ customers { totalCount } }').catch(
+      (e) => e,
+    )) as GraphQLError;
     expect(refusedScope).toBeInstanceOf(GraphQLError);
     expect(refusedScope.extensions.code).toBe('FORBIDDEN');
     expect(await client(caller(tenant), ['crm:read'], '{ tenant { id } }')).toEqual({ tenant: { id: tenant } });

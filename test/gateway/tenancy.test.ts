@@ -21,11 +21,21 @@ beforeAll(async () => {
   bToken = await stack.token(newTenant('b'));
   b = customerOps(stack, bToken);
   await a.defineCustomField({ entity: 'CUSTOMER', key: 'secretTier', label: 'Secret tier', type: 'TEXT' });
-  const { customer } = await a.createCustomer({ name: 'Alpha Secret Ltd', email: 'ceo@alpha-secret.cn', phone: '+86 10 1234 5678', tags: ['vip'], segment: 'Enterprise', ownerId: 'rep-a', customFields: { secretTier: 'diamond' } });
+  const { customer } = await a.createCustomer({
+    name: 'Alpha Secret Ltd',
+    email: 'ceo@alpha-secret.cn',
+    phone: '+86 10 1234 5678',
+    tags: ['vip'],
+    segment: 'Enterprise',
+    ownerId: 'rep-a',
+    customFields: { secretTier: 'diamond' },
+  });
   ids.customer = customer.id;
   ids.contact = (await a.addContact({ customerId: customer.id, name: 'Alpha Boss', isPrimary: true })).contact.id;
   ids.ticket = (await a.openServiceTicket({ customerId: customer.id, subject: 'Alpha problem' })).serviceTicket.id;
-  ids.resolvedTicket = (await a.openServiceTicket({ customerId: customer.id, subject: 'Alpha solved' })).serviceTicket.id;
+  ids.resolvedTicket = (
+    await a.openServiceTicket({ customerId: customer.id, subject: 'Alpha solved' })
+  ).serviceTicket.id;
   await a.resolveServiceTicket(ids.resolvedTicket);
   await a.logInteraction({ customerId: customer.id, kind: 'CALL', summary: 'Alpha call', contactId: ids.contact });
 });

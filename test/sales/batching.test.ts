@@ -15,23 +15,63 @@ afterAll(() => stack?.close());
 async function seed(n: number) {
   const tenantId = newTenant();
   const token = await stack.token(tenantId);
-  const stages = (await stack.query(token, '{ pipelineStages { id kind } tenant { id } }')).data.pipelineStages as { id: string }[];
+  const stages = (await stack.query(token, '{ pipelineStages { id kind } tenant { id } }')).data.pipelineStages as {
+    id: string;
+  }[];
   const now = Date.now();
   const customerRows = Array.from({ length: n }, (_, i) => ({
-    tenantId, id: uuidv7(now + i), name: `Customer ${String(i).padStart(3, '0')}`, kind: 'COMPANY', createdAt: new Date(now + i), updatedAt: new Date(now + i),
+    tenantId,
+    id: uuidv7(now + i),
+    name: `Customer ${String(i).padStart(3, '0')}`,
+    kind: 'COMPANY',
+    createdAt: new Date(now + i),
+    updatedAt: new Date(now + i),
   }));
   await stack.database.db.insert(customers).values(customerRows);
   const opportunityRows = customerRows.flatMap((c, i) =>
     [0, 1].map((k) => ({
-      tenantId, id: uuidv7(), title: `Deal ${i}-${k}`, customerId: c.id, ownerId: 'rep', stageId: stages[k].id, status: 'OPEN',
-      manualAmount: '100.00', amount: '100.00', currency: 'CNY', createdAt: new Date(now + k), updatedAt: new Date(now + k),
+      tenantId,
+      id: uuidv7(),
+      title: `Deal ${i}-${k}`,
+      customerId: c.id,
+      ownerId: 'rep',
+      stageId: stages[k].id,
+      status: 'OPEN',
+      manualAmount: '100.00',
+      amount: '100.00',
+      currency: 'CNY',
+      createdAt: new Date(now + k),
+      updatedAt: new Date(now + k),
     })),
   );
   await stack.database.db.insert(opportunities).values(opportunityRows);
-  await stack.database.db.insert(opportunityLines).values(
-    opportunityRows.filter((_, i) => i % 2 === 0).flatMap((o) => [1, 2].map((position) => ({ tenantId, id: uuidv7(), opportunityId: o.id, quantity: '1', unitPrice: '50', position }))),
-  );
-  await stack.database.db.insert(stageHistory).values(opportunityRows.map((o) => ({ tenantId, id: uuidv7(), opportunityId: o.id, stageId: o.stageId, enteredAt: new Date(now) })));
+  await stack.database.db
+    .insert(opportunityLines)
+    .values(
+      opportunityRows
+        .filter((_, i) => i % 2 === 0)
+        .flatMap((o) =>
+          [1, 2].map((position) => ({
+            tenantId,
+            id: uuidv7(),
+            opportunityId: o.id,
+            quantity: '1',
+            unitPrice: '50',
+            position,
+          })),
+        ),
+    );
+  await stack.database.db
+    .insert(stageHistory)
+    .values(
+      opportunityRows.map((o) => ({
+        tenantId,
+        id: uuidv7(),
+        opportunityId: o.id,
+        stageId: o.stageId,
+        enteredAt: new Date(now),
+      })),
+    );
   return { tenantId, token, opportunityIds: opportunityRows.map((o) => o.id) };
 }
 
@@ -54,7 +94,11 @@ describe('sales fields over many customers', () => {
     const hundred = await statementsFor(100);
     const first = hundred.result.data.customers.nodes[0];
     expect(first.opportunities.totalCount).toBe(2);
-    expect(first.pipeline).toEqual({ openCount: 2, openAmount: { amount: '200.00' }, weightedAmount: { amount: '35.00' } }); // 100 x 10% + 100 x 25%
+    expect(first.pipeline).toEqual({
+      openCount: 2,
+      openAmount: { amount: '200.00' },
+      weightedAmount: { amount: '35.00' },
+    }); // 100 x 10% + 100 x 25%
     expect(hundred.statements.length, hundred.statements.join('\n')).toBe(ten.statements.length);
   });
 });
@@ -63,10 +107,19 @@ describe('_entities in the sales subgraph', () => {
   it('resolves 100 Opportunity references with one SQL statement', async () => {
     const { tenantId, opportunityIds } = await seed(50);
     const sales = stack.subgraphs.sales;
-    const contextValue = await sales.contextFor({ tenantId, userId: 'u', scopes: [...ALL_SCOPES], exp: Date.now() / 1000 + 60, requestId: 'r' });
+    const contextValue = await sales.contextFor({
+      tenantId,
+      userId: 'u',
+      scopes: [...ALL_SCOPES],
+      exp: Date.now() / 1000 + 60,
+      requestId: 'r',
+    });
     const { result, statements } = await countStatements(tenantId, () =>
       sales.apollo.executeOperation(
-        { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Opportunity { id title } } }', variables: { r: opportunityIds.map((id) => ({ __typename: 'Opportunity', id })) } },
+        {
+          query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Opportunity { id title } } }',
+          variables: { r: opportunityIds.map((id) => ({ __typename: 'Opportunity', id })) },
+        },
         { contextValue },
       ),
     );

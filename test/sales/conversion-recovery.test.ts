@@ -12,10 +12,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const CONVERT = 'mutation($id: ID!) { convertLead(input: {leadId: $id, opportunity: {title: "Deal"}}) { lead { status customer { id } } customer { id name } userErrors { code } } }';
+const CONVERT =
+  'mutation($id: ID!) { convertLead(input: {leadId: $id, opportunity: {title: "Deal"}}) { lead { status customer { id } } customer { id name } userErrors { code } } }';
 
 async function lead(token: string) {
-  return (await stack.query(token, 'mutation { createLead(input: {name: "Wu", company: "Wu Tea"}) { lead { id } } }')).data.createLead.lead.id as string;
+  return (await stack.query(token, 'mutation { createLead(input: {name: "Wu", company: "Wu Tea"}) { lead { id } } }'))
+    .data.createLead.lead.id as string;
 }
 
 describe('a conversion retried after a crash', () => {
@@ -24,9 +26,14 @@ describe('a conversion retried after a crash', () => {
     const token = await stack.token(tenant);
     const id = await lead(token);
     const reserved = uuidv7();
-    await stack.database.sql`update sales.leads set pending_customer_id = ${reserved} where tenant_id = ${tenant} and id = ${id}`;
+    await stack.database
+      .sql`update sales.leads set pending_customer_id = ${reserved} where tenant_id = ${tenant} and id = ${id}`;
     const res = await stack.query(token, CONVERT, { id });
-    expect(res.data.convertLead).toEqual({ lead: { status: 'CONVERTED', customer: { id: reserved } }, customer: { id: reserved, name: 'Wu Tea' }, userErrors: [] });
+    expect(res.data.convertLead).toEqual({
+      lead: { status: 'CONVERTED', customer: { id: reserved } },
+      customer: { id: reserved, name: 'Wu Tea' },
+      userErrors: [],
+    });
   });
 
   it('after step 2 (customer made, lead not converted) reuses that customer instead of making a second', async () => {
@@ -34,12 +41,21 @@ describe('a conversion retried after a crash', () => {
     const token = await stack.token(tenant);
     const id = await lead(token);
     const reserved = uuidv7();
-    await stack.database.sql`update sales.leads set pending_customer_id = ${reserved} where tenant_id = ${tenant} and id = ${id}`;
-    await stack.query(token, 'mutation($id: ID!) { createCustomer(input: {id: $id, name: "Wu Tea"}) { customer { id } } }', { id: reserved });
+    await stack.database
+      .sql`update sales.leads set pending_customer_id = ${reserved} where tenant_id = ${tenant} and id = ${id}`;
+    await stack.query(
+      token,
+      'mutation($id: ID!) { createCustomer(input: {id: $id, name: "Wu Tea"}) { customer { id } } }',
+      { id: reserved },
+    );
     const res = await stack.query(token, CONVERT, { id });
     expect(res.data.convertLead.lead).toEqual({ status: 'CONVERTED', customer: { id: reserved } });
-    expect((await stack.query(token, '{ customers { totalCount } opportunities { totalCount } }')).data).toEqual({ customers: { totalCount: 1 }, opportunities: { totalCount: 1 } });
-    const [row] = await stack.database.sql`select pending_customer_id from sales.leads where tenant_id = ${tenant} and id = ${id}`;
+    expect((await stack.query(token, '{ customers { totalCount } opportunities { totalCount } }')).data).toEqual({
+      customers: { totalCount: 1 },
+      opportunities: { totalCount: 1 },
+    });
+    const [row] = await stack.database
+      .sql`select pending_customer_id from sales.leads where tenant_id = ${tenant} and id = ${id}`;
     expect(row.pending_customer_id).toBeNull();
   });
 
@@ -49,6 +65,9 @@ describe('a conversion retried after a crash', () => {
     const results = await Promise.all([stack.query(token, CONVERT, { id }), stack.query(token, CONVERT, { id })]);
     const codes = results.map((r) => r.data.convertLead.userErrors.map((e: any) => e.code).join() || 'OK').sort();
     expect(codes).toEqual(['LEAD_ALREADY_CONVERTED', 'OK']);
-    expect((await stack.query(token, '{ customers { totalCount } opportunities { totalCount } }')).data).toEqual({ customers: { totalCount: 1 }, opportunities: { totalCount: 1 } });
+    expect((await stack.query(token, '{ customers { totalCount } opportunities { totalCount } }')).data).toEqual({
+      customers: { totalCount: 1 },
+      opportunities: { totalCount: 1 },
+    });
   });
 });

@@ -21,7 +21,11 @@ describe('lead to won', () => {
       return payload;
     };
 
-    const campaign = (await run(`mutation { createCampaign(input: {name: "Spring fair", channel: "TRADE_SHOW", spend: {amount: "12000.00", currency: "CNY"}}) { campaign { id spend { amount currency } } ${ERRORS} } }`)).campaign;
+    const campaign = (
+      await run(
+        `mutation { createCampaign(input: {name: "Spring fair", channel: "TRADE_SHOW", spend: {amount: "12000.00", currency: "CNY"}}) { campaign { id spend { amount currency } } ${ERRORS} } }`,
+      )
+    ).campaign;
     expect(campaign.spend).toEqual({ amount: '12000.00', currency: 'CNY' });
 
     const { lead } = await run(
@@ -29,8 +33,14 @@ describe('lead to won', () => {
       { c: campaign.id },
     );
     expect(lead).toMatchObject({ status: 'NEW', source: 'CAMPAIGN', campaign: { name: 'Spring fair' } });
-    await run(`mutation($id: ID!) { assignLead(input: {leadId: $id, roundRobin: ["rep-zhou", "rep-qian"]}) { lead { ownerId } ${ERRORS} } }`, { id: lead.id });
-    expect((await run(`mutation($id: ID!) { qualifyLead(input: {id: $id}) { lead { status } ${ERRORS} } }`, { id: lead.id })).lead.status).toBe('QUALIFIED');
+    await run(
+      `mutation($id: ID!) { assignLead(input: {leadId: $id, roundRobin: ["rep-zhou", "rep-qian"]}) { lead { ownerId } ${ERRORS} } }`,
+      { id: lead.id },
+    );
+    expect(
+      (await run(`mutation($id: ID!) { qualifyLead(input: {id: $id}) { lead { status } ${ERRORS} } }`, { id: lead.id }))
+        .lead.status,
+    ).toBe('QUALIFIED');
 
     const converted = await run(
       `mutation($id: ID!) { convertLead(input: {leadId: $id, opportunity: {title: "Kiln order", amount: {amount: "8000.00", currency: "CNY"}, expectedCloseDate: "2099-06-30"}}) {
@@ -41,7 +51,13 @@ describe('lead to won', () => {
       { id: lead.id },
     );
     expect(converted.lead.status).toBe('CONVERTED');
-    expect(converted.customer).toMatchObject({ name: 'Fang Ceramics', kind: 'COMPANY', email: 'wang@fang.cn', phone: '+86 591 8888 1234', ownerId: 'rep-zhou' });
+    expect(converted.customer).toMatchObject({
+      name: 'Fang Ceramics',
+      kind: 'COMPANY',
+      email: 'wang@fang.cn',
+      phone: '+86 591 8888 1234',
+      ownerId: 'rep-zhou',
+    });
     expect(converted.opportunity).toMatchObject({
       title: 'Kiln order',
       ownerId: 'rep-zhou',
@@ -67,34 +83,76 @@ describe('lead to won', () => {
     );
     expect(withLines.opportunity.amount.amount).toBe('2552.47');
     expect(withLines.opportunity.lines).toEqual([
-      { description: 'Glaze kit', quantity: '3', unitPrice: { amount: '19.99' }, discountPercent: '12.5', amount: { amount: '52.47' } },
-      { description: 'Kiln shelf', quantity: '10', unitPrice: { amount: '250.00' }, discountPercent: '0', amount: { amount: '2500.00' } },
+      {
+        description: 'Glaze kit',
+        quantity: '3',
+        unitPrice: { amount: '19.99' },
+        discountPercent: '12.5',
+        amount: { amount: '52.47' },
+      },
+      {
+        description: 'Kiln shelf',
+        quantity: '10',
+        unitPrice: { amount: '250.00' },
+        discountPercent: '0',
+        amount: { amount: '2500.00' },
+      },
     ]);
 
-    const stages = (await stack.query(token, '{ pipelineStages { id name } }')).data.pipelineStages as { id: string; name: string }[];
+    const stages = (await stack.query(token, '{ pipelineStages { id name } }')).data.pipelineStages as {
+      id: string;
+      name: string;
+    }[];
     const proposal = stages.find((s) => s.name === 'Proposal')!.id;
-    const moved = await run(`mutation($id: ID!, $s: ID!) { moveOpportunityStage(input: {id: $id, stageId: $s}) { opportunity { stage { name } weightedAmount { amount } } ${ERRORS} } }`, {
-      id: opportunityId,
-      s: proposal,
-    });
+    const moved = await run(
+      `mutation($id: ID!, $s: ID!) { moveOpportunityStage(input: {id: $id, stageId: $s}) { opportunity { stage { name } weightedAmount { amount } } ${ERRORS} } }`,
+      {
+        id: opportunityId,
+        s: proposal,
+      },
+    );
     expect(moved.opportunity).toEqual({ stage: { name: 'Proposal' }, weightedAmount: { amount: '1276.24' } }); // 2552.47 x 50% = 1276.235 -> 1276.24
 
     const { quote } = await run(
       `mutation($id: ID!) { createQuote(input: {opportunityId: $id, validUntil: "2099-01-31"}) { quote { id number status lines { id description } subtotal { amount } discountTotal { amount } total { amount } } ${ERRORS} } }`,
       { id: opportunityId },
     );
-    expect(quote).toMatchObject({ number: 'Q-000001', status: 'DRAFT', subtotal: { amount: '2559.97' }, discountTotal: { amount: '7.50' }, total: { amount: '2552.47' } });
+    expect(quote).toMatchObject({
+      number: 'Q-000001',
+      status: 'DRAFT',
+      subtotal: { amount: '2559.97' },
+      discountTotal: { amount: '7.50' },
+      total: { amount: '2552.47' },
+    });
     // A 5% concession on the shelves while the quote is a draft: 2500 x 0.95 = 2375.00
     const shelf = quote.lines.find((l: any) => l.description === 'Kiln shelf').id;
-    const revised = await run(`mutation($id: ID!) { updateQuoteLine(input: {id: $id, discountPercent: "5"}) { quote { total { amount } discountTotal { amount } } ${ERRORS} } }`, { id: shelf });
+    const revised = await run(
+      `mutation($id: ID!) { updateQuoteLine(input: {id: $id, discountPercent: "5"}) { quote { total { amount } discountTotal { amount } } ${ERRORS} } }`,
+      { id: shelf },
+    );
     expect(revised.quote).toEqual({ total: { amount: '2427.47' }, discountTotal: { amount: '132.50' } });
-    expect((await run(`mutation($id: ID!) { sendQuote(input: {id: $id}) { quote { status sentAt } ${ERRORS} } }`, { id: quote.id })).quote.status).toBe('SENT');
-    const accepted = await run(`mutation($id: ID!) { acceptQuote(input: {id: $id}) { quote { status opportunity { amount { amount } weightedAmount { amount } } } ${ERRORS} } }`, { id: quote.id });
-    expect(accepted.quote).toEqual({ status: 'ACCEPTED', opportunity: { amount: { amount: '2427.47' }, weightedAmount: { amount: '1213.74' } } }); // x 50% = 1213.735
+    expect(
+      (
+        await run(`mutation($id: ID!) { sendQuote(input: {id: $id}) { quote { status sentAt } ${ERRORS} } }`, {
+          id: quote.id,
+        })
+      ).quote.status,
+    ).toBe('SENT');
+    const accepted = await run(
+      `mutation($id: ID!) { acceptQuote(input: {id: $id}) { quote { status opportunity { amount { amount } weightedAmount { amount } } } ${ERRORS} } }`,
+      { id: quote.id },
+    );
+    expect(accepted.quote).toEqual({
+      status: 'ACCEPTED',
+      opportunity: { amount: { amount: '2427.47' }, weightedAmount: { amount: '1213.74' } },
+    }); // x 50% = 1213.735
 
-    const won = await run(`mutation($id: ID!) { markOpportunityWon(input: {id: $id}) { opportunity { status closedAt stage { name } weightedAmount { amount } stageHistory { stage { name } leftAt } } ${ERRORS} } }`, {
-      id: opportunityId,
-    });
+    const won = await run(
+      `mutation($id: ID!) { markOpportunityWon(input: {id: $id}) { opportunity { status closedAt stage { name } weightedAmount { amount } stageHistory { stage { name } leftAt } } ${ERRORS} } }`,
+      {
+        id: opportunityId,
+      },
+    );
     expect(won.opportunity.status).toBe('WON');
     expect(won.opportunity.closedAt).not.toBeNull();
     expect(won.opportunity.weightedAmount.amount).toBe('2427.47');

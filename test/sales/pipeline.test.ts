@@ -40,12 +40,20 @@ const shape = (stages: { name: string; position: number; probability: number; ki
   stages.map(({ name, position, probability, kind }) => ({ name, position, probability, kind }));
 /** Lines as the tests compare them: without ids. */
 const lineValues = (lines: any[]) =>
-  lines.map((l) => ({ quantity: l.quantity, unitPrice: l.unitPrice.amount, discountPercent: l.discountPercent, amount: l.amount.amount }));
+  lines.map((l) => ({
+    quantity: l.quantity,
+    unitPrice: l.unitPrice.amount,
+    discountPercent: l.discountPercent,
+    amount: l.amount.amount,
+  }));
 const titles = (nodes: { title: string }[]) => nodes.map((n) => n.title);
 
 /** Thrown by the client helpers when a response carries GraphQL errors. */
 class GraphQLFailure extends Error {
-  constructor(readonly codes: (string | undefined)[], detail: string) {
+  constructor(
+    readonly codes: (string | undefined)[],
+    detail: string,
+  ) {
     super(`GraphQL errors: ${detail}`);
   }
 }
@@ -78,13 +86,19 @@ async function newClient() {
   const token = await stack.token(tenant, undefined, { userId: 'rep-1' });
   const run = async (query: string, variables: Input = {}) => {
     const res = await stack.query(token, query, variables);
-    if (res.errors) throw new GraphQLFailure(res.errors.map((e) => e.extensions?.code), JSON.stringify(res.errors));
+    if (res.errors)
+      throw new GraphQLFailure(
+        res.errors.map((e) => e.extensions?.code),
+        JSON.stringify(res.errors),
+      );
     return res.data;
   };
   const mutation =
     (name: string, result: string, inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`) =>
     async (input: Input) =>
-      (await run(`mutation($input: ${inputType}!) { ${name}(input: $input) { ${result} ${ERRORS} } }`, { input }))[name];
+      (await run(`mutation($input: ${inputType}!) { ${name}(input: $input) { ${result} ${ERRORS} } }`, { input }))[
+        name
+      ];
 
   const client = {
     tenant,
@@ -115,13 +129,17 @@ async function newClient() {
 
     createOpportunity: mutation('createOpportunity', `opportunity { ${OPPORTUNITY} }`),
     updateOpportunity: mutation('updateOpportunity', `opportunity { ${OPPORTUNITY} }`),
-    addLine: (opportunityId: string, l: Input) => mutation('addOpportunityLine', `opportunity { ${OPPORTUNITY} }`)({ opportunityId, line: l }),
+    addLine: (opportunityId: string, l: Input) =>
+      mutation('addOpportunityLine', `opportunity { ${OPPORTUNITY} }`)({ opportunityId, line: l }),
     updateLine: mutation('updateOpportunityLine', `opportunity { ${OPPORTUNITY} }`),
     removeLine: (id: string) => mutation('removeOpportunityLine', `opportunity { ${OPPORTUNITY} }`)({ id }),
     moveStage: mutation('moveOpportunityStage', `opportunity { ${OPPORTUNITY} }`),
     markWon: (id: string) => mutation('markOpportunityWon', `opportunity { ${OPPORTUNITY} }`)({ id }),
-    markLost: (id: string, reason: string) => mutation('markOpportunityLost', `opportunity { ${OPPORTUNITY} }`)({ id, reason }),
-    opportunity: async (id: string) => (await run(`query($id: ID!) { opportunity(id: $id) { ${OPPORTUNITY} quotes { number status } } }`, { id })).opportunity,
+    markLost: (id: string, reason: string) =>
+      mutation('markOpportunityLost', `opportunity { ${OPPORTUNITY} }`)({ id, reason }),
+    opportunity: async (id: string) =>
+      (await run(`query($id: ID!) { opportunity(id: $id) { ${OPPORTUNITY} quotes { number status } } }`, { id }))
+        .opportunity,
     opportunities: async (args: Input = {}) =>
       (
         await run(
@@ -156,7 +174,10 @@ async function newOpportunity(c: Client, input: Input = {}) {
 async function quotableOpportunity(c: Client) {
   const opportunity = await newOpportunity(c, { amount: cny('1000.00') });
   await c.addLine(opportunity.id, line('3', '19.99', '12.5', 'Oolong tins'));
-  const { opportunity: withLines, userErrors } = await c.addLine(opportunity.id, line('1', '100.00', undefined, 'Gift box'));
+  const { opportunity: withLines, userErrors } = await c.addLine(
+    opportunity.id,
+    line('1', '100.00', undefined, 'Gift box'),
+  );
   expect(userErrors).toEqual([]);
   expect(withLines.amount).toEqual(cny('152.47'));
   return withLines;
@@ -220,20 +241,36 @@ describe('pipeline stages', () => {
     const c = await newClient();
     const proposalId = await c.stageId('Proposal');
     const renamed = await c.updateStage({ id: proposalId, name: 'Quote sent', probability: 60 });
-    expect(renamed).toEqual({ stage: { id: proposalId, name: 'Quote sent', position: 3, probability: 60, kind: 'OPEN' }, userErrors: [] });
+    expect(renamed).toEqual({
+      stage: { id: proposalId, name: 'Quote sent', position: 3, probability: 60, kind: 'OPEN' },
+      userErrors: [],
+    });
     expect((await c.updateStage({ id: proposalId, name: 'QUOTE SENT' })).stage.name).toBe('QUOTE SENT');
-    expect(await c.updateStage({ id: proposalId, name: 'negotiation' })).toEqual({ stage: null, userErrors: [{ code: 'DUPLICATE_NAME', field: ['input', 'name'] }] });
-    expect((await c.updateStage({ id: proposalId, probability: 101 })).userErrors).toEqual([{ code: 'INVALID_PROBABILITY', field: ['input', 'probability'] }]);
+    expect(await c.updateStage({ id: proposalId, name: 'negotiation' })).toEqual({
+      stage: null,
+      userErrors: [{ code: 'DUPLICATE_NAME', field: ['input', 'name'] }],
+    });
+    expect((await c.updateStage({ id: proposalId, probability: 101 })).userErrors).toEqual([
+      { code: 'INVALID_PROBABILITY', field: ['input', 'probability'] },
+    ]);
 
     const wonId = await c.stageId('Won');
     const lostId = await c.stageId('Lost');
-    expect(await c.updateStage({ id: wonId, probability: 90 })).toEqual({ stage: null, userErrors: [{ code: 'INVALID_PROBABILITY', field: ['input', 'probability'] }] });
-    expect(await c.updateStage({ id: lostId, probability: 5 })).toEqual({ stage: null, userErrors: [{ code: 'INVALID_PROBABILITY', field: ['input', 'probability'] }] });
+    expect(await c.updateStage({ id: wonId, probability: 90 })).toEqual({
+      stage: null,
+      userErrors: [{ code: 'INVALID_PROBABILITY', field: ['input', 'probability'] }],
+    });
+    expect(await c.updateStage({ id: lostId, probability: 5 })).toEqual({
+      stage: null,
+      userErrors: [{ code: 'INVALID_PROBABILITY', field: ['input', 'probability'] }],
+    });
     expect(await c.updateStage({ id: wonId, name: 'Closed won', probability: 100 })).toEqual({
       stage: { id: wonId, name: 'Closed won', position: 5, probability: 100, kind: 'WON' },
       userErrors: [],
     });
-    expect((await c.updateStage({ id: UNKNOWN_ID, name: 'x' })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
+    expect((await c.updateStage({ id: UNKNOWN_ID, name: 'x' })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'id'] },
+    ]);
     expect(shape(await c.stages()).map((s) => [s.name, s.probability])).toEqual([
       ['Qualification', 10],
       ['Needs analysis', 25],
@@ -247,7 +284,10 @@ describe('pipeline stages', () => {
   it('answers an update that changes nothing with the stage as it is', async () => {
     const c = await newClient();
     const id = await c.stageId('Qualification');
-    expect(await c.updateStage({ id })).toEqual({ stage: { id, name: 'Qualification', position: 1, probability: 10, kind: 'OPEN' }, userErrors: [] });
+    expect(await c.updateStage({ id })).toEqual({
+      stage: { id, name: 'Qualification', position: 1, probability: 10, kind: 'OPEN' },
+      userErrors: [],
+    });
     expect(await c.updateStage({ id, name: null, probability: null })).toEqual({
       stage: { id, name: 'Qualification', position: 1, probability: 10, kind: 'OPEN' },
       userErrors: [],
@@ -258,8 +298,17 @@ describe('pipeline stages', () => {
     const c = await newClient();
     const ids = (await c.stages()).map((s: any) => s.id);
     const [q, n, p, ne, won, lost] = ids;
-    for (const stageIds of [[q, n, p, ne, won], [q, n, p, ne, won, lost, lost], [q, n, p, ne, won, won], [q, n, p, ne, won, lost, UNKNOWN_ID], []]) {
-      expect(await c.reorderStages({ stageIds })).toEqual({ stages: [], userErrors: [{ code: 'INVALID_ORDER', field: ['input', 'stageIds'] }] });
+    for (const stageIds of [
+      [q, n, p, ne, won],
+      [q, n, p, ne, won, lost, lost],
+      [q, n, p, ne, won, won],
+      [q, n, p, ne, won, lost, UNKNOWN_ID],
+      [],
+    ]) {
+      expect(await c.reorderStages({ stageIds })).toEqual({
+        stages: [],
+        userErrors: [{ code: 'INVALID_ORDER', field: ['input', 'stageIds'] }],
+      });
     }
     expect(shape(await c.stages())).toEqual(DEFAULT_STAGES);
 
@@ -280,19 +329,29 @@ describe('pipeline stages', () => {
     const c = await newClient();
     const [, needs, , , won, lost] = (await c.stages()).map((s: any) => s.id);
     for (const id of [won, lost]) {
-      expect(await c.deleteStage({ id })).toEqual({ stages: [], userErrors: [{ code: 'REQUIRED_STAGE', field: ['input', 'id'] }] });
+      expect(await c.deleteStage({ id })).toEqual({
+        stages: [],
+        userErrors: [{ code: 'REQUIRED_STAGE', field: ['input', 'id'] }],
+      });
     }
     const opportunity = await newOpportunity(c);
     await c.moveStage({ id: opportunity.id, stageId: needs });
-    expect(await c.deleteStage({ id: needs })).toEqual({ stages: [], userErrors: [{ code: 'STAGE_NOT_EMPTY', field: ['input', 'moveOpportunitiesTo'] }] });
+    expect(await c.deleteStage({ id: needs })).toEqual({
+      stages: [],
+      userErrors: [{ code: 'STAGE_NOT_EMPTY', field: ['input', 'moveOpportunitiesTo'] }],
+    });
     for (const target of [won, lost, needs]) {
       expect(await c.deleteStage({ id: needs, moveOpportunitiesTo: target })).toEqual({
         stages: [],
         userErrors: [{ code: 'INVALID_TARGET', field: ['input', 'moveOpportunitiesTo'] }],
       });
     }
-    expect((await c.deleteStage({ id: needs, moveOpportunitiesTo: UNKNOWN_ID })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'moveOpportunitiesTo'] }]);
-    expect((await c.deleteStage({ id: UNKNOWN_ID })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
+    expect((await c.deleteStage({ id: needs, moveOpportunitiesTo: UNKNOWN_ID })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'moveOpportunitiesTo'] },
+    ]);
+    expect((await c.deleteStage({ id: UNKNOWN_ID })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'id'] },
+    ]);
     expect(shape(await c.stages())).toEqual(DEFAULT_STAGES);
     const unchanged = await c.opportunity(opportunity.id);
     expect(unchanged.stage.id).toBe(needs);
@@ -330,19 +389,27 @@ describe('pipeline stages', () => {
     expect((await c.opportunity(elsewhere.id)).stageHistory.map((v: any) => v.stage.name)).toEqual(['Qualification']);
     expect((await c.opportunities({ filter: { stageId: proposal } })).totalCount).toBe(2);
     // The deleted stage is gone for good: no new opportunity can start there.
-    expect((await c.createOpportunity({ title: 'Late', customerId, stageId: needs })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'stageId'] }]);
-    expect((await c.reorderStages({ stageIds: (await c.stages()).map((s: any) => s.id).concat(needs) })).userErrors).toEqual([
-      { code: 'INVALID_ORDER', field: ['input', 'stageIds'] },
+    expect((await c.createOpportunity({ title: 'Late', customerId, stageId: needs })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'stageId'] },
     ]);
+    expect(
+      (await c.reorderStages({ stageIds: (await c.stages()).map((s: any) => s.id).concat(needs) })).userErrors,
+    ).toEqual([{ code: 'INVALID_ORDER', field: ['input', 'stageIds'] }]);
     // ...and its name is free again.
-    expect((await c.createStage({ name: 'Needs analysis', probability: 30 })).stage).toMatchObject({ name: 'Needs analysis', position: 4 });
+    expect((await c.createStage({ name: 'Needs analysis', probability: 30 })).stage).toMatchObject({
+      name: 'Needs analysis',
+      position: 4,
+    });
   });
 
   it('never deletes the last OPEN stage', async () => {
     const c = await newClient();
     const [q, needs, proposal, negotiation] = (await c.stages()).map((s: any) => s.id);
     for (const id of [needs, q, proposal]) expect((await c.deleteStage({ id })).userErrors).toEqual([]);
-    expect(await c.deleteStage({ id: negotiation })).toEqual({ stages: [], userErrors: [{ code: 'LAST_OPEN_STAGE', field: ['input', 'id'] }] });
+    expect(await c.deleteStage({ id: negotiation })).toEqual({
+      stages: [],
+      userErrors: [{ code: 'LAST_OPEN_STAGE', field: ['input', 'id'] }],
+    });
     expect(shape(await c.stages())).toEqual([
       { name: 'Negotiation', position: 1, probability: 75, kind: 'OPEN' },
       { name: 'Won', position: 2, probability: 100, kind: 'WON' },
@@ -357,11 +424,17 @@ describe('pipeline stages', () => {
     const attempts: [string, string, Input][] = [
       ['createPipelineStage', 'CreatePipelineStageInput', { name: 'Demo', probability: 60 }],
       ['updatePipelineStage', 'UpdatePipelineStageInput', { id: q, name: 'Renamed' }],
-      ['reorderPipelineStages', 'ReorderPipelineStagesInput', { stageIds: [negotiation, proposal, needs, q, won, lost] }],
+      [
+        'reorderPipelineStages',
+        'ReorderPipelineStagesInput',
+        { stageIds: [negotiation, proposal, needs, q, won, lost] },
+      ],
       ['deletePipelineStage', 'DeletePipelineStageInput', { id: needs }],
     ];
     for (const [field, type, input] of attempts) {
-      const res = await stack.query(sales, `mutation($input: ${type}!) { ${field}(input: $input) { ${ERRORS} } }`, { input });
+      const res = await stack.query(sales, `mutation($input: ${type}!) { ${field}(input: $input) { ${ERRORS} } }`, {
+        input,
+      });
       expect(res.status).toBe(200);
       expect(res.data).toEqual({ [field]: null });
       expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[[field], 'FORBIDDEN']]);
@@ -374,9 +447,13 @@ describe('pipeline stages', () => {
 
   it('serialises concurrent stage changes: one of several identical stages is created', async () => {
     const c = await newClient();
-    const results = await Promise.all(Array.from({ length: 4 }, () => c.createStage({ name: 'Demo', probability: 60 })));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => c.createStage({ name: 'Demo', probability: 60 })),
+    );
     expect(results.filter((r) => r.userErrors.length === 0)).toHaveLength(1);
-    expect(results.flatMap((r) => r.userErrors)).toEqual(Array.from({ length: 3 }, () => ({ code: 'DUPLICATE_NAME', field: ['input', 'name'] })));
+    expect(results.flatMap((r) => r.userErrors)).toEqual(
+      Array.from({ length: 3 }, () => ({ code: 'DUPLICATE_NAME', field: ['input', 'name'] })),
+    );
     expect((await c.stages()).map((s: any) => `${s.position} ${s.name}`)).toEqual([
       '1 Qualification',
       '2 Needs analysis',
@@ -395,7 +472,12 @@ describe('opportunities', () => {
   it('starts in the first OPEN stage, owned by the caller, with one stage visit', async () => {
     const c = await newClient();
     const customerId = await c.createCustomer();
-    const { opportunity, userErrors } = await c.createOpportunity({ title: '  Spring order ', customerId, amount: cny('1000.00'), expectedCloseDate: '2027-03-31' });
+    const { opportunity, userErrors } = await c.createOpportunity({
+      title: '  Spring order ',
+      customerId,
+      amount: cny('1000.00'),
+      expectedCloseDate: '2027-03-31',
+    });
     expect(userErrors).toEqual([]);
     expect(opportunity).toMatchObject({
       title: 'Spring order',
@@ -409,11 +491,22 @@ describe('opportunities', () => {
       weightedAmount: cny('100.00'),
       lines: [],
     });
-    expect(opportunity.stageHistory).toEqual([{ stage: { name: 'Qualification' }, enteredAt: expect.any(String), leftAt: null }]);
-    expect(await c.opportunity(opportunity.id)).toMatchObject({ title: 'Spring order', stage: { name: 'Qualification' }, quotes: [] });
+    expect(opportunity.stageHistory).toEqual([
+      { stage: { name: 'Qualification' }, enteredAt: expect.any(String), leftAt: null },
+    ]);
+    expect(await c.opportunity(opportunity.id)).toMatchObject({
+      title: 'Spring order',
+      stage: { name: 'Qualification' },
+      quotes: [],
+    });
 
     const negotiation = await c.stageId('Negotiation');
-    const later = await newOpportunity(c, { customerId, stageId: negotiation, ownerId: 'alice', amount: cny('1000.00') });
+    const later = await newOpportunity(c, {
+      customerId,
+      stageId: negotiation,
+      ownerId: 'alice',
+      amount: cny('1000.00'),
+    });
     expect(later).toMatchObject({ ownerId: 'alice', stage: { name: 'Negotiation' }, weightedAmount: cny('750.00') });
     expect(later.stageHistory.map((v: any) => v.stage.name)).toEqual(['Negotiation']);
 
@@ -440,12 +533,19 @@ describe('opportunities', () => {
       [{ customerId, stageId: await c.stageId('Won') }, 'INVALID_STAGE', ['input', 'stageId']],
       [{ customerId, stageId: await c.stageId('Lost') }, 'INVALID_STAGE', ['input', 'stageId']],
       [{ customerId, stageId: UNKNOWN_ID }, 'NOT_FOUND', ['input', 'stageId']],
-      [{ customerId, amount: { amount: '10.00', currency: 'USD' } }, 'CURRENCY_MISMATCH', ['input', 'amount', 'currency']],
+      [
+        { customerId, amount: { amount: '10.00', currency: 'USD' } },
+        'CURRENCY_MISMATCH',
+        ['input', 'amount', 'currency'],
+      ],
       [{ customerId, amount: cny('10.001') }, 'TOO_PRECISE', ['input', 'amount', 'amount']],
       [{ customerId, title: ' ' }, 'REQUIRED', ['input', 'title']],
     ];
     for (const [input, code, field] of cases) {
-      expect(await c.createOpportunity({ title: 'Nope', ...input })).toEqual({ opportunity: null, userErrors: [{ code, field }] });
+      expect(await c.createOpportunity({ title: 'Nope', ...input })).toEqual({
+        opportunity: null,
+        userErrors: [{ code, field }],
+      });
     }
     expect((await c.opportunities()).totalCount).toBe(0);
   });
@@ -472,18 +572,34 @@ describe('opportunities', () => {
     expect(first.opportunity.weightedAmount).toEqual(cny('13.12'));
 
     const second = await c.addLine(opportunity.id, line('2.5', '0.10'));
-    expect(lineValues(second.opportunity.lines)[1]).toEqual({ quantity: '2.5', unitPrice: '0.10', discountPercent: '0', amount: '0.25' });
+    expect(lineValues(second.opportunity.lines)[1]).toEqual({
+      quantity: '2.5',
+      unitPrice: '0.10',
+      discountPercent: '0',
+      amount: '0.25',
+    });
     expect(second.opportunity.amount).toEqual(cny('52.72'));
 
     const third = await c.addLine(opportunity.id, line('0.3333', '3.00'));
-    expect(lineValues(third.opportunity.lines)[2]).toEqual({ quantity: '0.3333', unitPrice: '3.00', discountPercent: '0', amount: '1.00' });
+    expect(lineValues(third.opportunity.lines)[2]).toEqual({
+      quantity: '0.3333',
+      unitPrice: '3.00',
+      discountPercent: '0',
+      amount: '1.00',
+    });
     expect(third.opportunity.amount).toEqual(cny('53.72'));
     expect(third.opportunity.weightedAmount).toEqual(cny('13.43'));
 
     const [l1, l2, l3] = third.opportunity.lines.map((l: any) => l.id);
     const updated = await c.updateLine({ id: l2, quantity: '10', discountPercent: '50', description: 'Samples' });
     expect(updated.userErrors).toEqual([]);
-    expect(updated.opportunity.lines[1]).toMatchObject({ description: 'Samples', quantity: '10', unitPrice: cny('0.10'), discountPercent: '50', amount: cny('0.50') });
+    expect(updated.opportunity.lines[1]).toMatchObject({
+      description: 'Samples',
+      quantity: '10',
+      unitPrice: cny('0.10'),
+      discountPercent: '50',
+      amount: cny('0.50'),
+    });
     expect(updated.opportunity.amount).toEqual(cny('53.97'));
     expect(updated.opportunity.weightedAmount).toEqual(cny('13.49'));
 
@@ -499,14 +615,24 @@ describe('opportunities', () => {
     const c = await newClient();
     const opportunity = await newOpportunity(c, { amount: cny('1000.00') });
     const { opportunity: withLine } = await c.addLine(opportunity.id, line('1', '200.00'));
-    const updated = await c.updateOpportunity({ id: opportunity.id, title: 'Renamed', amount: cny('500.00'), expectedCloseDate: '2027-06-30' });
+    const updated = await c.updateOpportunity({
+      id: opportunity.id,
+      title: 'Renamed',
+      amount: cny('500.00'),
+      expectedCloseDate: '2027-06-30',
+    });
     expect(updated.userErrors).toEqual([]);
-    expect(updated.opportunity).toMatchObject({ title: 'Renamed', expectedCloseDate: '2027-06-30', amount: cny('200.00'), weightedAmount: cny('20.00') });
+    expect(updated.opportunity).toMatchObject({
+      title: 'Renamed',
+      expectedCloseDate: '2027-06-30',
+      amount: cny('200.00'),
+      weightedAmount: cny('20.00'),
+    });
     const removed = await c.removeLine(withLine.lines[0].id);
     expect(removed.opportunity).toMatchObject({ amount: cny('500.00'), weightedAmount: cny('50.00') });
-    expect((await c.updateOpportunity({ id: opportunity.id, amount: { amount: '1.00', currency: 'USD' } })).userErrors).toEqual([
-      { code: 'CURRENCY_MISMATCH', field: ['input', 'amount', 'currency'] },
-    ]);
+    expect(
+      (await c.updateOpportunity({ id: opportunity.id, amount: { amount: '1.00', currency: 'USD' } })).userErrors,
+    ).toEqual([{ code: 'CURRENCY_MISMATCH', field: ['input', 'amount', 'currency'] }]);
   });
 
   it('validates lines and writes nothing when a line is wrong', async () => {
@@ -520,12 +646,18 @@ describe('opportunities', () => {
       [line('1', '1.00', '-0.5'), 'OUT_OF_RANGE', ['input', 'line', 'discountPercent']],
       [line('1', '1.23456'), 'TOO_PRECISE', ['input', 'line', 'unitPrice', 'amount']],
       [line('1', '-1.00'), 'NEGATIVE_AMOUNT', ['input', 'line', 'unitPrice', 'amount']],
-      [{ quantity: '1', unitPrice: { amount: '1.00', currency: 'USD' } }, 'CURRENCY_MISMATCH', ['input', 'line', 'unitPrice', 'currency']],
+      [
+        { quantity: '1', unitPrice: { amount: '1.00', currency: 'USD' } },
+        'CURRENCY_MISMATCH',
+        ['input', 'line', 'unitPrice', 'currency'],
+      ],
     ];
     for (const [l, code, field] of cases) {
       expect(await c.addLine(opportunity.id, l)).toEqual({ opportunity: null, userErrors: [{ code, field }] });
     }
-    expect((await c.addLine(UNKNOWN_ID, line('1', '1.00'))).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'opportunityId'] }]);
+    expect((await c.addLine(UNKNOWN_ID, line('1', '1.00'))).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'opportunityId'] },
+    ]);
     expect(await c.opportunity(opportunity.id)).toMatchObject({ lines: [], amount: cny('80.00') });
 
     const { opportunity: withLine } = await c.addLine(opportunity.id, line('2', '5.00'));
@@ -537,10 +669,17 @@ describe('opportunities', () => {
       [{ unitPrice: { amount: '1.00', currency: 'USD' } }, 'CURRENCY_MISMATCH', ['input', 'unitPrice', 'currency']],
     ];
     for (const [patch, code, field] of patches) {
-      expect(await c.updateLine({ id: lineId, ...patch })).toEqual({ opportunity: null, userErrors: [{ code, field }] });
+      expect(await c.updateLine({ id: lineId, ...patch })).toEqual({
+        opportunity: null,
+        userErrors: [{ code, field }],
+      });
     }
-    expect((await c.updateLine({ id: UNKNOWN_ID, quantity: '1' })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
-    expect(lineValues((await c.opportunity(opportunity.id)).lines)).toEqual([{ quantity: '2', unitPrice: '5.00', discountPercent: '0', amount: '10.00' }]);
+    expect((await c.updateLine({ id: UNKNOWN_ID, quantity: '1' })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'id'] },
+    ]);
+    expect(lineValues((await c.opportunity(opportunity.id)).lines)).toEqual([
+      { quantity: '2', unitPrice: '5.00', discountPercent: '0', amount: '10.00' },
+    ]);
   });
 
   it('refuses amounts too large to store with a user error, not a server error', async () => {
@@ -581,7 +720,12 @@ describe('opportunities', () => {
     const opportunity = await newOpportunity(c, { amount: cny('1000.00') });
     const toProposal = await c.moveStage({ id: opportunity.id, stageId: proposal });
     expect(toProposal.userErrors).toEqual([]);
-    expect(toProposal.opportunity).toMatchObject({ status: 'OPEN', stage: { name: 'Proposal' }, weightedAmount: cny('500.00'), closedAt: null });
+    expect(toProposal.opportunity).toMatchObject({
+      status: 'OPEN',
+      stage: { name: 'Proposal' },
+      weightedAmount: cny('500.00'),
+      closedAt: null,
+    });
     // Moving to the stage it is in changes nothing.
     expect((await c.moveStage({ id: opportunity.id, stageId: proposal })).opportunity.stageHistory).toHaveLength(2);
     const toNegotiation = await c.moveStage({ id: opportunity.id, stageId: negotiation });
@@ -589,7 +733,12 @@ describe('opportunities', () => {
     const toWon = await c.moveStage({ id: opportunity.id, stageId: won });
     expect(toWon.userErrors).toEqual([]);
     const closed = toWon.opportunity;
-    expect(closed).toMatchObject({ status: 'WON', stage: { name: 'Won', kind: 'WON' }, lostReason: null, weightedAmount: cny('1000.00') });
+    expect(closed).toMatchObject({
+      status: 'WON',
+      stage: { name: 'Won', kind: 'WON' },
+      lostReason: null,
+      weightedAmount: cny('1000.00'),
+    });
     expect(closed.closedAt).not.toBeNull();
 
     const history = closed.stageHistory;
@@ -600,19 +749,34 @@ describe('opportunities', () => {
     }
     expect(history[3].leftAt).toBeNull();
     expect(history[3].enteredAt).toBe(closed.closedAt);
-    expect((await c.moveStage({ id: opportunity.id, stageId: UNKNOWN_ID })).userErrors).toEqual([{ code: 'OPPORTUNITY_CLOSED', field: ['input', 'id'] }]);
+    expect((await c.moveStage({ id: opportunity.id, stageId: UNKNOWN_ID })).userErrors).toEqual([
+      { code: 'OPPORTUNITY_CLOSED', field: ['input', 'id'] },
+    ]);
 
     const open = await newOpportunity(c);
-    expect((await c.moveStage({ id: open.id, stageId: UNKNOWN_ID })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'stageId'] }]);
-    expect((await c.moveStage({ id: UNKNOWN_ID, stageId: proposal })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
+    expect((await c.moveStage({ id: open.id, stageId: UNKNOWN_ID })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'stageId'] },
+    ]);
+    expect((await c.moveStage({ id: UNKNOWN_ID, stageId: proposal })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'id'] },
+    ]);
   });
 
   it('loses the opportunity with its reason when it moves into the LOST stage', async () => {
     const c = await newClient();
     const opportunity = await newOpportunity(c, { amount: cny('300.00') });
-    const lost = await c.moveStage({ id: opportunity.id, stageId: await c.stageId('Lost'), lostReason: ' Went with a competitor ' });
+    const lost = await c.moveStage({
+      id: opportunity.id,
+      stageId: await c.stageId('Lost'),
+      lostReason: ' Went with a competitor ',
+    });
     expect(lost.userErrors).toEqual([]);
-    expect(lost.opportunity).toMatchObject({ status: 'LOST', stage: { name: 'Lost', kind: 'LOST' }, lostReason: 'Went with a competitor', weightedAmount: cny('0.00') });
+    expect(lost.opportunity).toMatchObject({
+      status: 'LOST',
+      stage: { name: 'Lost', kind: 'LOST' },
+      lostReason: 'Went with a competitor',
+      weightedAmount: cny('0.00'),
+    });
     expect(lost.opportunity.closedAt).not.toBeNull();
     expect(lost.opportunity.stageHistory.map((v: any) => [v.stage.name, v.leftAt === null])).toEqual([
       ['Qualification', false],
@@ -626,13 +790,21 @@ describe('opportunities', () => {
     const winner = await newOpportunity(c, { customerId, amount: cny('120.00') });
     const won = await c.markWon(winner.id);
     expect(won.userErrors).toEqual([]);
-    expect(won.opportunity).toMatchObject({ status: 'WON', stage: { name: 'Won' }, amount: cny('120.00'), weightedAmount: cny('120.00') });
+    expect(won.opportunity).toMatchObject({
+      status: 'WON',
+      stage: { name: 'Won' },
+      amount: cny('120.00'),
+      weightedAmount: cny('120.00'),
+    });
     expect(won.opportunity.closedAt).not.toBeNull();
     expect(won.opportunity.stageHistory.map((v: any) => v.stage.name)).toEqual(['Qualification', 'Won']);
 
     const loser = await newOpportunity(c, { customerId });
     for (const reason of ['', '   ']) {
-      expect(await c.markLost(loser.id, reason)).toEqual({ opportunity: null, userErrors: [{ code: 'REQUIRED', field: ['input', 'reason'] }] });
+      expect(await c.markLost(loser.id, reason)).toEqual({
+        opportunity: null,
+        userErrors: [{ code: 'REQUIRED', field: ['input', 'reason'] }],
+      });
     }
     expect((await c.opportunity(loser.id)).status).toBe('OPEN');
     const lost = await c.markLost(loser.id, 'Budget cut');
@@ -665,8 +837,15 @@ describe('opportunities', () => {
         expect((await attempt()).userErrors).toEqual([{ code: 'OPPORTUNITY_CLOSED', field }]);
       }
       const after = await c.opportunity(opportunity.id);
-      expect(after).toMatchObject({ title: 'Spring order', status: close.toUpperCase(), amount: cny('99.00'), quotes: [] });
-      expect(lineValues(after.lines)).toEqual([{ quantity: '1', unitPrice: '99.00', discountPercent: '0', amount: '99.00' }]);
+      expect(after).toMatchObject({
+        title: 'Spring order',
+        status: close.toUpperCase(),
+        amount: cny('99.00'),
+        quotes: [],
+      });
+      expect(lineValues(after.lines)).toEqual([
+        { quantity: '1', unitPrice: '99.00', discountPercent: '0', amount: '99.00' },
+      ]);
       expect(after.stageHistory).toHaveLength(2);
     }
   });
@@ -683,12 +862,43 @@ describe("listing opportunities and a customer's pipeline", () => {
     const c = await newClient();
     const [a, b] = [await c.createCustomer('A Tea'), await c.createCustomer('B Tea')];
     const [, , proposal, negotiation] = (await c.stages()).map((s: any) => s.id);
-    const o1 = await newOpportunity(c, { title: 'o1', customerId: a, ownerId: 'alice', amount: cny('100.00'), expectedCloseDate: '2027-01-15' });
-    const o2 = await newOpportunity(c, { title: 'o2', customerId: a, ownerId: 'bob', amount: cny('2500.00'), expectedCloseDate: '2027-03-01', stageId: proposal });
-    await newOpportunity(c, { title: 'o3', customerId: b, ownerId: 'alice', amount: cny('900.00'), stageId: negotiation });
-    const o4 = await newOpportunity(c, { title: 'o4', customerId: b, ownerId: 'bob', amount: cny('2500.00'), expectedCloseDate: '2027-02-10' });
+    const o1 = await newOpportunity(c, {
+      title: 'o1',
+      customerId: a,
+      ownerId: 'alice',
+      amount: cny('100.00'),
+      expectedCloseDate: '2027-01-15',
+    });
+    const o2 = await newOpportunity(c, {
+      title: 'o2',
+      customerId: a,
+      ownerId: 'bob',
+      amount: cny('2500.00'),
+      expectedCloseDate: '2027-03-01',
+      stageId: proposal,
+    });
+    await newOpportunity(c, {
+      title: 'o3',
+      customerId: b,
+      ownerId: 'alice',
+      amount: cny('900.00'),
+      stageId: negotiation,
+    });
+    const o4 = await newOpportunity(c, {
+      title: 'o4',
+      customerId: b,
+      ownerId: 'bob',
+      amount: cny('2500.00'),
+      expectedCloseDate: '2027-02-10',
+    });
     await c.markWon(o4.id);
-    const o5 = await newOpportunity(c, { title: 'o5', customerId: a, ownerId: 'alice', amount: cny('50.00'), expectedCloseDate: '2027-01-31' });
+    const o5 = await newOpportunity(c, {
+      title: 'o5',
+      customerId: a,
+      ownerId: 'alice',
+      amount: cny('50.00'),
+      expectedCloseDate: '2027-01-31',
+    });
     await c.markLost(o5.id, 'Too small');
     expect((await c.updateOpportunity({ id: o2.id, nextFollowUpAt: '2027-01-01T09:00:00Z' })).userErrors).toEqual([]);
     expect((await c.updateOpportunity({ id: o1.id, ownerId: 'alice' })).userErrors).toEqual([]);
@@ -736,7 +946,8 @@ describe("listing opportunities and a customer's pipeline", () => {
 
   it('orders by amount, expected close date, creation and last update, ties broken by id', async () => {
     const { c } = await fiveOpportunities();
-    const order = async (field: string, direction?: string) => titles((await c.opportunities({ orderBy: { field, direction } })).nodes);
+    const order = async (field: string, direction?: string) =>
+      titles((await c.opportunities({ orderBy: { field, direction } })).nodes);
     expect(await order('AMOUNT')).toEqual(['o5', 'o1', 'o3', 'o2', 'o4']);
     expect(await order('AMOUNT', 'DESC')).toEqual(['o4', 'o2', 'o3', 'o1', 'o5']);
     // Without an expected close date last.
@@ -755,22 +966,55 @@ describe("listing opportunities and a customer's pipeline", () => {
 
     for (const size of [1, 2, 3]) {
       expect(await allPages(c, size, { orderBy: { field: 'AMOUNT' } })).toEqual(['o5', 'o1', 'o3', 'o2', 'o4']);
-      expect(await allPages(c, size, { orderBy: { field: 'AMOUNT', direction: 'DESC' } })).toEqual(['o4', 'o2', 'o3', 'o1', 'o5']);
-      expect(await allPages(c, size, { orderBy: { field: 'EXPECTED_CLOSE_DATE' } })).toEqual(['o1', 'o5', 'o4', 'o2', 'o3']);
-      expect(await allPages(c, size, { orderBy: { field: 'CREATED_AT', direction: 'DESC' } })).toEqual(['o5', 'o4', 'o3', 'o2', 'o1']);
+      expect(await allPages(c, size, { orderBy: { field: 'AMOUNT', direction: 'DESC' } })).toEqual([
+        'o4',
+        'o2',
+        'o3',
+        'o1',
+        'o5',
+      ]);
+      expect(await allPages(c, size, { orderBy: { field: 'EXPECTED_CLOSE_DATE' } })).toEqual([
+        'o1',
+        'o5',
+        'o4',
+        'o2',
+        'o3',
+      ]);
+      expect(await allPages(c, size, { orderBy: { field: 'CREATED_AT', direction: 'DESC' } })).toEqual([
+        'o5',
+        'o4',
+        'o3',
+        'o2',
+        'o1',
+      ]);
       expect(await allPages(c, size, { orderBy: { field: 'UPDATED_AT' } })).toEqual(['o3', 'o4', 'o5', 'o2', 'o1']);
     }
-    const filtered = await c.opportunities({ first: 1, filter: { status: ['OPEN'] }, orderBy: { field: 'AMOUNT', direction: 'DESC' } });
+    const filtered = await c.opportunities({
+      first: 1,
+      filter: { status: ['OPEN'] },
+      orderBy: { field: 'AMOUNT', direction: 'DESC' },
+    });
     expect(filtered).toMatchObject({ totalCount: 3, nodes: [{ title: 'o2' }], pageInfo: { hasNextPage: true } });
-    expect(await allPages(c, 2, { filter: { status: ['OPEN'] }, orderBy: { field: 'AMOUNT', direction: 'DESC' } })).toEqual(['o2', 'o3', 'o1']);
+    expect(
+      await allPages(c, 2, { filter: { status: ['OPEN'] }, orderBy: { field: 'AMOUNT', direction: 'DESC' } }),
+    ).toEqual(['o2', 'o3', 'o1']);
   });
 
   it('reads an id that is not a UUID in a filter like an id that does not exist', async () => {
     const { c } = await fiveOpportunities();
-    const filters = [{ stageId: UNKNOWN_ID }, { customerId: UNKNOWN_ID }, { stageId: 'not-a-uuid' }, { customerId: 'not-a-uuid' }];
+    const filters = [
+      { stageId: UNKNOWN_ID },
+      { customerId: UNKNOWN_ID },
+      { stageId: 'not-a-uuid' },
+      { customerId: 'not-a-uuid' },
+    ];
     const results = [];
     for (const filter of filters) {
-      const res = await stack.query(c.token, 'query($filter: OpportunityFilter) { opportunities(filter: $filter) { totalCount nodes { id } } }', { filter });
+      const res = await stack.query(
+        c.token,
+        'query($filter: OpportunityFilter) { opportunities(filter: $filter) { totalCount nodes { id } } }',
+        { filter },
+      );
       results.push(res.errors ? res.errors.map((e) => e.extensions?.code) : res.data.opportunities);
     }
     expect(results).toEqual(filters.map(() => ({ totalCount: 0, nodes: [] })));
@@ -780,9 +1024,12 @@ describe("listing opportunities and a customer's pipeline", () => {
     const { c, a } = await fiveOpportunities();
     const createdCursor = (await c.opportunities({ first: 1 })).pageInfo.endCursor;
     const forged = Buffer.from(JSON.stringify(['100.00', 'not-a-uuid'])).toString('base64url');
-    const list = 'query($after: String) { opportunities(first: 2, after: $after, orderBy: {field: AMOUNT}) { totalCount } }';
-    const nested = 'query($id: ID!, $after: String) { customer(id: $id) { opportunities(first: 1, after: $after) { totalCount } } }';
-    const errorsOf = async (query: string, variables: Input) => (await stack.query(c.token, query, variables)).errors?.map((e) => [e.path, e.extensions?.code]);
+    const list =
+      'query($after: String) { opportunities(first: 2, after: $after, orderBy: {field: AMOUNT}) { totalCount } }';
+    const nested =
+      'query($id: ID!, $after: String) { customer(id: $id) { opportunities(first: 1, after: $after) { totalCount } } }';
+    const errorsOf = async (query: string, variables: Input) =>
+      (await stack.query(c.token, query, variables)).errors?.map((e) => [e.path, e.extensions?.code]);
     expect([
       // A CREATED_AT cursor holds a timestamp, which is no amount.
       await errorsOf(list, { after: createdCursor }),
@@ -822,8 +1069,12 @@ describe("listing opportunities and a customer's pipeline", () => {
       totalCount: 3,
       nodes: [{ title: 'Lined' }, { title: 'Tiny 2' }, { title: 'Tiny 1' }],
     });
-    expect((await c.customer(customerId, { status: 'WON' })).opportunities.nodes).toEqual([{ title: 'Won one', status: 'WON' }]);
-    expect((await c.customer(customerId, { status: 'LOST' })).opportunities.nodes).toEqual([{ title: 'Lost one', status: 'LOST' }]);
+    expect((await c.customer(customerId, { status: 'WON' })).opportunities.nodes).toEqual([
+      { title: 'Won one', status: 'WON' },
+    ]);
+    expect((await c.customer(customerId, { status: 'LOST' })).opportunities.nodes).toEqual([
+      { title: 'Lost one', status: 'LOST' },
+    ]);
 
     const page1 = (await c.customer(customerId, { first: 2 })).opportunities;
     expect(titles(page1.nodes)).toEqual(['Lost one', 'Won one']);
@@ -878,21 +1129,45 @@ describe('quotes', () => {
     const c = await newClient();
     const opportunity = await quotableOpportunity(c);
     const quotes = await Promise.all(Array.from({ length: 6 }, () => newQuote(c, opportunity.id)));
-    expect(quotes.map((q) => q.number).sort()).toEqual(['Q-000001', 'Q-000002', 'Q-000003', 'Q-000004', 'Q-000005', 'Q-000006']);
+    expect(quotes.map((q) => q.number).sort()).toEqual([
+      'Q-000001',
+      'Q-000002',
+      'Q-000003',
+      'Q-000004',
+      'Q-000005',
+      'Q-000006',
+    ]);
     for (const q of quotes) expect((await c.sendQuote(q.id)).userErrors).toEqual([]);
     const accepts = await Promise.all(quotes.map((q) => c.acceptQuote(q.id)));
     expect(accepts.filter((r) => r.userErrors.length === 0)).toHaveLength(1);
-    expect(accepts.flatMap((r) => r.userErrors)).toEqual(Array.from({ length: 5 }, () => ({ code: 'QUOTE_ALREADY_ACCEPTED', field: ['input', 'id'] })));
-    expect((await c.opportunity(opportunity.id)).quotes.map((q: any) => q.status).sort()).toEqual(['ACCEPTED', 'SENT', 'SENT', 'SENT', 'SENT', 'SENT']);
+    expect(accepts.flatMap((r) => r.userErrors)).toEqual(
+      Array.from({ length: 5 }, () => ({ code: 'QUOTE_ALREADY_ACCEPTED', field: ['input', 'id'] })),
+    );
+    expect((await c.opportunity(opportunity.id)).quotes.map((q: any) => q.status).sort()).toEqual([
+      'ACCEPTED',
+      'SENT',
+      'SENT',
+      'SENT',
+      'SENT',
+      'SENT',
+    ]);
   });
 
   it('refuses a past validUntil, an opportunity without lines and an unknown opportunity', async () => {
     const c = await newClient();
     const opportunity = await quotableOpportunity(c);
-    expect(await c.createQuote({ opportunityId: opportunity.id, validUntil: PAST })).toEqual({ quote: null, userErrors: [{ code: 'INVALID_DATE', field: ['input', 'validUntil'] }] });
+    expect(await c.createQuote({ opportunityId: opportunity.id, validUntil: PAST })).toEqual({
+      quote: null,
+      userErrors: [{ code: 'INVALID_DATE', field: ['input', 'validUntil'] }],
+    });
     const bare = await newOpportunity(c, { amount: cny('500.00') });
-    expect(await c.createQuote({ opportunityId: bare.id, validUntil: FUTURE })).toEqual({ quote: null, userErrors: [{ code: 'NO_LINES', field: ['input', 'opportunityId'] }] });
-    expect((await c.createQuote({ opportunityId: UNKNOWN_ID, validUntil: FUTURE })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'opportunityId'] }]);
+    expect(await c.createQuote({ opportunityId: bare.id, validUntil: FUTURE })).toEqual({
+      quote: null,
+      userErrors: [{ code: 'NO_LINES', field: ['input', 'opportunityId'] }],
+    });
+    expect((await c.createQuote({ opportunityId: UNKNOWN_ID, validUntil: FUTURE })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'opportunityId'] },
+    ]);
     // Nothing was numbered by the refused attempts.
     expect((await newQuote(c, opportunity.id)).number).toBe('Q-000001');
   });
@@ -904,19 +1179,37 @@ describe('quotes', () => {
     const giftBox = quote.lines[1].id;
     const edited = await c.updateQuoteLine({ id: giftBox, discountPercent: '10', description: 'Gift box, large' });
     expect(edited.userErrors).toEqual([]);
-    expect(edited.quote).toMatchObject({ status: 'DRAFT', subtotal: cny('159.97'), discountTotal: cny('17.50'), total: cny('142.47') });
-    expect(edited.quote.lines[1]).toMatchObject({ description: 'Gift box, large', discountPercent: '10', amount: cny('90.00') });
+    expect(edited.quote).toMatchObject({
+      status: 'DRAFT',
+      subtotal: cny('159.97'),
+      discountTotal: cny('17.50'),
+      total: cny('142.47'),
+    });
+    expect(edited.quote.lines[1]).toMatchObject({
+      description: 'Gift box, large',
+      discountPercent: '10',
+      amount: cny('90.00'),
+    });
     const repriced = await c.updateQuoteLine({ id: giftBox, quantity: '2', unitPrice: cny('80.005') });
     expect(repriced.userErrors).toEqual([]);
     // 2 x 80.005 = 160.01; at 10% off 144.009 -> 144.01.
-    expect(repriced.quote).toMatchObject({ subtotal: cny('219.98'), discountTotal: cny('23.50'), total: cny('196.48') });
+    expect(repriced.quote).toMatchObject({
+      subtotal: cny('219.98'),
+      discountTotal: cny('23.50'),
+      total: cny('196.48'),
+    });
     expect(repriced.quote.lines[1]).toMatchObject({ quantity: '2', unitPrice: cny('80.005'), amount: cny('144.01') });
 
-    expect(await c.updateQuoteLine({ id: giftBox, quantity: '0' })).toEqual({ quote: null, userErrors: [{ code: 'OUT_OF_RANGE', field: ['input', 'quantity'] }] });
-    expect((await c.updateQuoteLine({ id: giftBox, unitPrice: { amount: '1.00', currency: 'USD' } })).userErrors).toEqual([
-      { code: 'CURRENCY_MISMATCH', field: ['input', 'unitPrice', 'currency'] },
+    expect(await c.updateQuoteLine({ id: giftBox, quantity: '0' })).toEqual({
+      quote: null,
+      userErrors: [{ code: 'OUT_OF_RANGE', field: ['input', 'quantity'] }],
+    });
+    expect(
+      (await c.updateQuoteLine({ id: giftBox, unitPrice: { amount: '1.00', currency: 'USD' } })).userErrors,
+    ).toEqual([{ code: 'CURRENCY_MISMATCH', field: ['input', 'unitPrice', 'currency'] }]);
+    expect((await c.updateQuoteLine({ id: UNKNOWN_ID, quantity: '1' })).userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'id'] },
     ]);
-    expect((await c.updateQuoteLine({ id: UNKNOWN_ID, quantity: '1' })).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
 
     const after = await c.opportunity(opportunity.id);
     expect(after.amount).toEqual(cny('152.47'));
@@ -926,12 +1219,17 @@ describe('quotes', () => {
     expect(sent.userErrors).toEqual([]);
     expect(sent.quote.status).toBe('SENT');
     expect(sent.quote.sentAt).not.toBeNull();
-    expect(await c.updateQuoteLine({ id: giftBox, quantity: '5' })).toEqual({ quote: null, userErrors: [{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }] });
-    expect((await c.sendQuote(quote.id)).userErrors).toEqual([{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }]);
+    expect(await c.updateQuoteLine({ id: giftBox, quantity: '5' })).toEqual({
+      quote: null,
+      userErrors: [{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }],
+    });
+    expect((await c.sendQuote(quote.id)).userErrors).toEqual([
+      { code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] },
+    ]);
     expect((await c.quote(quote.id)).total).toEqual(cny('196.48'));
   });
 
-  it("accepting a quote puts its lines and amount on the opportunity; only one quote per opportunity is accepted", async () => {
+  it('accepting a quote puts its lines and amount on the opportunity; only one quote per opportunity is accepted', async () => {
     const c = await newClient();
     const opportunity = await quotableOpportunity(c);
     await c.moveStage({ id: opportunity.id, stageId: await c.stageId('Negotiation') });
@@ -940,14 +1238,22 @@ describe('quotes', () => {
     await c.updateQuoteLine({ id: first.lines[1].id, discountPercent: '10' });
     await c.updateQuoteLine({ id: first.lines[0].id, quantity: '4' });
 
-    expect(await c.acceptQuote(first.id)).toEqual({ quote: null, userErrors: [{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }] });
+    expect(await c.acceptQuote(first.id)).toEqual({
+      quote: null,
+      userErrors: [{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }],
+    });
     expect((await c.sendQuote(first.id)).userErrors).toEqual([]);
     expect((await c.sendQuote(second.id)).userErrors).toEqual([]);
 
     const accepted = await c.acceptQuote(first.id);
     expect(accepted.userErrors).toEqual([]);
     // 4 x 19.99 = 79.96 at 12.5% off = 69.965 -> 69.97; 100.00 at 10% off = 90.00.
-    expect(accepted.quote).toMatchObject({ status: 'ACCEPTED', subtotal: cny('179.96'), discountTotal: cny('19.99'), total: cny('159.97') });
+    expect(accepted.quote).toMatchObject({
+      status: 'ACCEPTED',
+      subtotal: cny('179.96'),
+      discountTotal: cny('19.99'),
+      total: cny('159.97'),
+    });
     expect(accepted.quote.opportunity.amount).toEqual({ amount: '159.97' });
     // 159.97 at 75% = 119.9775 -> 119.98.
     expect(accepted.quote.opportunity.weightedAmount).toEqual({ amount: '119.98' });
@@ -960,11 +1266,18 @@ describe('quotes', () => {
       { quantity: '1', unitPrice: '100.00', discountPercent: '10', amount: '90.00' },
     ]);
 
-    expect(await c.acceptQuote(second.id)).toEqual({ quote: null, userErrors: [{ code: 'QUOTE_ALREADY_ACCEPTED', field: ['input', 'id'] }] });
+    expect(await c.acceptQuote(second.id)).toEqual({
+      quote: null,
+      userErrors: [{ code: 'QUOTE_ALREADY_ACCEPTED', field: ['input', 'id'] }],
+    });
     expect((await c.quote(second.id)).status).toBe('SENT');
     expect((await c.opportunity(opportunity.id)).amount).toEqual(cny('159.97'));
-    expect((await c.acceptQuote(first.id)).userErrors).toEqual([{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }]);
-    expect((await c.rejectQuote(first.id)).userErrors).toEqual([{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }]);
+    expect((await c.acceptQuote(first.id)).userErrors).toEqual([
+      { code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] },
+    ]);
+    expect((await c.rejectQuote(first.id)).userErrors).toEqual([
+      { code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] },
+    ]);
     const rejected = await c.rejectQuote(second.id);
     expect(rejected.userErrors).toEqual([]);
     expect(rejected.quote.status).toBe('REJECTED');
@@ -978,7 +1291,10 @@ describe('quotes', () => {
     const c = await newClient();
     const opportunity = await quotableOpportunity(c);
     const quote = await newQuote(c, opportunity.id);
-    expect(await c.rejectQuote(quote.id)).toEqual({ quote: null, userErrors: [{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }] });
+    expect(await c.rejectQuote(quote.id)).toEqual({
+      quote: null,
+      userErrors: [{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }],
+    });
     await c.sendQuote(quote.id);
     const rejected = await c.rejectQuote(quote.id);
     expect(rejected.userErrors).toEqual([]);
@@ -986,7 +1302,9 @@ describe('quotes', () => {
     for (const action of [c.sendQuote, c.acceptQuote, c.rejectQuote]) {
       expect((await action(quote.id)).userErrors).toEqual([{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }]);
     }
-    expect((await c.updateQuoteLine({ id: quote.lines[0].id, quantity: '1' })).userErrors).toEqual([{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }]);
+    expect((await c.updateQuoteLine({ id: quote.lines[0].id, quantity: '1' })).userErrors).toEqual([
+      { code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] },
+    ]);
     expect((await c.acceptQuote(UNKNOWN_ID)).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
     // A rejected quote leaves the opportunity as it was.
     expect((await c.opportunity(opportunity.id)).amount).toEqual(cny('152.47'));
@@ -995,19 +1313,28 @@ describe('quotes', () => {
   it('reads a DRAFT or SENT quote past its validUntil as EXPIRED and refuses to send or accept it', async () => {
     const c = await newClient();
     const opportunity = await quotableOpportunity(c);
-    const expire = (id: string) => stack.database.sql`update sales.quotes set valid_until = '2020-01-01' where id = ${id}`;
+    const expire = (id: string) =>
+      stack.database.sql`update sales.quotes set valid_until = '2020-01-01' where id = ${id}`;
 
     const draft = await newQuote(c, opportunity.id);
     await expire(draft.id);
     expect(await c.quote(draft.id)).toMatchObject({ status: 'EXPIRED', validUntil: PAST });
-    expect(await c.sendQuote(draft.id)).toEqual({ quote: null, userErrors: [{ code: 'QUOTE_EXPIRED', field: ['input', 'id'] }] });
-    expect((await c.updateQuoteLine({ id: draft.lines[0].id, quantity: '1' })).userErrors).toEqual([{ code: 'QUOTE_EXPIRED', field: ['input', 'id'] }]);
+    expect(await c.sendQuote(draft.id)).toEqual({
+      quote: null,
+      userErrors: [{ code: 'QUOTE_EXPIRED', field: ['input', 'id'] }],
+    });
+    expect((await c.updateQuoteLine({ id: draft.lines[0].id, quantity: '1' })).userErrors).toEqual([
+      { code: 'QUOTE_EXPIRED', field: ['input', 'id'] },
+    ]);
 
     const sent = await newQuote(c, opportunity.id);
     await c.sendQuote(sent.id);
     await expire(sent.id);
     expect((await c.quote(sent.id)).status).toBe('EXPIRED');
-    expect(await c.acceptQuote(sent.id)).toEqual({ quote: null, userErrors: [{ code: 'QUOTE_EXPIRED', field: ['input', 'id'] }] });
+    expect(await c.acceptQuote(sent.id)).toEqual({
+      quote: null,
+      userErrors: [{ code: 'QUOTE_EXPIRED', field: ['input', 'id'] }],
+    });
     expect((await c.rejectQuote(sent.id)).userErrors).toEqual([{ code: 'QUOTE_EXPIRED', field: ['input', 'id'] }]);
     expect((await c.opportunity(opportunity.id)).quotes).toEqual([
       { number: 'Q-000002', status: 'EXPIRED' },

@@ -9,7 +9,12 @@ type Tx = TransactionSql;
  * own and takes its locks; `waiter` starts and is seen blocked on that transaction; then `finish`
  * runs in the same transaction, which commits. Returns what `waiter` answered.
  */
-export async function blockedBehind<T>(database: Database, hold: (tx: Tx) => Promise<unknown>, waiter: () => Promise<T>, finish: (tx: Tx) => Promise<unknown>): Promise<T> {
+export async function blockedBehind<T>(
+  database: Database,
+  hold: (tx: Tx) => Promise<unknown>,
+  waiter: () => Promise<T>,
+  finish: (tx: Tx) => Promise<unknown>,
+): Promise<T> {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let holding!: (xid: string) => void;
@@ -23,7 +28,10 @@ export async function blockedBehind<T>(database: Database, hold: (tx: Tx) => Pro
   });
   const xid = await held;
   const answer = waiter();
-  const waiting = async () => (await database.sql`select count(*)::int as n from pg_locks where not granted and locktype = 'transactionid' and transactionid::text = ${xid}`)[0].n;
+  const waiting = async () =>
+    (
+      await database.sql`select count(*)::int as n from pg_locks where not granted and locktype = 'transactionid' and transactionid::text = ${xid}`
+    )[0].n;
   await expect.poll(waiting, { timeout: 10_000 }).toBeGreaterThan(0);
   release();
   await writer;

@@ -8,6 +8,11 @@ import { Relay } from '../../lib/events/relay.js';
 import { outbox } from '../../subgraphs/sales-pipeline/events.js';
 
 const database = connect(process.env.DATABASE_URL!, { max: 1 });
-const relay = new Relay({ outbox, database, targets: { 'order-fulfilment': process.env.RELAY_TARGET! }, signingSecret: process.env.RELAY_SECRET! });
+const relay = new Relay({
+  outbox,
+  database,
+  targets: { 'order-fulfilment': process.env.RELAY_TARGET! },
+  signingSecret: process.env.RELAY_SECRET!,
+});
 await relay.runOnce();
 await database.close();

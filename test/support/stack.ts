@@ -20,13 +20,20 @@ export async function startStack(opts: Parameters<typeof startLocalGraph>[1] = {
   const { secrets, gatewayUrl } = graph;
   runningGraphs.add(graph);
 
-  const token = (tenantId: string, scopes: readonly string[] = ALL_SCOPES, extra: { userId?: string; expiresIn?: string | number } = {}) =>
-    signToken(secrets.jwtSecret!, { tenantId, scopes, ...extra });
+  const token = (
+    tenantId: string,
+    scopes: readonly string[] = ALL_SCOPES,
+    extra: { userId?: string; expiresIn?: string | number } = {},
+  ) => signToken(secrets.jwtSecret!, { tenantId, scopes, ...extra });
 
   async function post<T = any>(body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
     const res = await fetch(gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...headers,
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const json = (await res.json()) as { data?: T; errors?: GraphQLResponse['errors'] };
@@ -56,7 +63,10 @@ export const newTenant = (prefix = 't') => `${prefix}-${randomBytes(6).toString(
  * Counts the SQL statements run for one tenant while `work` runs: every query filters on the
  * tenant id, so its presence among the parameters attributes the statement.
  */
-export async function countStatements<T>(tenantId: string, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+export async function countStatements<T>(
+  tenantId: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; statements: string[] }> {
   // Events still on their way would be counted too: deliver them first.
   await Promise.all([...runningGraphs].map((g) => g.settle()));
   const statements: string[] = [];
@@ -74,7 +84,12 @@ export async function countStatements<T>(tenantId: string, work: () => Promise<T
  * Seeds a fresh tenant with `n` rows (`seed`), then counts the SQL statements of one list query
  * through the gateway; the tenant is provisioned first so that its set-up isn't counted.
  */
-export async function statementsForList(stack: Stack, seed: (tenantId: string, n: number) => Promise<unknown>, query: string, n: number) {
+export async function statementsForList(
+  stack: Stack,
+  seed: (tenantId: string, n: number) => Promise<unknown>,
+  query: string,
+  n: number,
+) {
   const tenantId = newTenant();
   await seed(tenantId, n);
   const token = await stack.token(tenantId);

@@ -15,7 +15,14 @@ const defs: CustomFieldDefinition[] = [
 
 describe('custom field values', () => {
   it('canonicalises numbers so that equal numbers compare equal', () => {
-    const cases: [unknown, string][] = [['007.50', '7.5'], ['-0.0', '0'], [12, '12'], ['1.000', '1'], ['-3.25', '-3.25'], [0.5, '0.5']];
+    const cases: [unknown, string][] = [
+      ['007.50', '7.5'],
+      ['-0.0', '0'],
+      [12, '12'],
+      ['1.000', '1'],
+      ['-3.25', '-3.25'],
+      [0.5, '0.5'],
+    ];
     for (const [input, stored] of cases) {
       expect(mergeCustomFields(defs, { d: '2026-01-01' }, { n: input }, []).values.n).toBe(stored);
     }
@@ -28,19 +35,27 @@ describe('custom field values', () => {
   });
 
   it('reports a missing required value once, not on top of an invalid one', () => {
-    expect(mergeCustomFields(defs, {}, {}, ['x']).errors).toEqual([{ code: 'REQUIRED_CUSTOM_FIELD', field: ['x', 'd'], message: 'D is required' }]);
-    expect(mergeCustomFields(defs, {}, { d: 'soon' }, []).errors.map((e) => e.code)).toEqual(['INVALID_CUSTOM_FIELD_VALUE']);
+    expect(mergeCustomFields(defs, {}, {}, ['x']).errors).toEqual([
+      { code: 'REQUIRED_CUSTOM_FIELD', field: ['x', 'd'], message: 'D is required' },
+    ]);
+    expect(mergeCustomFields(defs, {}, { d: 'soon' }, []).errors.map((e) => e.code)).toEqual([
+      'INVALID_CUSTOM_FIELD_VALUE',
+    ]);
   });
 
   it('never loses a stored value it was not asked to change (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), (n, date) => {
-        const d = date.toISOString().slice(0, 10);
-        const { values, errors } = mergeCustomFields(defs, { d }, { n }, []);
-        expect(errors).toEqual([]);
-        expect(values).toEqual({ d, n: String(n) });
-        expect(customFieldValues(defs, values).map((v) => v.number ?? v.date)).toEqual([String(n), d]);
-      }),
+      fc.property(
+        fc.integer({ min: -1e9, max: 1e9 }),
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }),
+        (n, date) => {
+          const d = date.toISOString().slice(0, 10);
+          const { values, errors } = mergeCustomFields(defs, { d }, { n }, []);
+          expect(errors).toEqual([]);
+          expect(values).toEqual({ d, n: String(n) });
+          expect(customFieldValues(defs, values).map((v) => v.number ?? v.date)).toEqual([String(n), d]);
+        },
+      ),
     );
   });
 });
@@ -57,7 +72,12 @@ describe('input checks', () => {
     check.phone('phone', '12-34');
     check.url('website', 'javascript:alert(1)');
     check.country('country', 'CHN');
-    expect(check.errors.map((e) => e.code)).toEqual(['INVALID_EMAIL', 'INVALID_PHONE', 'INVALID_URL', 'INVALID_COUNTRY']);
+    expect(check.errors.map((e) => e.code)).toEqual([
+      'INVALID_EMAIL',
+      'INVALID_PHONE',
+      'INVALID_URL',
+      'INVALID_COUNTRY',
+    ]);
   });
 });
 
@@ -84,12 +104,23 @@ describe('pagination', () => {
 });
 
 describe('upstream signatures', () => {
-  const auth: ForwardedAuth = { tenantId: 'acme', userId: 'u', scopes: ['crm:read'], exp: 1_000_000_030, requestId: 'r', aud: 'customer' };
+  const auth: ForwardedAuth = {
+    tenantId: 'acme',
+    userId: 'u',
+    scopes: ['crm:read'],
+    exp: 1_000_000_030,
+    requestId: 'r',
+    aud: 'customer',
+  };
 
   it('verify what the gateway signed, in any key order', () => {
     const signature = signUpstream('s3cret', '{a}', { b: 1, a: 2 }, auth);
     const now = 1_000_000_000;
-    const body = (variables: Record<string, number>) => ({ query: '{a}', variables, extensions: { auth, 'hmac-signature': signature } });
+    const body = (variables: Record<string, number>) => ({
+      query: '{a}',
+      variables,
+      extensions: { auth, 'hmac-signature': signature },
+    });
     expect(verifyUpstream('s3cret', body({ a: 2, b: 1 }), now, 'customer')).toEqual(auth);
     expect(verifyUpstream('other', body({ a: 2, b: 1 }), now, 'customer')).toBeNull();
     expect(verifyUpstream('s3cret', body({ a: 3, b: 1 }), now, 'customer')).toBeNull();
@@ -98,7 +129,9 @@ describe('upstream signatures', () => {
   });
 
   it('stringify stably', () => {
-    expect(stableStringify({ b: [1, { d: 1, c: null }], a: 'x', u: undefined })).toBe('{"a":"x","b":[1,{"c":null,"d":1}]}');
+    expect(stableStringify({ b: [1, { d: 1, c: null }], a: 'x', u: undefined })).toBe(
+      '{"a":"x","b":[1,{"c":null,"d":1}]}',
+    );
   });
 });
 
@@ -140,13 +173,24 @@ describe('shared dates, rates and postings', () => {
 
   it('round rates half-up to four places and have none for an empty whole', async () => {
     const { ratio } = await import('../../lib/money.js');
-    expect([ratio(2, 3), ratio(1, 3), ratio('1', '8'), ratio(0, 5), ratio(1, 0)]).toEqual([0.6667, 0.3333, 0.125, 0, null]);
+    expect([ratio(2, 3), ratio(1, 3), ratio('1', '8'), ratio(0, 5), ratio(1, 0)]).toEqual([
+      0.6667,
+      0.3333,
+      0.125,
+      0,
+      null,
+    ]);
   });
 
   it('only balanced journal postings are accepted', async () => {
     const { invoicePostings, isBalanced, paymentPostings, reversal } = await import('../../subgraphs/finance/rules.js');
     expect(isBalanced(invoicePostings('113.00', '100.00', '13.00'))).toBe(true);
     expect(isBalanced(reversal(paymentPostings('5.00')))).toBe(true);
-    expect(isBalanced([{ account: '1100', debit: '113.00' }, { account: '4000', credit: '100.00' }])).toBe(false);
+    expect(
+      isBalanced([
+        { account: '1100', debit: '113.00' },
+        { account: '4000', credit: '100.00' },
+      ]),
+    ).toBe(false);
   });
 });

@@ -3,11 +3,22 @@ import type { Queryable } from '../../../lib/db.js';
 import { anyOf } from '../../../lib/sql.js';
 import { pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
-import { contacts, interactions, serviceTickets, type ContactRow, type InteractionRow, type ServiceTicketRow } from './schema.js';
+import {
+  contacts,
+  interactions,
+  serviceTickets,
+  type ContactRow,
+  type InteractionRow,
+  type ServiceTicketRow,
+} from './schema.js';
 
 // ---- contacts
 
-export async function contactsByCustomerIds(db: Queryable, tenantId: string, customerIds: readonly string[]): Promise<ContactRow[]> {
+export async function contactsByCustomerIds(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<ContactRow[]> {
   return db
     .select()
     .from(contacts)
@@ -16,7 +27,10 @@ export async function contactsByCustomerIds(db: Queryable, tenantId: string, cus
 }
 
 export async function contactsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<ContactRow[]> {
-  return db.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), anyOf(contacts.id, ids)));
+  return db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), anyOf(contacts.id, ids)));
 }
 
 export async function insertContact(db: Queryable, values: typeof contacts.$inferInsert): Promise<ContactRow> {
@@ -24,8 +38,17 @@ export async function insertContact(db: Queryable, values: typeof contacts.$infe
   return row;
 }
 
-export async function updateContact(db: Queryable, tenantId: string, id: string, patch: Partial<typeof contacts.$inferInsert>) {
-  const [row] = await db.update(contacts).set(patch).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id))).returning();
+export async function updateContact(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof contacts.$inferInsert>,
+) {
+  const [row] = await db
+    .update(contacts)
+    .set(patch)
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
+    .returning();
   return row;
 }
 
@@ -47,8 +70,18 @@ export async function detachContactFromInteractions(db: Queryable, tenantId: str
     .where(and(eq(interactions.tenantId, tenantId), eq(interactions.contactId, contactId)));
 }
 
-export const interactionOrder: KeysetOrder = { column: interactions.occurredAt, cast: 'timestamptz', id: interactions.id, direction: 'DESC' };
-export const ticketOrder: KeysetOrder = { column: serviceTickets.openedAt, cast: 'timestamptz', id: serviceTickets.id, direction: 'DESC' };
+export const interactionOrder: KeysetOrder = {
+  column: interactions.occurredAt,
+  cast: 'timestamptz',
+  id: interactions.id,
+  direction: 'DESC',
+};
+export const ticketOrder: KeysetOrder = {
+  column: serviceTickets.openedAt,
+  cast: 'timestamptz',
+  id: serviceTickets.id,
+  direction: 'DESC',
+};
 
 export function interactionsPage(db: Queryable, tenantId: string, customerIds: readonly string[], window: PageWindow) {
   const where = and(eq(interactions.tenantId, tenantId), anyOf(interactions.customerId, customerIds))!;
@@ -63,7 +96,10 @@ export async function interactionCounts(db: Queryable, tenantId: string, custome
     .groupBy(interactions.customerId);
 }
 
-export async function insertInteraction(db: Queryable, values: typeof interactions.$inferInsert): Promise<InteractionRow> {
+export async function insertInteraction(
+  db: Queryable,
+  values: typeof interactions.$inferInsert,
+): Promise<InteractionRow> {
   const [row] = await db.insert(interactions).values(values).returning();
   return row;
 }
@@ -77,11 +113,29 @@ const ticketWhere = (tenantId: string, customerIds: readonly string[], status: s
     status ? eq(serviceTickets.status, status) : undefined,
   )!;
 
-export function ticketsPage(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null, window: PageWindow) {
-  return pagePerParent<ServiceTicketRow>(db, serviceTickets, serviceTickets.customerId, ticketWhere(tenantId, customerIds, status), ticketOrder, window);
+export function ticketsPage(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  status: string | null,
+  window: PageWindow,
+) {
+  return pagePerParent<ServiceTicketRow>(
+    db,
+    serviceTickets,
+    serviceTickets.customerId,
+    ticketWhere(tenantId, customerIds, status),
+    ticketOrder,
+    window,
+  );
 }
 
-export async function ticketCounts(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null) {
+export async function ticketCounts(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  status: string | null,
+) {
   return db
     .select({ customerId: serviceTickets.customerId, n: count() })
     .from(serviceTickets)
@@ -98,12 +152,20 @@ export async function lockTicket(db: Queryable, tenantId: string, id: string): P
   return row ?? null;
 }
 
-export async function insertTicket(db: Queryable, values: typeof serviceTickets.$inferInsert): Promise<ServiceTicketRow> {
+export async function insertTicket(
+  db: Queryable,
+  values: typeof serviceTickets.$inferInsert,
+): Promise<ServiceTicketRow> {
   const [row] = await db.insert(serviceTickets).values(values).returning();
   return row;
 }
 
-export async function updateTicket(db: Queryable, tenantId: string, id: string, patch: Partial<typeof serviceTickets.$inferInsert>) {
+export async function updateTicket(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof serviceTickets.$inferInsert>,
+) {
   const [row] = await db
     .update(serviceTickets)
     .set(patch)
@@ -121,6 +183,12 @@ export async function satisfactionByCustomerIds(db: Queryable, tenantId: string,
       n: count(),
     })
     .from(serviceTickets)
-    .where(and(eq(serviceTickets.tenantId, tenantId), anyOf(serviceTickets.customerId, customerIds), isNotNull(serviceTickets.satisfactionScore)))
+    .where(
+      and(
+        eq(serviceTickets.tenantId, tenantId),
+        anyOf(serviceTickets.customerId, customerIds),
+        isNotNull(serviceTickets.satisfactionScore),
+      ),
+    )
     .groupBy(serviceTickets.customerId);
 }

@@ -62,7 +62,12 @@ export interface InsightRow {
 }
 
 /** The insights of many customers in one statement. */
-export async function insightsOf(db: Queryable, tenantId: string, today: string, customerIds: readonly string[]): Promise<InsightRow[]> {
+export async function insightsOf(
+  db: Queryable,
+  tenantId: string,
+  today: string,
+  customerIds: readonly string[],
+): Promise<InsightRow[]> {
   return (await db.execute(sql`
     select i.*, i.last_purchase_on::text as last_purchase_on, i.next_purchase_on::text as next_purchase_on
     from (${customerInsightsSql(tenantId, today, customerIds)}) i`)) as unknown as InsightRow[];
@@ -77,7 +82,8 @@ export interface InsightFilter {
 /** `customers.id in (...)` for the insight filters that are set (undefined when none is). */
 export function insightCondition(tenantId: string, today: string, filter: InsightFilter): SQL | undefined {
   const conditions: SQL[] = [];
-  if (filter.repurchaseDueBefore != null) conditions.push(sql`i.next_purchase_on < ${filter.repurchaseDueBefore}::date`);
+  if (filter.repurchaseDueBefore != null)
+    conditions.push(sql`i.next_purchase_on < ${filter.repurchaseDueBefore}::date`);
   if (filter.lastPurchaseBefore != null) conditions.push(sql`i.last_purchase_on < ${filter.lastPurchaseBefore}::date`);
   if (filter.healthBelow != null) conditions.push(sql`i.health_score < ${filter.healthBelow}::int`);
   if (conditions.length === 0) return undefined;

@@ -23,7 +23,8 @@ export const overdueSql = (days: SQL) =>
 export const openTicketsSql = (n: SQL) => sql`greatest(0, 100 - 25 * ${n})`;
 
 /** SATISFACTION from the sum and count of recent ratings (1-5). */
-export const satisfactionSql = (sum: SQL, n: SQL) => sql`(case when ${n} = 0 then 50 else round((${sum} - ${n}) * 25 / ${n}::numeric)::int end)`;
+export const satisfactionSql = (sum: SQL, n: SQL) =>
+  sql`(case when ${n} = 0 then 50 else round((${sum} - ${n}) * 25 / ${n}::numeric)::int end)`;
 
 /** The score from the factors' values: round(sum of weight x value / 100). */
 export function healthScoreSql(values: Record<HealthFactorName, SQL>): SQL {
@@ -32,7 +33,9 @@ export function healthScoreSql(values: Record<HealthFactorName, SQL>): SQL {
 }
 
 /** Each factor's value column in customerInsightsSql: its name in lower case + _value. */
-const valueColumns = Object.fromEntries(HEALTH_FACTORS.map((name) => [name, sql.raw(`${name.toLowerCase()}_value`)])) as Record<HealthFactorName, SQL>;
+const valueColumns = Object.fromEntries(
+  HEALTH_FACTORS.map((name) => [name, sql.raw(`${name.toLowerCase()}_value`)]),
+) as Record<HealthFactorName, SQL>;
 
 /** Median of the gaps, an even count's middle pair averaged and rounded half up; null without gaps. */
 const medianGap = sql`round((percentile_cont(0.5) within group (order by gap))::numeric)::int`;

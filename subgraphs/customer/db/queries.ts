@@ -18,12 +18,19 @@ export async function getTenant(db: Queryable, tenantId: string) {
 
 export async function customersByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<CustomerRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(customers).where(and(eq(customers.tenantId, tenantId), anyOf(customers.id, ids)));
+  return db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.tenantId, tenantId), anyOf(customers.id, ids)));
 }
 
 /** Locks the customer row for the rest of the transaction (serialises writers of one customer). */
 export async function lockCustomer(db: Queryable, tenantId: string, id: string): Promise<CustomerRow | null> {
-  const [row] = await db.select().from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, id))).for('update');
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)))
+    .for('update');
   return row ?? null;
 }
 
@@ -48,7 +55,8 @@ function customerConditions(tenantId: string, filter: CustomerFilter): SQL {
   if (filter.ownerId) conditions.push(eq(customers.ownerId, filter.ownerId));
   if (filter.createdAfter) conditions.push(gte(customers.createdAt, filter.createdAfter));
   if (filter.createdBefore) conditions.push(lt(customers.createdAt, filter.createdBefore));
-  if (filter.customField) conditions.push(sql`${customers.customFields} ->> ${filter.customField.key} = ${filter.customField.equals}`);
+  if (filter.customField)
+    conditions.push(sql`${customers.customFields} ->> ${filter.customField.key} = ${filter.customField.equals}`);
   conditions.push(insightCondition(tenantId, todayUtc(), filter));
   return and(...conditions)!;
 }
@@ -59,7 +67,13 @@ export const customerOrders = {
   UPDATED_AT: { column: customers.updatedAt, cast: 'timestamptz', id: customers.id },
 } as const;
 
-export async function listCustomers(db: Queryable, tenantId: string, filter: CustomerFilter, order: KeysetOrder, window: PageWindow) {
+export async function listCustomers(
+  db: Queryable,
+  tenantId: string,
+  filter: CustomerFilter,
+  order: KeysetOrder,
+  window: PageWindow,
+) {
   return pageOf<typeof customers.$inferSelect>(db, customers, customerConditions(tenantId, filter), order, window);
 }
 
@@ -75,7 +89,12 @@ export async function insertCustomer(db: Queryable, values: NewCustomer): Promis
   return row;
 }
 
-export async function updateCustomer(db: Queryable, tenantId: string, id: string, patch: Partial<NewCustomer>): Promise<CustomerRow> {
+export async function updateCustomer(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<NewCustomer>,
+): Promise<CustomerRow> {
   const [row] = await db
     .update(customers)
     .set({ ...patch, updatedAt: new Date() })
@@ -85,7 +104,13 @@ export async function updateCustomer(db: Queryable, tenantId: string, id: string
 }
 
 /** Adds or removes tags on many customers in one statement; returns the rows that exist. */
-export async function retagCustomers(db: Queryable, tenantId: string, ids: string[], tags: string[], mode: 'add' | 'remove') {
+export async function retagCustomers(
+  db: Queryable,
+  tenantId: string,
+  ids: string[],
+  tags: string[],
+  mode: 'add' | 'remove',
+) {
   const newTags =
     mode === 'add'
       ? sql`array(select distinct unnest(${customers.tags} || ${sql.param(tags)}::text[]) order by 1)`

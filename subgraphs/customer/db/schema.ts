@@ -34,7 +34,10 @@ export const customers = customerSchema.table(
     postalCode: text('postal_code'),
     country: text('country'),
     ownerId: text('owner_id'),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     segment: text('segment'),
     customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
     /** What `search` matches: name, e-mail and phone, lower-cased; trigram-indexed. */
@@ -76,7 +79,9 @@ export const contacts = customerSchema.table(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('contacts_customer_idx').on(t.tenantId, t.customerId),
     // At most one primary contact per customer, whatever the interleaving of writers.
-    uniqueIndex('contacts_one_primary_idx').on(t.tenantId, t.customerId).where(sql`is_primary`),
+    uniqueIndex('contacts_one_primary_idx')
+      .on(t.tenantId, t.customerId)
+      .where(sql`is_primary`),
   ],
 );
 
@@ -127,7 +132,10 @@ export const customFieldDefinitions = customerSchema.table(
     key: text('key').notNull(),
     label: text('label').notNull(),
     type: text('type').notNull(),
-    options: text('options').array().notNull().default(sql`'{}'::text[]`),
+    options: text('options')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     required: boolean('required').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
   },

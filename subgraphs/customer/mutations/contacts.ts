@@ -9,7 +9,12 @@ import { customerForUpdate } from './customers.js';
 
 /** Finds a contact and locks its customer: contact writes of one customer are serialised. */
 async function contactForUpdate(tx: Queryable, ctx: CustomerContext, id: string) {
-  const found = await findOrFail(id, async (id) => (await activity.contactsByIds(tx, ctx.tenantId, [id]))[0], 'Contact', ['input', 'id']);
+  const found = await findOrFail(
+    id,
+    async (id) => (await activity.contactsByIds(tx, ctx.tenantId, [id]))[0],
+    'Contact',
+    ['input', 'id'],
+  );
   await customerForUpdate(tx, ctx, found.customerId, ['input', 'id'], { allowArchived: true });
   // Read again under the customer's lock: a concurrent writer may have changed it (isPrimary, or removed it).
   const [contact] = await activity.contactsByIds(tx, ctx.tenantId, [id]);
@@ -42,8 +47,11 @@ export const contactMutations = {
       const { id: _id, ...fields } = input;
       const { values, errors } = contactValues(fields, false);
       failOn(errors);
-      if (input.isPrimary && !current.isPrimary) await activity.clearPrimaryContact(tx, ctx.tenantId, current.customerId);
-      const contact = Object.keys(values).length ? await activity.updateContact(tx, ctx.tenantId, current.id, values) : current;
+      if (input.isPrimary && !current.isPrimary)
+        await activity.clearPrimaryContact(tx, ctx.tenantId, current.customerId);
+      const contact = Object.keys(values).length
+        ? await activity.updateContact(tx, ctx.tenantId, current.id, values)
+        : current;
       return { contact };
     }),
 

@@ -26,7 +26,8 @@ export const customFieldMutations = {
         options: input.options ?? [],
         required: input.required ?? false,
       });
-      if (!definition) failOn([userError('DUPLICATE_KEY', ['input', 'key'], `A ${input.entity} field "${input.key}" already exists`)]);
+      if (!definition)
+        failOn([userError('DUPLICATE_KEY', ['input', 'key'], `A ${input.entity} field "${input.key}" already exists`)]);
       return { definition };
     }),
 };

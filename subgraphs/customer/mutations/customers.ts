@@ -4,16 +4,32 @@ import { isUuid, uuidv7 } from '../../../lib/ids.js';
 import { failOn, findOrFail, inTransaction } from '../../../lib/mutation.js';
 import { InputCheck } from '../../../lib/validate.js';
 import type { CustomerContext } from '../context.js';
-import { customFieldDefinitionsFor, customersByIds, insertCustomer, lockCustomer, retagCustomers, updateCustomer, type NewCustomer } from '../db/queries.js';
+import {
+  customFieldDefinitionsFor,
+  customersByIds,
+  insertCustomer,
+  lockCustomer,
+  retagCustomers,
+  updateCustomer,
+  type NewCustomer,
+} from '../db/queries.js';
 import type { Queryable } from '../../../lib/db.js';
 import { customerValues, type CustomerInput } from '../rules.js';
 
-const definitionsOf = (tx: Queryable, ctx: CustomerContext) => customFieldDefinitionsFor(tx, ctx.tenantId, 'CUSTOMER') as any;
+const definitionsOf = (tx: Queryable, ctx: CustomerContext) =>
+  customFieldDefinitionsFor(tx, ctx.tenantId, 'CUSTOMER') as any;
 
 /** The customer to change, locked; a missing id, another tenant's id and a malformed id all read as NOT_FOUND. */
-export async function customerForUpdate(tx: Queryable, ctx: CustomerContext, id: string, field: string[], opts: { allowArchived?: boolean } = {}) {
+export async function customerForUpdate(
+  tx: Queryable,
+  ctx: CustomerContext,
+  id: string,
+  field: string[],
+  opts: { allowArchived?: boolean } = {},
+) {
   const row = await findOrFail(id, (id) => lockCustomer(tx, ctx.tenantId, id), 'Customer', field);
-  if (row.archivedAt && !opts.allowArchived) failOn([userError('CUSTOMER_ARCHIVED', field, 'The customer is archived')]);
+  if (row.archivedAt && !opts.allowArchived)
+    failOn([userError('CUSTOMER_ARCHIVED', field, 'The customer is archived')]);
   return row;
 }
 
@@ -22,16 +38,28 @@ export const customerMutations = {
   createCustomer: (_: unknown, { input }: { input: CustomerInput & { id?: string | null } }, ctx: CustomerContext) =>
     inTransaction(ctx.database, async (tx) => {
       const { id: requestedId, ...fields } = input;
-      if (requestedId != null && !isUuid(requestedId)) failOn([userError('INVALID_ID', ['input', 'id'], 'id must be a UUID')]);
+      if (requestedId != null && !isUuid(requestedId))
+        failOn([userError('INVALID_ID', ['input', 'id'], 'id must be a UUID')]);
       if (requestedId) {
         const [existing] = await customersByIds(tx, ctx.tenantId, [requestedId]);
         if (existing) return { customer: existing };
       }
-      const { values, errors } = customerValues(fields, { creating: true, definitions: await definitionsOf(tx, ctx), currentCustomFields: {} });
+      const { values, errors } = customerValues(fields, {
+        creating: true,
+        definitions: await definitionsOf(tx, ctx),
+        currentCustomFields: {},
+      });
       failOn(errors);
       const now = new Date();
       const id = requestedId ?? uuidv7();
-      const customer = await insertCustomer(tx, { ...(values as NewCustomer), kind: fields.kind ?? 'COMPANY', tenantId: ctx.tenantId, id, createdAt: now, updatedAt: now });
+      const customer = await insertCustomer(tx, {
+        ...(values as NewCustomer),
+        kind: fields.kind ?? 'COMPANY',
+        tenantId: ctx.tenantId,
+        id,
+        createdAt: now,
+        updatedAt: now,
+      });
       // A concurrent create with the same id won the race: answer with its customer.
       return { customer: customer ?? (await customersByIds(tx, ctx.tenantId, [id]))[0] };
     }),
@@ -57,24 +85,30 @@ export const customerMutations = {
       return { customer: await updateCustomer(tx, ctx.tenantId, current.id, { archivedAt: new Date() }) };
     }),
 
-  tagCustomers: (_: unknown, { input }: { input: { ids: string[]; tags: string[] } }, ctx: CustomerContext) => retag(input, ctx, 'add'),
-  untagCustomers: (_: unknown, { input }: { input: { ids: string[]; tags: string[] } }, ctx: CustomerContext) => retag(input, ctx, 'remove'),
+  tagCustomers: (_: unknown, { input }: { input: { ids: string[]; tags: string[] } }, ctx: CustomerContext) =>
+    retag(input, ctx, 'add'),
+  untagCustomers: (_: unknown, { input }: { input: { ids: string[]; tags: string[] } }, ctx: CustomerContext) =>
+    retag(input, ctx, 'remove'),
 };
 
 /** All or nothing: if any id is unknown, no customer is retagged. */
 function retag(input: { ids: string[]; tags: string[] }, ctx: CustomerContext, mode: 'add' | 'remove') {
-  return inTransaction(ctx.database, async (tx) => {
-    const check = new InputCheck();
-    const tags = check.tags('tags', input.tags);
-    check.check(tags.length > 0, 'tags', 'REQUIRED', 'Give at least one tag');
-    const ids = [...new Set(input.ids)];
-    check.check(ids.length > 0 && ids.length <= 100, 'ids', 'INVALID_LENGTH', 'Give 1 to 100 customer ids');
-    failOn(check.errors);
-    const valid = ids.filter(isUuid);
-    const rows = valid.length ? await retagCustomers(tx, ctx.tenantId, valid, tags, mode) : [];
-    const found = new Set(rows.map((r) => r.id));
-    failOn(ids.flatMap((id, i) => (found.has(id) ? [] : [notFound(`Customer ${id}`, ['input', 'ids', String(i)])])));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return { customers: ids.map((id) => byId.get(id)!) };
-  }, { customers: [] });
+  return inTransaction(
+    ctx.database,
+    async (tx) => {
+      const check = new InputCheck();
+      const tags = check.tags('tags', input.tags);
+      check.check(tags.length > 0, 'tags', 'REQUIRED', 'Give at least one tag');
+      const ids = [...new Set(input.ids)];
+      check.check(ids.length > 0 && ids.length <= 100, 'ids', 'INVALID_LENGTH', 'Give 1 to 100 customer ids');
+      failOn(check.errors);
+      const valid = ids.filter(isUuid);
+      const rows = valid.length ? await retagCustomers(tx, ctx.tenantId, valid, tags, mode) : [];
+      const found = new Set(rows.map((r) => r.id));
+      failOn(ids.flatMap((id, i) => (found.has(id) ? [] : [notFound(`Customer ${id}`, ['input', 'ids', String(i)])])));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return { customers: ids.map((id) => byId.get(id)!) };
+    },
+    { customers: [] },
+  );
 }

@@ -25,9 +25,18 @@ export const Query = {
     ctx: CustomerContext,
   ) => {
     const below = args.filter?.healthBelow;
-    if (below != null && !(Number.isInteger(below) && below >= 0 && below <= 100)) throw badInput('"filter.healthBelow" must be between 0 and 100', 'filter');
-    return orderedConnection(args, ctx, { orders: customerOrders, fallback: 'NAME', cursor: customerCursor, list: listCustomers, count: countCustomers, loader: ctx.loaders.customer });
+    if (below != null && !(Number.isInteger(below) && below >= 0 && below <= 100))
+      throw badInput('"filter.healthBelow" must be between 0 and 100', 'filter');
+    return orderedConnection(args, ctx, {
+      orders: customerOrders,
+      fallback: 'NAME',
+      cursor: customerCursor,
+      list: listCustomers,
+      count: countCustomers,
+      loader: ctx.loaders.customer,
+    });
   },
 
-  customFieldDefinitions: (_: unknown, args: { entity: string }, ctx: CustomerContext) => ctx.loaders.customFieldDefinitions.load(args.entity),
+  customFieldDefinitions: (_: unknown, args: { entity: string }, ctx: CustomerContext) =>
+    ctx.loaders.customFieldDefinitions.load(args.entity),
 };

@@ -22,9 +22,11 @@ const factsOf = (r: InsightRow): HealthFacts => ({
 
 /** Customer fields derived from events (purchases, receivables) and tickets; computed in SQL (db/insight-sql.ts). */
 export const insightFields = {
-  lastPurchaseAt: async (c: CustomerRow, _: unknown, ctx: CustomerContext) => (await insightOf(c, ctx)).last_purchase_on,
+  lastPurchaseAt: async (c: CustomerRow, _: unknown, ctx: CustomerContext) =>
+    (await insightOf(c, ctx)).last_purchase_on,
   purchaseCount: async (c: CustomerRow, _: unknown, ctx: CustomerContext) => (await insightOf(c, ctx)).purchase_count,
-  nextPurchaseExpectedAt: async (c: CustomerRow, _: unknown, ctx: CustomerContext) => (await insightOf(c, ctx)).next_purchase_on,
+  nextPurchaseExpectedAt: async (c: CustomerRow, _: unknown, ctx: CustomerContext) =>
+    (await insightOf(c, ctx)).next_purchase_on,
   healthScore: async (c: CustomerRow, _: unknown, ctx: CustomerContext) => (await insightOf(c, ctx)).health_score,
   healthFactors: async (c: CustomerRow, _: unknown, ctx: CustomerContext) => {
     const row = await insightOf(c, ctx);

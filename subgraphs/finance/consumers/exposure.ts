@@ -24,11 +24,19 @@ async function orderExposureOf(event: OrderEvent, ctx: FinanceContext) {
  * salesOrder.confirmed: the order's total counts as exposure until it is invoiced, replacing the
  * reservation made when it was confirmed (which would otherwise expire); never after a cancellation.
  */
-export async function onOrderConfirmed(tx: Queryable, event: EventEnvelope<'salesOrder.confirmed'>, ctx: FinanceContext) {
+export async function onOrderConfirmed(
+  tx: Queryable,
+  event: EventEnvelope<'salesOrder.confirmed'>,
+  ctx: FinanceContext,
+) {
   await confirmOrderExposure(tx, await orderExposureOf(event, ctx));
 }
 
 /** salesOrder.cancelled: the order stops counting, for good (also when its confirmation arrives later). */
-export async function onOrderCancelled(tx: Queryable, event: EventEnvelope<'salesOrder.cancelled'>, ctx: FinanceContext) {
+export async function onOrderCancelled(
+  tx: Queryable,
+  event: EventEnvelope<'salesOrder.cancelled'>,
+  ctx: FinanceContext,
+) {
   await cancelOrderExposure(tx, await orderExposureOf(event, ctx));
 }

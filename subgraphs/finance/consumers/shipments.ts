@@ -37,9 +37,21 @@ function shipmentOf(payload: Shipped, currency: string) {
     };
     const upTo = dec(value.shippedBefore).plus(value.quantity);
     if (upTo.gt(MAX_QUANTITY)) {
-      check.errors.push(userError('OUT_OF_RANGE', ['payload', 'lines', String(i), 'shippedBefore'], `shippedBefore + quantity must be at most ${MAX_QUANTITY}`));
+      check.errors.push(
+        userError(
+          'OUT_OF_RANGE',
+          ['payload', 'lines', String(i), 'shippedBefore'],
+          `shippedBefore + quantity must be at most ${MAX_QUANTITY}`,
+        ),
+      );
     } else if (upTo.times(value.unitPrice).gt(MAX_AMOUNT) || dec(value.quantity).times(value.unitCost).gt(MAX_AMOUNT)) {
-      check.errors.push(userError('OUT_OF_RANGE', ['payload', 'lines', String(i), 'quantity'], `quantity x price must be at most ${MAX_AMOUNT}`));
+      check.errors.push(
+        userError(
+          'OUT_OF_RANGE',
+          ['payload', 'lines', String(i), 'quantity'],
+          `quantity x price must be at most ${MAX_AMOUNT}`,
+        ),
+      );
     }
     return value;
   });
@@ -67,7 +79,15 @@ async function invoiceShipment(tx: Queryable, ctx: FinanceContext, shipment: Shi
     createdAt: new Date(),
   });
   if (!draft) return null;
-  await inv.insertLines(tx, shipmentInvoiceLines(lines, tenant.taxRate).map((l) => ({ ...l, tenantId: ctx.tenantId, id: uuidv7(), invoiceId: id })));
+  await inv.insertLines(
+    tx,
+    shipmentInvoiceLines(lines, tenant.taxRate).map((l) => ({
+      ...l,
+      tenantId: ctx.tenantId,
+      id: uuidv7(),
+      invoiceId: id,
+    })),
+  );
   return issue(tx, ctx, await inv.updateInvoice(tx, ctx.tenantId, id), shipment.shippedOn);
 }
 
@@ -81,13 +101,20 @@ async function invoiceShipment(tx: Queryable, ctx: FinanceContext, shipment: Shi
 export async function onShipmentShipped(tx: Queryable, event: EventEnvelope<'shipment.shipped'>, ctx: FinanceContext) {
   const tenant = await ctx.loaders.tenant();
   const shipment = shipmentOf(event.payload, tenant.currency);
-  const billable = shipment.lines.some((l) => dec(netAmount(l.quantity, l.unitPrice, l.discountPercent, l.shippedBefore)).gt(0));
+  const billable = shipment.lines.some((l) =>
+    dec(netAmount(l.quantity, l.unitPrice, l.discountPercent, l.shippedBefore)).gt(0),
+  );
   if (billable && !(await invoiceShipment(tx, ctx, shipment, shipment.lines))) {
     ctx.log.warn({ shipment: shipment.number, event: event.id }, 'shipment already invoiced; event ignored');
     return;
   }
   const cost = costOfGoods(shipment.lines);
   if (dec(cost).gt(0)) {
-    await post(tx, ctx.tenantId, { postedOn: shipment.shippedOn, description: 'Cost of goods shipped', reference: shipment.number }, costOfGoodsPostings(cost));
+    await post(
+      tx,
+      ctx.tenantId,
+      { postedOn: shipment.shippedOn, description: 'Cost of goods shipped', reference: shipment.number },
+      costOfGoodsPostings(cost),
+    );
   }
 }

@@ -21,7 +21,13 @@ export async function confirmOrderExposure(db: Queryable, values: Exposure) {
     .values({ ...values, status: 'CONFIRMED', updatedAt: new Date() })
     .onConflictDoUpdate({
       target: [orderExposures.tenantId, orderExposures.orderId],
-      set: { amount: values.amount, customerId: values.customerId, status: 'CONFIRMED', reservedUntil: null, updatedAt: new Date() },
+      set: {
+        amount: values.amount,
+        customerId: values.customerId,
+        status: 'CONFIRMED',
+        reservedUntil: null,
+        updatedAt: new Date(),
+      },
       setWhere: sql`${orderExposures.status} in ('CONFIRMED', 'RESERVED')`,
     });
 }
@@ -31,7 +37,10 @@ export async function cancelOrderExposure(db: Queryable, values: Exposure) {
   await db
     .insert(orderExposures)
     .values({ ...values, status: 'CANCELLED', updatedAt: new Date() })
-    .onConflictDoUpdate({ target: [orderExposures.tenantId, orderExposures.orderId], set: { status: 'CANCELLED', reservedUntil: null, updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: [orderExposures.tenantId, orderExposures.orderId],
+      set: { status: 'CANCELLED', reservedUntil: null, updatedAt: new Date() },
+    });
 }
 
 /**
@@ -87,7 +96,12 @@ export async function isKnownOrder(db: Queryable, tenantId: string, orderId: str
  * subtotals): a part shipped and invoiced leaves unbilled exactly the net value of what is still
  * to be invoiced, and counts once, in outstanding receivables (with its tax).
  */
-export async function unbilledOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], exceptOrderId: string | null = null) {
+export async function unbilledOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  exceptOrderId: string | null = null,
+) {
   return (await db.execute(sql`
     select e.customer_id, sum(greatest(e.amount - coalesce(billed.total, 0), 0))::text as unbilled
     from finance.order_exposures e

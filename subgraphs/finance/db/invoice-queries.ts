@@ -6,11 +6,22 @@ import { anyOf, idEquals } from '../../../lib/sql.js';
 import { invoiceLines, invoices, type InvoiceLineRow, type InvoiceRow } from './schema.js';
 
 export async function invoicesByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<InvoiceRow[]> {
-  return db.select().from(invoices).where(and(eq(invoices.tenantId, tenantId), anyOf(invoices.id, ids)));
+  return db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.tenantId, tenantId), anyOf(invoices.id, ids)));
 }
 
-export async function invoiceByNumber(db: Queryable, tenantId: string, year: number, number: number): Promise<InvoiceRow | null> {
-  const [row] = await db.select().from(invoices).where(and(eq(invoices.tenantId, tenantId), eq(invoices.year, year), eq(invoices.number, number)));
+export async function invoiceByNumber(
+  db: Queryable,
+  tenantId: string,
+  year: number,
+  number: number,
+): Promise<InvoiceRow | null> {
+  const [row] = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.tenantId, tenantId), eq(invoices.year, year), eq(invoices.number, number)));
   return row ?? null;
 }
 
@@ -26,14 +37,29 @@ export async function lockInvoices(db: Queryable, tenantId: string, ids: readonl
 }
 
 /** A customer's issued invoices with a balance, oldest due first, locked. */
-export async function lockOpenInvoicesOfCustomer(db: Queryable, tenantId: string, customerId: string): Promise<InvoiceRow[]> {
+export async function lockOpenInvoicesOfCustomer(
+  db: Queryable,
+  tenantId: string,
+  customerId: string,
+): Promise<InvoiceRow[]> {
   const rows = await db
     .select()
     .from(invoices)
-    .where(and(eq(invoices.tenantId, tenantId), eq(invoices.customerId, customerId), anyOf(invoices.status, ['OPEN', 'PARTIALLY_PAID'], 'text')))
+    .where(
+      and(
+        eq(invoices.tenantId, tenantId),
+        eq(invoices.customerId, customerId),
+        anyOf(invoices.status, ['OPEN', 'PARTIALLY_PAID'], 'text'),
+      ),
+    )
     .orderBy(asc(invoices.id))
     .for('update');
-  return rows.sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? '') || (a.year ?? 0) - (b.year ?? 0) || (a.number ?? 0) - (b.number ?? 0));
+  return rows.sort(
+    (a, b) =>
+      (a.dueDate ?? '').localeCompare(b.dueDate ?? '') ||
+      (a.year ?? 0) - (b.year ?? 0) ||
+      (a.number ?? 0) - (b.number ?? 0),
+  );
 }
 
 export interface InvoiceFilter {
@@ -68,7 +94,13 @@ export const invoiceOrders = {
   TOTAL: { column: invoices.total, cast: 'numeric', id: invoices.id },
 } as const;
 
-export async function listInvoices(db: Queryable, tenantId: string, filter: InvoiceFilter, order: KeysetOrder, window: PageWindow) {
+export async function listInvoices(
+  db: Queryable,
+  tenantId: string,
+  filter: InvoiceFilter,
+  order: KeysetOrder,
+  window: PageWindow,
+) {
   return pageOf<typeof invoices.$inferSelect>(db, invoices, invoiceConditions(tenantId, filter), order, window);
 }
 
@@ -76,18 +108,39 @@ export async function countInvoices(db: Queryable, tenantId: string, filter: Inv
   return countOf(db, invoices, invoiceConditions(tenantId, filter));
 }
 
-export const customerInvoiceOrder: KeysetOrder = { column: invoices.createdAt, cast: 'timestamptz', id: invoices.id, direction: 'DESC' };
+export const customerInvoiceOrder: KeysetOrder = {
+  column: invoices.createdAt,
+  cast: 'timestamptz',
+  id: invoices.id,
+  direction: 'DESC',
+};
 
-export function invoicesOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null, window: PageWindow) {
-  const where = and(invoiceConditions(tenantId, { status: status ? [status] : null }), anyOf(invoices.customerId, customerIds))!;
+export function invoicesOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  status: string | null,
+  window: PageWindow,
+) {
+  const where = and(
+    invoiceConditions(tenantId, { status: status ? [status] : null }),
+    anyOf(invoices.customerId, customerIds),
+  )!;
   return pagePerParent<InvoiceRow>(db, invoices, invoices.customerId, where, customerInvoiceOrder, window);
 }
 
-export async function countInvoicesOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null) {
+export async function countInvoicesOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  status: string | null,
+) {
   return db
     .select({ customerId: invoices.customerId, n: count() })
     .from(invoices)
-    .where(and(invoiceConditions(tenantId, { status: status ? [status] : null }), anyOf(invoices.customerId, customerIds)))
+    .where(
+      and(invoiceConditions(tenantId, { status: status ? [status] : null }), anyOf(invoices.customerId, customerIds)),
+    )
     .groupBy(invoices.customerId);
 }
 
@@ -97,13 +150,25 @@ export async function insertInvoice(db: Queryable, values: typeof invoices.$infe
 }
 
 /** Inserts the invoice of a shipment unless the shipment already has one (null then). */
-export async function insertShipmentInvoice(db: Queryable, values: typeof invoices.$inferInsert & { shipmentId: string }): Promise<InvoiceRow | null> {
-  const [row] = await db.insert(invoices).values(values).onConflictDoNothing({ target: [invoices.tenantId, invoices.shipmentId] }).returning();
+export async function insertShipmentInvoice(
+  db: Queryable,
+  values: typeof invoices.$inferInsert & { shipmentId: string },
+): Promise<InvoiceRow | null> {
+  const [row] = await db
+    .insert(invoices)
+    .values(values)
+    .onConflictDoNothing({ target: [invoices.tenantId, invoices.shipmentId] })
+    .returning();
   return row ?? null;
 }
 
 /** Applies a patch and recomputes subtotal, tax and total as the exact sums of the lines. */
-export async function updateInvoice(db: Queryable, tenantId: string, id: string, patch: Partial<typeof invoices.$inferInsert> = {}): Promise<InvoiceRow> {
+export async function updateInvoice(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof invoices.$inferInsert> = {},
+): Promise<InvoiceRow> {
   const sums = (column: string) =>
     sql`coalesce((select sum(l.${sql.raw(column)}) from finance.invoice_lines l where l.tenant_id = ${tenantId} and l.invoice_id = ${id}), 0)`;
   const [row] = await db
@@ -114,7 +179,11 @@ export async function updateInvoice(db: Queryable, tenantId: string, id: string,
   return row;
 }
 
-export async function linesOfInvoices(db: Queryable, tenantId: string, invoiceIds: readonly string[]): Promise<InvoiceLineRow[]> {
+export async function linesOfInvoices(
+  db: Queryable,
+  tenantId: string,
+  invoiceIds: readonly string[],
+): Promise<InvoiceLineRow[]> {
   return db
     .select()
     .from(invoiceLines)

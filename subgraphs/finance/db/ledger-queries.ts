@@ -5,12 +5,27 @@ import type { PageWindow } from '../../../lib/pagination.js';
 import { anyOf } from '../../../lib/sql.js';
 import { journalEntries, journalLines, type JournalLineRow } from './schema.js';
 
-export const entryOrder: KeysetOrder = { column: journalEntries.postedOn, cast: 'date', id: journalEntries.id, direction: 'ASC' };
+export const entryOrder: KeysetOrder = {
+  column: journalEntries.postedOn,
+  cast: 'date',
+  id: journalEntries.id,
+  direction: 'ASC',
+};
 
 const window_ = (tenantId: string, from: string | null, to: string | null) =>
-  and(eq(journalEntries.tenantId, tenantId), from ? gte(journalEntries.postedOn, from) : undefined, to ? lte(journalEntries.postedOn, to) : undefined)!;
+  and(
+    eq(journalEntries.tenantId, tenantId),
+    from ? gte(journalEntries.postedOn, from) : undefined,
+    to ? lte(journalEntries.postedOn, to) : undefined,
+  )!;
 
-export async function listEntries(db: Queryable, tenantId: string, from: string | null, to: string | null, window: PageWindow) {
+export async function listEntries(
+  db: Queryable,
+  tenantId: string,
+  from: string | null,
+  to: string | null,
+  window: PageWindow,
+) {
   return db
     .select()
     .from(journalEntries)
@@ -20,11 +35,18 @@ export async function listEntries(db: Queryable, tenantId: string, from: string 
 }
 
 export async function countEntries(db: Queryable, tenantId: string, from: string | null, to: string | null) {
-  const [row] = await db.select({ n: count() }).from(journalEntries).where(window_(tenantId, from, to));
+  const [row] = await db
+    .select({ n: count() })
+    .from(journalEntries)
+    .where(window_(tenantId, from, to));
   return Number(row.n);
 }
 
-export async function linesOfEntries(db: Queryable, tenantId: string, entryIds: readonly string[]): Promise<JournalLineRow[]> {
+export async function linesOfEntries(
+  db: Queryable,
+  tenantId: string,
+  entryIds: readonly string[],
+): Promise<JournalLineRow[]> {
   return db
     .select()
     .from(journalLines)

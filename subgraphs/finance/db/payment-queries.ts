@@ -7,11 +7,18 @@ import { anyOf, idEquals } from '../../../lib/sql.js';
 import { paymentAllocations, payments, type AllocationRow, type PaymentRow } from './schema.js';
 
 export async function paymentsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<PaymentRow[]> {
-  return db.select().from(payments).where(and(eq(payments.tenantId, tenantId), anyOf(payments.id, ids)));
+  return db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.tenantId, tenantId), anyOf(payments.id, ids)));
 }
 
 export async function lockPayment(db: Queryable, tenantId: string, id: string): Promise<PaymentRow | null> {
-  const [row] = await db.select().from(payments).where(and(eq(payments.tenantId, tenantId), eq(payments.id, id))).for('update');
+  const [row] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.tenantId, tenantId), eq(payments.id, id)))
+    .for('update');
   return row ?? null;
 }
 
@@ -33,7 +40,12 @@ function paymentConditions(tenantId: string, filter: PaymentFilter): SQL {
   )!;
 }
 
-export const paymentOrder: KeysetOrder = { column: payments.createdAt, cast: 'timestamptz', id: payments.id, direction: 'DESC' };
+export const paymentOrder: KeysetOrder = {
+  column: payments.createdAt,
+  cast: 'timestamptz',
+  id: payments.id,
+  direction: 'DESC',
+};
 
 export async function listPayments(db: Queryable, tenantId: string, filter: PaymentFilter, window: PageWindow) {
   return pageOf<typeof payments.$inferSelect>(db, payments, paymentConditions(tenantId, filter), paymentOrder, window);
@@ -43,8 +55,20 @@ export async function countPayments(db: Queryable, tenantId: string, filter: Pay
   return countOf(db, payments, paymentConditions(tenantId, filter));
 }
 
-export function paymentsOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], window: PageWindow) {
-  return pagePerParent<PaymentRow>(db, payments, payments.customerId, and(eq(payments.tenantId, tenantId), anyOf(payments.customerId, customerIds))!, paymentOrder, window);
+export function paymentsOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  window: PageWindow,
+) {
+  return pagePerParent<PaymentRow>(
+    db,
+    payments,
+    payments.customerId,
+    and(eq(payments.tenantId, tenantId), anyOf(payments.customerId, customerIds))!,
+    paymentOrder,
+    window,
+  );
 }
 
 export async function countPaymentsOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[]) {
@@ -65,17 +89,32 @@ export async function insertPayment(db: Queryable, values: typeof payments.$infe
  * what is paid); returns the invoices they paid off. The CHECK constraints refuse over-payment
  * even if the caller got it wrong.
  */
-export async function applyAllocations(db: Queryable, tenantId: string, paymentId: string, allocations: { invoiceId: string; amount: string }[]) {
+export async function applyAllocations(
+  db: Queryable,
+  tenantId: string,
+  paymentId: string,
+  allocations: { invoiceId: string; amount: string }[],
+) {
   if (allocations.length === 0) return [];
   await db
     .insert(paymentAllocations)
-    .values(allocations.map((a) => ({ tenantId, paymentId, invoiceId: a.invoiceId, amount: a.amount, createdAt: new Date() })))
+    .values(
+      allocations.map((a) => ({
+        tenantId,
+        paymentId,
+        invoiceId: a.invoiceId,
+        amount: a.amount,
+        createdAt: new Date(),
+      })),
+    )
     .onConflictDoUpdate({
       target: [paymentAllocations.tenantId, paymentAllocations.paymentId, paymentAllocations.invoiceId],
       set: { amount: sql`${paymentAllocations.amount} + excluded.amount` },
     });
   const total = allocations.reduce((sum, a) => sum.plus(a.amount), dec(0)).toFixed(2);
-  await db.execute(sql`update finance.payments set allocated = allocated + ${total}::numeric where tenant_id = ${tenantId} and id = ${paymentId}`);
+  await db.execute(
+    sql`update finance.payments set allocated = allocated + ${total}::numeric where tenant_id = ${tenantId} and id = ${paymentId}`,
+  );
   const updated = (await db.execute(sql`
     update finance.invoices i
     set amount_paid = i.amount_paid + v.amount,
@@ -97,7 +136,11 @@ export interface PaidOff {
   status: string;
 }
 
-export async function allocationsOfPayments(db: Queryable, tenantId: string, paymentIds: readonly string[]): Promise<AllocationRow[]> {
+export async function allocationsOfPayments(
+  db: Queryable,
+  tenantId: string,
+  paymentIds: readonly string[],
+): Promise<AllocationRow[]> {
   return db
     .select()
     .from(paymentAllocations)
@@ -110,7 +153,10 @@ export async function allocationsOfInvoices(db: Queryable, tenantId: string, inv
   const rows = await db
     .select({ allocation: paymentAllocations, receivedOn: payments.receivedOn })
     .from(paymentAllocations)
-    .innerJoin(payments, and(eq(payments.tenantId, paymentAllocations.tenantId), eq(payments.id, paymentAllocations.paymentId)))
+    .innerJoin(
+      payments,
+      and(eq(payments.tenantId, paymentAllocations.tenantId), eq(payments.id, paymentAllocations.paymentId)),
+    )
     .where(and(eq(paymentAllocations.tenantId, tenantId), anyOf(paymentAllocations.invoiceId, invoiceIds)))
     .orderBy(asc(paymentAllocations.createdAt));
   return rows.map((r) => ({ ...r.allocation, receivedOn: r.receivedOn }));

@@ -24,29 +24,57 @@ export async function nextInvoiceNumber(db: Queryable, tenantId: string, year: n
   const [row] = await db
     .insert(invoiceSequences)
     .values({ tenantId, year, last: 1 })
-    .onConflictDoUpdate({ target: [invoiceSequences.tenantId, invoiceSequences.year], set: { last: sql`${invoiceSequences.last} + 1` } })
+    .onConflictDoUpdate({
+      target: [invoiceSequences.tenantId, invoiceSequences.year],
+      set: { last: sql`${invoiceSequences.last} + 1` },
+    })
     .returning({ n: invoiceSequences.last });
   return row.n;
 }
 
 export async function accountsOf(db: Queryable, tenantId: string, customerIds: readonly string[]) {
-  return db.select().from(customerAccounts).where(and(eq(customerAccounts.tenantId, tenantId), anyOf(customerAccounts.customerId, customerIds)));
+  return db
+    .select()
+    .from(customerAccounts)
+    .where(and(eq(customerAccounts.tenantId, tenantId), anyOf(customerAccounts.customerId, customerIds)));
 }
 
-export async function upsertAccount(db: Queryable, tenantId: string, customerId: string, patch: { creditLimit?: string | null; paymentTermsDays?: number | null }) {
+export async function upsertAccount(
+  db: Queryable,
+  tenantId: string,
+  customerId: string,
+  patch: { creditLimit?: string | null; paymentTermsDays?: number | null },
+) {
   await db
     .insert(customerAccounts)
     .values({ tenantId, customerId, ...patch, updatedAt: new Date() })
-    .onConflictDoUpdate({ target: [customerAccounts.tenantId, customerAccounts.customerId], set: { ...patch, updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: [customerAccounts.tenantId, customerAccounts.customerId],
+      set: { ...patch, updatedAt: new Date() },
+    });
 }
 
 /** Posts one journal entry; an unbalanced one is a programming error and never reaches the ledger. */
-export async function post(db: Queryable, tenantId: string, entry: { postedOn: string; description: string; reference: string | null }, postings: Posting[]) {
+export async function post(
+  db: Queryable,
+  tenantId: string,
+  entry: { postedOn: string; description: string; reference: string | null },
+  postings: Posting[],
+) {
   if (!isBalanced(postings)) throw new Error(`Unbalanced journal entry: ${entry.description} ${entry.reference ?? ''}`);
   const id = uuidv7();
   await db.insert(journalEntries).values({ tenantId, id, ...entry, createdAt: new Date() });
-  await db.insert(journalLines).values(
-    postings.map((p, i) => ({ tenantId, entryId: id, position: i + 1, accountCode: p.account, debit: p.debit ?? '0', credit: p.credit ?? '0' })),
-  );
+  await db
+    .insert(journalLines)
+    .values(
+      postings.map((p, i) => ({
+        tenantId,
+        entryId: id,
+        position: i + 1,
+        accountCode: p.account,
+        debit: p.debit ?? '0',
+        credit: p.credit ?? '0',
+      })),
+    );
   return id;
 }

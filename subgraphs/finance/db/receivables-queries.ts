@@ -18,7 +18,12 @@ export interface ReceivableRow {
  * Per customer, as of a day: what issued invoices still owe (total minus payments received by
  * then), bucketed by days past due. Invoices issued after the day, drafts and voids don't count.
  */
-export async function receivablesOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[] | null, asOf: string): Promise<ReceivableRow[]> {
+export async function receivablesOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[] | null,
+  asOf: string,
+): Promise<ReceivableRow[]> {
   return (await db.execute(sql`
     with open as (
       select i.customer_id, i.due_date,
@@ -46,7 +51,12 @@ export async function receivablesOfCustomers(db: Queryable, tenantId: string, cu
 }
 
 /** Money received by a day and not allocated to invoices, per customer. */
-export async function unallocatedOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], asOf: string) {
+export async function unallocatedOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  asOf: string,
+) {
   return (await db.execute(sql`
     select customer_id, sum(amount - allocated)::text as unallocated
     from finance.payments
@@ -55,7 +65,12 @@ export async function unallocatedOfCustomers(db: Queryable, tenantId: string, cu
 }
 
 /** Invoiced (total) in (from, to]: the sales days sales outstanding is measured against. */
-export async function invoicedBetween(db: Queryable, tenantId: string, fromExclusive: string, to: string): Promise<string> {
+export async function invoicedBetween(
+  db: Queryable,
+  tenantId: string,
+  fromExclusive: string,
+  to: string,
+): Promise<string> {
   const [row] = (await db.execute(sql`
     select coalesce(sum(total), 0)::text as total from finance.invoices
     where tenant_id = ${tenantId} and status not in ('DRAFT', 'VOID') and issue_date > ${fromExclusive}::date and issue_date <= ${to}::date`)) as unknown as {

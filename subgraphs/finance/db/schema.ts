@@ -1,6 +1,18 @@
 import { eventTables } from '../../../lib/events/tables.js';
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, numeric, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** Everything the finance subgraph stores lives in this Postgres schema. */
 export const financeSchema = pgSchema('finance');
@@ -19,7 +31,11 @@ export const tenants = financeSchema.table('tenants', {
 /** The last invoice number handed out per tenant and year: issuing locks the row, so numbers have no gaps. */
 export const invoiceSequences = financeSchema.table(
   'invoice_sequences',
-  { tenantId: text('tenant_id').notNull(), year: integer('year').notNull(), last: integer('last').notNull().default(0) },
+  {
+    tenantId: text('tenant_id').notNull(),
+    year: integer('year').notNull(),
+    last: integer('last').notNull().default(0),
+  },
   (t) => [primaryKey({ columns: [t.tenantId, t.year] })],
 );
 
@@ -53,7 +69,10 @@ export const orderExposures = financeSchema.table(
     reservedUntil: ts('reserved_until'),
     updatedAt: ts('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.orderId] }), index('order_exposures_customer_idx').on(t.tenantId, t.customerId)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.orderId] }),
+    index('order_exposures_customer_idx').on(t.tenantId, t.customerId),
+  ],
 );
 
 export const invoices = financeSchema.table(
@@ -123,11 +142,18 @@ export const invoiceLines = financeSchema.table(
      * each rounded half-up to the cent (with nothing billed before: quantity x price less the
      * discount, rounded); totals are the exact sums of these. Tax is per line on this net amount.
      */
-    amount: money('amount').notNull().generatedAlwaysAs(sql`${NET_AMOUNT}`),
-    tax: money('tax').notNull().generatedAlwaysAs(sql`round((${NET_AMOUNT}) * tax_rate / 100, 2)`),
+    amount: money('amount')
+      .notNull()
+      .generatedAlwaysAs(sql`${NET_AMOUNT}`),
+    tax: money('tax')
+      .notNull()
+      .generatedAlwaysAs(sql`round((${NET_AMOUNT}) * tax_rate / 100, 2)`),
     position: integer('position').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('invoice_lines_invoice_idx').on(t.tenantId, t.invoiceId, t.position)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('invoice_lines_invoice_idx').on(t.tenantId, t.invoiceId, t.position),
+  ],
 );
 
 export const payments = financeSchema.table(
@@ -148,7 +174,10 @@ export const payments = financeSchema.table(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('payments_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
-    check('payments_never_overallocated', sql`${t.amount} > 0 and ${t.allocated} >= 0 and ${t.allocated} <= ${t.amount}`),
+    check(
+      'payments_never_overallocated',
+      sql`${t.amount} > 0 and ${t.allocated} >= 0 and ${t.allocated} <= ${t.amount}`,
+    ),
   ],
 );
 
@@ -178,7 +207,10 @@ export const journalEntries = financeSchema.table(
     reference: text('reference'),
     createdAt: ts('created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('journal_entries_posted_idx').on(t.tenantId, t.postedOn, t.id)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('journal_entries_posted_idx').on(t.tenantId, t.postedOn, t.id),
+  ],
 );
 
 export const journalLines = financeSchema.table(

@@ -5,7 +5,6 @@ import type { FinanceContext } from '../context.js';
 import { creditOf } from '../credit.js';
 import type { ReceivableRow } from '../db/receivables-queries.js';
 
-
 /** Ageing buckets of a receivables row (zeros without one), as Money. */
 export const ageing = (row: ReceivableRow | null, currency: string) => ({
   current: money(row?.current, currency),
@@ -40,13 +39,23 @@ export const Customer = {
     const window = pageWindow({ first: args.first, after: args.after });
     const status = args.status ?? null;
     const rows = await ctx.loaders.invoicesOfCustomer({ status, window }).load(customer.id);
-    return toConnection(rows, window, (r) => ({ value: timeKey(r.createdAt), id: r.id }), () => ctx.loaders.invoiceCountOfCustomer(status).load(customer.id));
+    return toConnection(
+      rows,
+      window,
+      (r) => ({ value: timeKey(r.createdAt), id: r.id }),
+      () => ctx.loaders.invoiceCountOfCustomer(status).load(customer.id),
+    );
   },
 
   payments: async (customer: { id: string }, args: PageArgs, ctx: FinanceContext) => {
     const window = pageWindow({ first: args.first, after: args.after });
     const rows = await ctx.loaders.paymentsOfCustomer(window).load(customer.id);
-    return toConnection(rows, window, (r) => ({ value: timeKey(r.createdAt), id: r.id }), () => ctx.loaders.paymentCountOfCustomer.load(customer.id));
+    return toConnection(
+      rows,
+      window,
+      (r) => ({ value: timeKey(r.createdAt), id: r.id }),
+      () => ctx.loaders.paymentCountOfCustomer.load(customer.id),
+    );
   },
 
   credit: async (customer: { id: string }, _: unknown, ctx: FinanceContext) => {

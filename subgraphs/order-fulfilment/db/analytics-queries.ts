@@ -13,7 +13,12 @@ export interface MetricsRow {
 }
 
 /** Delivery, stock and backorder figures for [from, toExclusive), all in SQL. */
-export async function fulfilmentMetrics(db: Queryable, tenantId: string, from: string, toExclusive: string): Promise<MetricsRow> {
+export async function fulfilmentMetrics(
+  db: Queryable,
+  tenantId: string,
+  from: string,
+  toExclusive: string,
+): Promise<MetricsRow> {
   const [row] = (await db.execute(sql`
     with delivered as (
       select promised_date, delivered_at, confirmed_at from fulfilment.sales_orders

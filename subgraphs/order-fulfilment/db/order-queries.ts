@@ -4,27 +4,54 @@ import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/k
 import type { PageWindow } from '../../../lib/pagination.js';
 import { dec } from '../../../lib/money.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
-import { allocations, salesOrderLines, salesOrders, type AllocationRow, type OrderLineRow, type OrderRow } from './schema.js';
+import {
+  allocations,
+  salesOrderLines,
+  salesOrders,
+  type AllocationRow,
+  type OrderLineRow,
+  type OrderRow,
+} from './schema.js';
 
 export async function ordersByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<OrderRow[]> {
-  return db.select().from(salesOrders).where(and(eq(salesOrders.tenantId, tenantId), anyOf(salesOrders.id, ids)));
-}
-
-/** The live (not cancelled) order of each opportunity. */
-export async function ordersOfOpportunities(db: Queryable, tenantId: string, opportunityIds: readonly string[]): Promise<OrderRow[]> {
   return db
     .select()
     .from(salesOrders)
-    .where(and(eq(salesOrders.tenantId, tenantId), anyOf(salesOrders.opportunityId, opportunityIds), sql`${salesOrders.status} <> 'CANCELLED'`));
+    .where(and(eq(salesOrders.tenantId, tenantId), anyOf(salesOrders.id, ids)));
+}
+
+/** The live (not cancelled) order of each opportunity. */
+export async function ordersOfOpportunities(
+  db: Queryable,
+  tenantId: string,
+  opportunityIds: readonly string[],
+): Promise<OrderRow[]> {
+  return db
+    .select()
+    .from(salesOrders)
+    .where(
+      and(
+        eq(salesOrders.tenantId, tenantId),
+        anyOf(salesOrders.opportunityId, opportunityIds),
+        sql`${salesOrders.status} <> 'CANCELLED'`,
+      ),
+    );
 }
 
 export async function orderByNumber(db: Queryable, tenantId: string, number: number): Promise<OrderRow | null> {
-  const [row] = await db.select().from(salesOrders).where(and(eq(salesOrders.tenantId, tenantId), eq(salesOrders.number, number)));
+  const [row] = await db
+    .select()
+    .from(salesOrders)
+    .where(and(eq(salesOrders.tenantId, tenantId), eq(salesOrders.number, number)));
   return row ?? null;
 }
 
 export async function lockOrder(db: Queryable, tenantId: string, id: string): Promise<OrderRow | null> {
-  const [row] = await db.select().from(salesOrders).where(and(eq(salesOrders.tenantId, tenantId), eq(salesOrders.id, id))).for('update');
+  const [row] = await db
+    .select()
+    .from(salesOrders)
+    .where(and(eq(salesOrders.tenantId, tenantId), eq(salesOrders.id, id)))
+    .for('update');
   return row ?? null;
 }
 
@@ -61,7 +88,13 @@ export const orderOrders = {
   NUMBER: { column: sql`${salesOrders.number}::numeric` as any, cast: 'numeric', id: salesOrders.id },
 } as const;
 
-export async function listOrders(db: Queryable, tenantId: string, filter: OrderFilter, order: KeysetOrder, window: PageWindow) {
+export async function listOrders(
+  db: Queryable,
+  tenantId: string,
+  filter: OrderFilter,
+  order: KeysetOrder,
+  window: PageWindow,
+) {
   return pageOf<typeof salesOrders.$inferSelect>(db, salesOrders, orderConditions(tenantId, filter), order, window);
 }
 
@@ -69,18 +102,39 @@ export async function countOrders(db: Queryable, tenantId: string, filter: Order
   return countOf(db, salesOrders, orderConditions(tenantId, filter));
 }
 
-export const customerOrderOrder: KeysetOrder = { column: salesOrders.createdAt, cast: 'timestamptz', id: salesOrders.id, direction: 'DESC' };
+export const customerOrderOrder: KeysetOrder = {
+  column: salesOrders.createdAt,
+  cast: 'timestamptz',
+  id: salesOrders.id,
+  direction: 'DESC',
+};
 
-export function ordersOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null, window: PageWindow) {
-  const where = and(orderConditions(tenantId, { status: status ? [status] : null }), anyOf(salesOrders.customerId, customerIds))!;
+export function ordersOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  status: string | null,
+  window: PageWindow,
+) {
+  const where = and(
+    orderConditions(tenantId, { status: status ? [status] : null }),
+    anyOf(salesOrders.customerId, customerIds),
+  )!;
   return pagePerParent<OrderRow>(db, salesOrders, salesOrders.customerId, where, customerOrderOrder, window);
 }
 
-export async function countOrdersOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null) {
+export async function countOrdersOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  status: string | null,
+) {
   return db
     .select({ customerId: salesOrders.customerId, n: count() })
     .from(salesOrders)
-    .where(and(orderConditions(tenantId, { status: status ? [status] : null }), anyOf(salesOrders.customerId, customerIds)))
+    .where(
+      and(orderConditions(tenantId, { status: status ? [status] : null }), anyOf(salesOrders.customerId, customerIds)),
+    )
     .groupBy(salesOrders.customerId);
 }
 
@@ -94,7 +148,13 @@ export async function orderStatsOfCustomers(db: Queryable, tenantId: string, cus
       lastOrderAt: sql<string>`max(${salesOrders.createdAt})`,
     })
     .from(salesOrders)
-    .where(and(eq(salesOrders.tenantId, tenantId), anyOf(salesOrders.customerId, customerIds), sql`${salesOrders.status} not in ('DRAFT', 'CANCELLED')`))
+    .where(
+      and(
+        eq(salesOrders.tenantId, tenantId),
+        anyOf(salesOrders.customerId, customerIds),
+        sql`${salesOrders.status} not in ('DRAFT', 'CANCELLED')`,
+      ),
+    )
     .groupBy(salesOrders.customerId);
 }
 
@@ -104,7 +164,12 @@ export async function insertOrder(db: Queryable, values: typeof salesOrders.$inf
 }
 
 /** Applies a patch and recomputes the total from the lines. */
-export async function updateOrder(db: Queryable, tenantId: string, id: string, patch: Partial<typeof salesOrders.$inferInsert> = {}): Promise<OrderRow> {
+export async function updateOrder(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof salesOrders.$inferInsert> = {},
+): Promise<OrderRow> {
   const [row] = await db
     .update(salesOrders)
     .set({
@@ -119,7 +184,11 @@ export async function updateOrder(db: Queryable, tenantId: string, id: string, p
 
 // ---- lines and allocations
 
-export async function linesOfOrders(db: Queryable, tenantId: string, orderIds: readonly string[]): Promise<OrderLineRow[]> {
+export async function linesOfOrders(
+  db: Queryable,
+  tenantId: string,
+  orderIds: readonly string[],
+): Promise<OrderLineRow[]> {
   return db
     .select()
     .from(salesOrderLines)
@@ -127,15 +196,30 @@ export async function linesOfOrders(db: Queryable, tenantId: string, orderIds: r
     .orderBy(asc(salesOrderLines.position), asc(salesOrderLines.id));
 }
 
-export type NewLine = Pick<typeof salesOrderLines.$inferInsert, 'productId' | 'quantity' | 'unitPrice' | 'discountPercent'>;
+export type NewLine = Pick<
+  typeof salesOrderLines.$inferInsert,
+  'productId' | 'quantity' | 'unitPrice' | 'discountPercent'
+>;
 
-export async function replaceLines(db: Queryable, tenantId: string, orderId: string, lines: (NewLine & { id: string })[]) {
-  await db.delete(salesOrderLines).where(and(eq(salesOrderLines.tenantId, tenantId), eq(salesOrderLines.orderId, orderId)));
-  if (lines.length) await db.insert(salesOrderLines).values(lines.map((l, i) => ({ ...l, tenantId, orderId, position: i + 1 })));
+export async function replaceLines(
+  db: Queryable,
+  tenantId: string,
+  orderId: string,
+  lines: (NewLine & { id: string })[],
+) {
+  await db
+    .delete(salesOrderLines)
+    .where(and(eq(salesOrderLines.tenantId, tenantId), eq(salesOrderLines.orderId, orderId)));
+  if (lines.length)
+    await db.insert(salesOrderLines).values(lines.map((l, i) => ({ ...l, tenantId, orderId, position: i + 1 })));
 }
 
 /** Sets lines' allocated / shipped / backorderedOnConfirm by adding deltas, in one statement. */
-export async function adjustLines(db: Queryable, tenantId: string, changes: { id: string; allocated: string; shipped: string; backorderedOnConfirm?: string | null }[]) {
+export async function adjustLines(
+  db: Queryable,
+  tenantId: string,
+  changes: { id: string; allocated: string; shipped: string; backorderedOnConfirm?: string | null }[],
+) {
   if (changes.length === 0) return;
   await db.execute(sql`
     update fulfilment.sales_order_lines l
@@ -147,15 +231,26 @@ export async function adjustLines(db: Queryable, tenantId: string, changes: { id
     where l.tenant_id = ${tenantId} and l.id = v.id`);
 }
 
-export async function allocationsOfLines(db: Queryable, tenantId: string, lineIds: readonly string[]): Promise<AllocationRow[]> {
-  return db.select().from(allocations).where(and(eq(allocations.tenantId, tenantId), anyOf(allocations.orderLineId, lineIds)));
+export async function allocationsOfLines(
+  db: Queryable,
+  tenantId: string,
+  lineIds: readonly string[],
+): Promise<AllocationRow[]> {
+  return db
+    .select()
+    .from(allocations)
+    .where(and(eq(allocations.tenantId, tenantId), anyOf(allocations.orderLineId, lineIds)));
 }
 
 /**
  * Adds (or, negative, removes) reserved quantities per line and warehouse; empty allocations go
  * away. Existing rows are updated, new ones inserted: the CHECK refuses a negative allocation.
  */
-export async function adjustAllocations(db: Queryable, tenantId: string, changes: { orderLineId: string; warehouseId: string; quantity: string }[]) {
+export async function adjustAllocations(
+  db: Queryable,
+  tenantId: string,
+  changes: { orderLineId: string; warehouseId: string; quantity: string }[],
+) {
   if (changes.length === 0) return;
   const totals = new Map<string, { orderLineId: string; warehouseId: string; quantity: ReturnType<typeof dec> }>();
   for (const c of changes) {
@@ -174,7 +269,17 @@ export async function adjustAllocations(db: Queryable, tenantId: string, changes
     returning a.order_line_id, a.warehouse_id`)) as unknown as { order_line_id: string; warehouse_id: string }[];
   const done = new Set(updated.map((u) => `${u.order_line_id}/${u.warehouse_id}`));
   const fresh = rows.filter((r) => !done.has(`${r.orderLineId}/${r.warehouseId}`));
-  if (fresh.length) await db.insert(allocations).values(fresh.map((r) => ({ tenantId, orderLineId: r.orderLineId, warehouseId: r.warehouseId, quantity: r.quantity.toFixed() })));
+  if (fresh.length)
+    await db
+      .insert(allocations)
+      .values(
+        fresh.map((r) => ({
+          tenantId,
+          orderLineId: r.orderLineId,
+          warehouseId: r.warehouseId,
+          quantity: r.quantity.toFixed(),
+        })),
+      );
   await db.delete(allocations).where(and(eq(allocations.tenantId, tenantId), sql`${allocations.quantity} = 0`));
 }
 
@@ -190,7 +295,11 @@ export interface WaitingLine {
  * Lines of confirmed orders still waiting for stock of these products, in allocation priority
  * (URGENT, HIGH, NORMAL; then the larger order total; then the older order), locked.
  */
-export async function waitingLines(db: Queryable, tenantId: string, productIds: readonly string[]): Promise<WaitingLine[]> {
+export async function waitingLines(
+  db: Queryable,
+  tenantId: string,
+  productIds: readonly string[],
+): Promise<WaitingLine[]> {
   return (await db.execute(sql`
     select l.id, l.order_id, o.number as order_number, l.product_id, (l.quantity - l.allocated - l.shipped)::text as waiting
     from fulfilment.sales_order_lines l
@@ -202,7 +311,12 @@ export async function waitingLines(db: Queryable, tenantId: string, productIds: 
 }
 
 /** Per product: how much confirmed orders are still waiting for (the backlog incoming stock must serve first). */
-export async function backlogOfProducts(db: Queryable, tenantId: string, productIds: readonly string[], exceptOrderId: string | null = null) {
+export async function backlogOfProducts(
+  db: Queryable,
+  tenantId: string,
+  productIds: readonly string[],
+  exceptOrderId: string | null = null,
+) {
   return (await db.execute(sql`
     select l.product_id, sum(l.quantity - l.allocated - l.shipped)::text as backlog
     from fulfilment.sales_order_lines l

@@ -34,7 +34,10 @@ export async function warehousesOf(db: Queryable, tenantId: string) {
 }
 
 export async function warehousesByIds(db: Queryable, tenantId: string, ids: readonly string[]) {
-  return db.select().from(warehouses).where(and(eq(warehouses.tenantId, tenantId), anyOf(warehouses.id, ids)));
+  return db
+    .select()
+    .from(warehouses)
+    .where(and(eq(warehouses.tenantId, tenantId), anyOf(warehouses.id, ids)));
 }
 
 /** Inserts a warehouse; undefined when the code is taken. */
@@ -46,11 +49,17 @@ export async function insertWarehouse(db: Queryable, values: typeof warehouses.$
 // ---- products
 
 export async function productsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<ProductRow[]> {
-  return db.select().from(products).where(and(eq(products.tenantId, tenantId), anyOf(products.id, ids)));
+  return db
+    .select()
+    .from(products)
+    .where(and(eq(products.tenantId, tenantId), anyOf(products.id, ids)));
 }
 
 export async function productBySku(db: Queryable, tenantId: string, sku: string): Promise<ProductRow | null> {
-  const [row] = await db.select().from(products).where(and(eq(products.tenantId, tenantId), sql`lower(${products.sku}) = lower(${sku})`));
+  const [row] = await db
+    .select()
+    .from(products)
+    .where(and(eq(products.tenantId, tenantId), sql`lower(${products.sku}) = lower(${sku})`));
   return row ?? null;
 }
 
@@ -81,7 +90,13 @@ export const productOrders = {
   CREATED_AT: { column: products.createdAt, cast: 'timestamptz', id: products.id },
 } as const;
 
-export async function listProducts(db: Queryable, tenantId: string, filter: ProductFilter, order: KeysetOrder, window: PageWindow) {
+export async function listProducts(
+  db: Queryable,
+  tenantId: string,
+  filter: ProductFilter,
+  order: KeysetOrder,
+  window: PageWindow,
+) {
   return pageOf<typeof products.$inferSelect>(db, products, productConditions(tenantId, filter), order, window);
 }
 
@@ -95,7 +110,12 @@ export async function insertProduct(db: Queryable, values: typeof products.$infe
   return row;
 }
 
-export async function updateProduct(db: Queryable, tenantId: string, id: string, patch: Partial<typeof products.$inferInsert>) {
+export async function updateProduct(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof products.$inferInsert>,
+) {
   const [row] = await db
     .update(products)
     .set({ ...patch, updatedAt: new Date() })

@@ -1,6 +1,19 @@
 import { eventTables } from '../../../lib/events/tables.js';
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, numeric, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid, boolean } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  boolean,
+} from 'drizzle-orm/pg-core';
 
 /** Everything the order-fulfilment subgraph stores lives in this Postgres schema. */
 export const fulfilmentSchema = pgSchema('fulfilment');
@@ -49,7 +62,9 @@ export const products = fulfilmentSchema.table(
     reorderPoint: qty('reorder_point').notNull().default('0'),
     reorderQuantity: qty('reorder_quantity').notNull().default('0'),
     leadTimeDays: integer('lead_time_days').notNull(),
-    searchText: text('search_text').notNull().generatedAlwaysAs(sql`lower(sku || ' ' || name)`),
+    searchText: text('search_text')
+      .notNull()
+      .generatedAlwaysAs(sql`lower(sku || ' ' || name)`),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
@@ -97,7 +112,10 @@ export const stockMovements = fulfilmentSchema.table(
     reference: text('reference'),
     occurredAt: ts('occurred_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('stock_movements_product_idx').on(t.tenantId, t.productId, t.occurredAt, t.id)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('stock_movements_product_idx').on(t.tenantId, t.productId, t.occurredAt, t.id),
+  ],
 );
 
 export const salesOrders = fulfilmentSchema.table(
@@ -130,7 +148,9 @@ export const salesOrders = fulfilmentSchema.table(
     index('sales_orders_status_idx').on(t.tenantId, t.status),
     // One live order per opportunity: a redelivered opportunity.won, or a manual order racing the
     // automatic one, can never make a second.
-    uniqueIndex('sales_orders_opportunity_idx').on(t.tenantId, t.opportunityId).where(sql`opportunity_id is not null and status <> 'CANCELLED'`),
+    uniqueIndex('sales_orders_opportunity_idx')
+      .on(t.tenantId, t.opportunityId)
+      .where(sql`opportunity_id is not null and status <> 'CANCELLED'`),
   ],
 );
 
@@ -144,7 +164,9 @@ export const salesOrderLines = fulfilmentSchema.table(
     quantity: qty('quantity').notNull(),
     unitPrice: price('unit_price').notNull(),
     discountPercent: numeric('discount_percent', { precision: 5, scale: 2 }).notNull().default('0'),
-    amount: money('amount').notNull().generatedAlwaysAs(sql`round(quantity * unit_price * (100 - discount_percent) / 100, 2)`),
+    amount: money('amount')
+      .notNull()
+      .generatedAlwaysAs(sql`round(quantity * unit_price * (100 - discount_percent) / 100, 2)`),
     /** Reserved for this line and not yet shipped (the sum of its allocations). */
     allocated: qty('allocated').notNull().default('0'),
     shipped: qty('shipped').notNull().default('0'),
@@ -156,7 +178,10 @@ export const salesOrderLines = fulfilmentSchema.table(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('sales_order_lines_order_idx').on(t.tenantId, t.orderId, t.position),
     index('sales_order_lines_product_idx').on(t.tenantId, t.productId),
-    check('sales_order_lines_within_quantity', sql`${t.allocated} >= 0 and ${t.shipped} >= 0 and ${t.allocated} + ${t.shipped} <= ${t.quantity}`),
+    check(
+      'sales_order_lines_within_quantity',
+      sql`${t.allocated} >= 0 and ${t.shipped} >= 0 and ${t.allocated} + ${t.shipped} <= ${t.quantity}`,
+    ),
   ],
 );
 
@@ -169,7 +194,10 @@ export const allocations = fulfilmentSchema.table(
     warehouseId: uuid('warehouse_id').notNull(),
     quantity: qty('quantity').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.orderLineId, t.warehouseId] }), check('allocations_positive', sql`${t.quantity} >= 0`)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.orderLineId, t.warehouseId] }),
+    check('allocations_positive', sql`${t.quantity} >= 0`),
+  ],
 );
 
 export const shipments = fulfilmentSchema.table(
@@ -221,7 +249,9 @@ export const replenishmentRequests = fulfilmentSchema.table(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('replenishment_product_idx').on(t.tenantId, t.productId, t.status),
     // At most one automatic request open per product, whatever the interleaving of confirmations.
-    uniqueIndex('replenishment_one_open_idx').on(t.tenantId, t.productId).where(sql`status = 'OPEN'`),
+    uniqueIndex('replenishment_one_open_idx')
+      .on(t.tenantId, t.productId)
+      .where(sql`status = 'OPEN'`),
   ],
 );
 

@@ -4,15 +4,29 @@ import { uuidv7 } from '../../../lib/ids.js';
 import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
-import { replenishmentRequests, shipmentLines, shipments, type ReplenishmentRow, type ShipmentLineRow, type ShipmentRow } from './schema.js';
+import {
+  replenishmentRequests,
+  shipmentLines,
+  shipments,
+  type ReplenishmentRow,
+  type ShipmentLineRow,
+  type ShipmentRow,
+} from './schema.js';
 
 // ---- shipments
 
 export async function shipmentsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<ShipmentRow[]> {
-  return db.select().from(shipments).where(and(eq(shipments.tenantId, tenantId), anyOf(shipments.id, ids)));
+  return db
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.tenantId, tenantId), anyOf(shipments.id, ids)));
 }
 
-export async function shipmentsOfOrders(db: Queryable, tenantId: string, orderIds: readonly string[]): Promise<ShipmentRow[]> {
+export async function shipmentsOfOrders(
+  db: Queryable,
+  tenantId: string,
+  orderIds: readonly string[],
+): Promise<ShipmentRow[]> {
   return db
     .select()
     .from(shipments)
@@ -21,39 +35,77 @@ export async function shipmentsOfOrders(db: Queryable, tenantId: string, orderId
 }
 
 export async function lockShipment(db: Queryable, tenantId: string, id: string): Promise<ShipmentRow | null> {
-  const [row] = await db.select().from(shipments).where(and(eq(shipments.tenantId, tenantId), eq(shipments.id, id))).for('update');
+  const [row] = await db
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.tenantId, tenantId), eq(shipments.id, id)))
+    .for('update');
   return row ?? null;
 }
 
-export async function linesOfShipments(db: Queryable, tenantId: string, shipmentIds: readonly string[]): Promise<ShipmentLineRow[]> {
-  return db.select().from(shipmentLines).where(and(eq(shipmentLines.tenantId, tenantId), anyOf(shipmentLines.shipmentId, shipmentIds)));
+export async function linesOfShipments(
+  db: Queryable,
+  tenantId: string,
+  shipmentIds: readonly string[],
+): Promise<ShipmentLineRow[]> {
+  return db
+    .select()
+    .from(shipmentLines)
+    .where(and(eq(shipmentLines.tenantId, tenantId), anyOf(shipmentLines.shipmentId, shipmentIds)));
 }
 
 /** Quantities already on PICKING shipments, per order line and warehouse. */
 export async function pickingOfOrder(db: Queryable, tenantId: string, orderId: string) {
   return db
-    .select({ orderLineId: shipmentLines.orderLineId, warehouseId: shipments.warehouseId, quantity: sql<string>`sum(${shipmentLines.quantity})::text` })
+    .select({
+      orderLineId: shipmentLines.orderLineId,
+      warehouseId: shipments.warehouseId,
+      quantity: sql<string>`sum(${shipmentLines.quantity})::text`,
+    })
     .from(shipmentLines)
-    .innerJoin(shipments, and(eq(shipments.tenantId, shipmentLines.tenantId), eq(shipments.id, shipmentLines.shipmentId)))
+    .innerJoin(
+      shipments,
+      and(eq(shipments.tenantId, shipmentLines.tenantId), eq(shipments.id, shipmentLines.shipmentId)),
+    )
     .where(and(eq(shipments.tenantId, tenantId), eq(shipments.orderId, orderId), eq(shipments.status, 'PICKING')))
     .groupBy(shipmentLines.orderLineId, shipments.warehouseId);
 }
 
-export async function insertShipment(db: Queryable, values: typeof shipments.$inferInsert, lines: Omit<typeof shipmentLines.$inferInsert, 'tenantId' | 'shipmentId'>[]) {
+export async function insertShipment(
+  db: Queryable,
+  values: typeof shipments.$inferInsert,
+  lines: Omit<typeof shipmentLines.$inferInsert, 'tenantId' | 'shipmentId'>[],
+) {
   const [row] = await db.insert(shipments).values(values).returning();
   await db.insert(shipmentLines).values(lines.map((l) => ({ ...l, tenantId: values.tenantId, shipmentId: row.id })));
   return row;
 }
 
-export async function updateShipment(db: Queryable, tenantId: string, id: string, patch: Partial<typeof shipments.$inferInsert>) {
-  const [row] = await db.update(shipments).set(patch).where(and(eq(shipments.tenantId, tenantId), eq(shipments.id, id))).returning();
+export async function updateShipment(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof shipments.$inferInsert>,
+) {
+  const [row] = await db
+    .update(shipments)
+    .set(patch)
+    .where(and(eq(shipments.tenantId, tenantId), eq(shipments.id, id)))
+    .returning();
   return row;
 }
 
 // ---- replenishment
 
-export async function requestsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<ReplenishmentRow[]> {
-  return db.select().from(replenishmentRequests).where(and(eq(replenishmentRequests.tenantId, tenantId), anyOf(replenishmentRequests.id, ids)));
+export async function requestsByIds(
+  db: Queryable,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<ReplenishmentRow[]> {
+  return db
+    .select()
+    .from(replenishmentRequests)
+    .where(and(eq(replenishmentRequests.tenantId, tenantId), anyOf(replenishmentRequests.id, ids)));
 }
 
 export async function lockRequest(db: Queryable, tenantId: string, id: string): Promise<ReplenishmentRow | null> {
@@ -66,11 +118,21 @@ export async function lockRequest(db: Queryable, tenantId: string, id: string): 
 }
 
 /** Open requests of these products, earliest due first. */
-export async function openRequestsOfProducts(db: Queryable, tenantId: string, productIds: readonly string[]): Promise<ReplenishmentRow[]> {
+export async function openRequestsOfProducts(
+  db: Queryable,
+  tenantId: string,
+  productIds: readonly string[],
+): Promise<ReplenishmentRow[]> {
   return db
     .select()
     .from(replenishmentRequests)
-    .where(and(eq(replenishmentRequests.tenantId, tenantId), anyOf(replenishmentRequests.productId, productIds), eq(replenishmentRequests.status, 'OPEN')))
+    .where(
+      and(
+        eq(replenishmentRequests.tenantId, tenantId),
+        anyOf(replenishmentRequests.productId, productIds),
+        eq(replenishmentRequests.status, 'OPEN'),
+      ),
+    )
     .orderBy(asc(replenishmentRequests.dueDate), asc(replenishmentRequests.number));
 }
 
@@ -105,7 +167,12 @@ export async function insertRequest(db: Queryable, values: typeof replenishmentR
   return row;
 }
 
-export async function updateRequest(db: Queryable, tenantId: string, id: string, patch: Partial<typeof replenishmentRequests.$inferInsert>) {
+export async function updateRequest(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof replenishmentRequests.$inferInsert>,
+) {
   const [row] = await db
     .update(replenishmentRequests)
     .set(patch)
@@ -127,10 +194,21 @@ function requestConditions(tenantId: string, filter: RequestFilter): SQL {
   )!;
 }
 
-export const requestOrder: KeysetOrder = { column: replenishmentRequests.createdAt, cast: 'timestamptz', id: replenishmentRequests.id, direction: 'DESC' };
+export const requestOrder: KeysetOrder = {
+  column: replenishmentRequests.createdAt,
+  cast: 'timestamptz',
+  id: replenishmentRequests.id,
+  direction: 'DESC',
+};
 
 export async function listRequests(db: Queryable, tenantId: string, filter: RequestFilter, window: PageWindow) {
-  return pageOf<typeof replenishmentRequests.$inferSelect>(db, replenishmentRequests, requestConditions(tenantId, filter), requestOrder, window);
+  return pageOf<typeof replenishmentRequests.$inferSelect>(
+    db,
+    replenishmentRequests,
+    requestConditions(tenantId, filter),
+    requestOrder,
+    window,
+  );
 }
 
 export async function countRequests(db: Queryable, tenantId: string, filter: RequestFilter): Promise<number> {

@@ -7,7 +7,11 @@ import { dec } from '../../../lib/money.js';
 import { anyOf } from '../../../lib/sql.js';
 import { stockLevels, stockMovements, type StockLevelRow } from './schema.js';
 
-export async function levelsOfProducts(db: Queryable, tenantId: string, productIds: readonly string[]): Promise<StockLevelRow[]> {
+export async function levelsOfProducts(
+  db: Queryable,
+  tenantId: string,
+  productIds: readonly string[],
+): Promise<StockLevelRow[]> {
   return db
     .select()
     .from(stockLevels)
@@ -19,7 +23,11 @@ export async function levelsOfProducts(db: Queryable, tenantId: string, productI
  * Locks the stock levels of these products for the rest of the transaction, always in (product,
  * warehouse) order so that concurrent writers never deadlock on each other.
  */
-export async function lockLevels(db: Queryable, tenantId: string, productIds: readonly string[]): Promise<StockLevelRow[]> {
+export async function lockLevels(
+  db: Queryable,
+  tenantId: string,
+  productIds: readonly string[],
+): Promise<StockLevelRow[]> {
   if (productIds.length === 0) return [];
   return db
     .select()
@@ -46,7 +54,14 @@ export interface Movement {
 }
 
 /** The ledger effect of each kind of movement of a positive quantity. */
-export function movement(kind: MovementKind, productId: string, warehouseId: string, quantity: string, reference: string | null, sign: 1 | -1 = 1): Movement {
+export function movement(
+  kind: MovementKind,
+  productId: string,
+  warehouseId: string,
+  quantity: string,
+  reference: string | null,
+  sign: 1 | -1 = 1,
+): Movement {
   const q = dec(quantity);
   const neg = q.times(-1).toFixed();
   const changes: Record<MovementKind, [string, string]> = {
@@ -66,10 +81,18 @@ export function movement(kind: MovementKind, productId: string, warehouseId: str
  */
 export async function recordMovements(db: Queryable, tenantId: string, movements: Movement[], at = new Date()) {
   if (movements.length === 0) return [];
-  const totals = new Map<string, { productId: string; warehouseId: string; onHand: ReturnType<typeof dec>; reserved: ReturnType<typeof dec> }>();
+  const totals = new Map<
+    string,
+    { productId: string; warehouseId: string; onHand: ReturnType<typeof dec>; reserved: ReturnType<typeof dec> }
+  >();
   for (const m of movements) {
     const key = `${m.productId}/${m.warehouseId}`;
-    const t = totals.get(key) ?? { productId: m.productId, warehouseId: m.warehouseId, onHand: dec(0), reserved: dec(0) };
+    const t = totals.get(key) ?? {
+      productId: m.productId,
+      warehouseId: m.warehouseId,
+      onHand: dec(0),
+      reserved: dec(0),
+    };
     t.onHand = t.onHand.plus(m.onHandChange);
     t.reserved = t.reserved.plus(m.reservedChange);
     totals.set(key, t);
@@ -88,7 +111,12 @@ export async function recordMovements(db: Queryable, tenantId: string, movements
     .returning();
 }
 
-export const movementOrder: KeysetOrder = { column: stockMovements.occurredAt, cast: 'timestamptz', id: stockMovements.id, direction: 'DESC' };
+export const movementOrder: KeysetOrder = {
+  column: stockMovements.occurredAt,
+  cast: 'timestamptz',
+  id: stockMovements.id,
+  direction: 'DESC',
+};
 
 /** A page of a product's ledger, newest first. */
 export async function movementsPage(db: Queryable, tenantId: string, productId: string, window: PageWindow) {
@@ -96,7 +124,13 @@ export async function movementsPage(db: Queryable, tenantId: string, productId: 
   return db
     .select()
     .from(stockMovements)
-    .where(and(eq(stockMovements.tenantId, tenantId), eq(stockMovements.productId, productId), keysetWhere(movementOrder, window)))
+    .where(
+      and(
+        eq(stockMovements.tenantId, tenantId),
+        eq(stockMovements.productId, productId),
+        keysetWhere(movementOrder, window),
+      ),
+    )
     .orderBy(...keysetOrderBy(movementOrder, window))
     .limit(window.fetch);
 }
@@ -118,5 +152,8 @@ export async function ledgerMismatches(db: Queryable, tenantId: string) {
     left join (select product_id, warehouse_id, sum(on_hand_change) as on_hand, sum(reserved_change) as reserved
                from fulfilment.stock_movements where tenant_id = ${tenantId} group by product_id, warehouse_id) m
       on m.product_id = l.product_id and m.warehouse_id = l.warehouse_id
-    where l.tenant_id = ${tenantId} and (l.on_hand <> coalesce(m.on_hand, 0) or l.reserved <> coalesce(m.reserved, 0))`)) as unknown as Record<string, string>[];
+    where l.tenant_id = ${tenantId} and (l.on_hand <> coalesce(m.on_hand, 0) or l.reserved <> coalesce(m.reserved, 0))`)) as unknown as Record<
+    string,
+    string
+  >[];
 }

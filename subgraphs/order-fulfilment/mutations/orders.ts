@@ -27,20 +27,42 @@ export const MAX_ORDER_LINES = 200;
 async function orderLines(tx: Queryable, ctx: FulfilmentContext, lines: LineInput[], currency: string) {
   const errors: UserError[] = [];
   if (lines.length === 0) errors.push(userError('NO_LINES', ['input', 'lines'], 'An order needs at least one line'));
-  if (lines.length > MAX_ORDER_LINES) errors.push(userError('TOO_MANY_LINES', ['input', 'lines'], `At most ${MAX_ORDER_LINES} lines`));
-  const known = new Map<string, ProductRow>((await productsByIds(tx, ctx.tenantId, lines.map((l) => l.productId).filter(isUuid))).map((p) => [p.id, p]));
+  if (lines.length > MAX_ORDER_LINES)
+    errors.push(userError('TOO_MANY_LINES', ['input', 'lines'], `At most ${MAX_ORDER_LINES} lines`));
+  const known = new Map<string, ProductRow>(
+    (await productsByIds(tx, ctx.tenantId, lines.map((l) => l.productId).filter(isUuid))).map((p) => [p.id, p]),
+  );
   const values = lines.map((line, i) => {
     const field = ['input', 'lines', String(i)];
     const product = known.get(line.productId);
     if (!product) errors.push(notFound('Product', [...field, 'productId']));
-    else if (!product.active) errors.push(userError('PRODUCT_INACTIVE', [...field, 'productId'], `${product.sku} is not sold any more`));
-    const quantity = checkDecimal(line.quantity, { field: [...field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 }, errors);
-    const unitPrice = line.unitPrice ? checkMoney(line.unitPrice, { currency, field: [...field, 'unitPrice'], scale: 4 }, errors) : (product?.listPrice ?? null);
-    const discountPercent = checkDecimal(line.discountPercent ?? '0', { field: [...field, 'discountPercent'], min: '0', max: '100', scale: 2 }, errors);
+    else if (!product.active)
+      errors.push(userError('PRODUCT_INACTIVE', [...field, 'productId'], `${product.sku} is not sold any more`));
+    const quantity = checkDecimal(
+      line.quantity,
+      { field: [...field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 },
+      errors,
+    );
+    const unitPrice = line.unitPrice
+      ? checkMoney(line.unitPrice, { currency, field: [...field, 'unitPrice'], scale: 4 }, errors)
+      : (product?.listPrice ?? null);
+    const discountPercent = checkDecimal(
+      line.discountPercent ?? '0',
+      { field: [...field, 'discountPercent'], min: '0', max: '100', scale: 2 },
+      errors,
+    );
     if (quantity && unitPrice && dec(quantity).times(unitPrice).gt(MAX_AMOUNT)) {
-      errors.push(userError('OUT_OF_RANGE', [...field, 'quantity'], `quantity x unit price must be at most ${MAX_AMOUNT}`));
+      errors.push(
+        userError('OUT_OF_RANGE', [...field, 'quantity'], `quantity x unit price must be at most ${MAX_AMOUNT}`),
+      );
     }
-    return { id: uuidv7(), productId: line.productId, quantity: quantity!, unitPrice: unitPrice!, discountPercent: discountPercent! };
+    return {
+      id: uuidv7(),
+      productId: line.productId,
+      quantity: quantity!,
+      unitPrice: unitPrice!,
+      discountPercent: discountPercent!,
+    };
   });
   failOn(errors);
   return values;
@@ -49,7 +71,12 @@ async function orderLines(tx: Queryable, ctx: FulfilmentContext, lines: LineInpu
 type NewDraft = Pick<OrderRow, 'customerId' | 'opportunityId' | 'priority' | 'requestedDate' | 'currency'>;
 
 /** Writes a DRAFT order with its lines (number from the tenant's sequence, total from the lines). */
-export async function insertDraft(tx: Queryable, ctx: FulfilmentContext, draft: NewDraft, lines: Awaited<ReturnType<typeof orderLines>>) {
+export async function insertDraft(
+  tx: Queryable,
+  ctx: FulfilmentContext,
+  draft: NewDraft,
+  lines: Awaited<ReturnType<typeof orderLines>>,
+) {
   const now = new Date();
   const created = await orders.insertOrder(tx, {
     tenantId: ctx.tenantId,
@@ -64,7 +91,12 @@ export async function insertDraft(tx: Queryable, ctx: FulfilmentContext, draft: 
   return orders.updateOrder(tx, ctx.tenantId, created.id);
 }
 
-export async function orderForUpdate(tx: Queryable, ctx: FulfilmentContext, id: string, field: string[] = ['input', 'id']): Promise<OrderRow> {
+export async function orderForUpdate(
+  tx: Queryable,
+  ctx: FulfilmentContext,
+  id: string,
+  field: string[] = ['input', 'id'],
+): Promise<OrderRow> {
   const order = await findOrFail(id, (id) => orders.lockOrder(tx, ctx.tenantId, id), 'Sales order', field);
   return order;
 }
@@ -86,7 +118,8 @@ async function confirm(tx: Queryable, ctx: FulfilmentContext, order: OrderRow): 
   for (const line of lines) {
     const shortfall = stock.reserve(line, line.quantity, reference);
     stock.noteBackorder(line.id, shortfall);
-    if (dec(shortfall).gt(0)) shortfalls.set(line.productId, (shortfalls.get(line.productId) ?? dec(0)).plus(shortfall));
+    if (dec(shortfall).gt(0))
+      shortfalls.set(line.productId, (shortfalls.get(line.productId) ?? dec(0)).plus(shortfall));
   }
   await stock.flush();
 
@@ -115,14 +148,29 @@ async function confirm(tx: Queryable, ctx: FulfilmentContext, order: OrderRow): 
  * reserved; otherwise the latest available-to-promise date of its backordered products, after the
  * backlog of earlier orders; null when incoming stock does not cover it.
  */
-async function promiseDate(tx: Queryable, ctx: FulfilmentContext, order: OrderRow, shortfalls: Map<string, ReturnType<typeof dec>>, today: string) {
+async function promiseDate(
+  tx: Queryable,
+  ctx: FulfilmentContext,
+  order: OrderRow,
+  shortfalls: Map<string, ReturnType<typeof dec>>,
+  today: string,
+) {
   let date: string | null = today;
   if (shortfalls.size) {
     const ids = [...shortfalls.keys()];
-    const [requests, backlog] = await Promise.all([openRequestsOfProducts(tx, ctx.tenantId, ids), orders.backlogOfProducts(tx, ctx.tenantId, ids, order.id)]);
+    const [requests, backlog] = await Promise.all([
+      openRequestsOfProducts(tx, ctx.tenantId, ids),
+      orders.backlogOfProducts(tx, ctx.tenantId, ids, order.id),
+    ]);
     for (const [productId, shortfall] of shortfalls) {
       const waiting = backlog.find((b) => b.product_id === productId)?.backlog ?? '0';
-      const atp = availableToPromise(shortfall.toFixed(), '0', requests.filter((r) => r.productId === productId), waiting, today);
+      const atp = availableToPromise(
+        shortfall.toFixed(),
+        '0',
+        requests.filter((r) => r.productId === productId),
+        waiting,
+        today,
+      );
       if (atp.date === null) return null;
       if (atp.date > date!) date = atp.date;
     }
@@ -138,17 +186,35 @@ async function promiseDate(tx: Queryable, ctx: FulfilmentContext, order: OrderRo
 async function creditRefusal(ctx: FulfilmentContext, order: OrderRow, askedOverride: boolean): Promise<UserError[]> {
   const mayOverride = askedOverride && ctx.scopes.has('finance:credit-override');
   const amount = { amount: order.total, currency: order.currency };
-  const verdict = await ctx.checkCredit(ctx, { orderId: order.id, customerId: order.customerId, amount, override: mayOverride });
+  const verdict = await ctx.checkCredit(ctx, {
+    orderId: order.id,
+    customerId: order.customerId,
+    amount,
+    override: mayOverride,
+  });
   if ('unavailable' in verdict) {
-    return [userError('CREDIT_CHECK_UNAVAILABLE', ['input', 'id'], 'The credit check could not be made; no stock was reserved (any credit finance held for it lapses by itself). Try again shortly')];
+    return [
+      userError(
+        'CREDIT_CHECK_UNAVAILABLE',
+        ['input', 'id'],
+        'The credit check could not be made; no stock was reserved (any credit finance held for it lapses by itself). Try again shortly',
+      ),
+    ];
   }
-  if ('unknownCustomer' in verdict) return [userError('NOT_FOUND', ['input', 'id'], "The order's customer was not found; nothing was reserved")];
+  if ('unknownCustomer' in verdict)
+    return [userError('NOT_FOUND', ['input', 'id'], "The order's customer was not found; nothing was reserved")];
   if (verdict.reserved) {
     if (verdict.overridden) ctx.log.info({ order: order.id, reason: verdict.reason }, 'credit hold overridden');
     return [];
   }
   if (askedOverride && !mayOverride) {
-    return [userError('CREDIT_LIMIT_EXCEEDED', ['input', 'overrideCreditHold'], `${verdict.reason}; overriding needs the finance:credit-override scope`)];
+    return [
+      userError(
+        'CREDIT_LIMIT_EXCEEDED',
+        ['input', 'overrideCreditHold'],
+        `${verdict.reason}; overriding needs the finance:credit-override scope`,
+      ),
+    ];
   }
   return [userError('CREDIT_LIMIT_EXCEEDED', ['input', 'id'], verdict.reason)];
 }
@@ -159,8 +225,17 @@ async function releaseAll(tx: Queryable, ctx: FulfilmentContext, order: OrderRow
   const productIds = [...new Set(lines.map((l) => l.productId))];
   const stock = await LockedStock.lock(tx, ctx.tenantId, productIds);
   const byLine = new Map(lines.map((l) => [l.id, l]));
-  for (const allocation of await orders.allocationsOfLines(tx, ctx.tenantId, lines.map((l) => l.id))) {
-    stock.release(byLine.get(allocation.orderLineId)!, allocation.warehouseId, allocation.quantity, formatNumber('SO', order.number));
+  for (const allocation of await orders.allocationsOfLines(
+    tx,
+    ctx.tenantId,
+    lines.map((l) => l.id),
+  )) {
+    stock.release(
+      byLine.get(allocation.orderLineId)!,
+      allocation.warehouseId,
+      allocation.quantity,
+      formatNumber('SO', order.number),
+    );
   }
   await stock.flush();
   await stock.allocateWaiting(productIds);
@@ -170,30 +245,79 @@ async function releaseAll(tx: Queryable, ctx: FulfilmentContext, order: OrderRow
 export const orderMutations = {
   createSalesOrder: (
     _: unknown,
-    { input }: { input: { customerId: string; opportunityId?: string | null; priority?: string | null; requestedDate?: string | null; lines: LineInput[] } },
+    {
+      input,
+    }: {
+      input: {
+        customerId: string;
+        opportunityId?: string | null;
+        priority?: string | null;
+        requestedDate?: string | null;
+        lines: LineInput[];
+      };
+    },
     ctx: FulfilmentContext,
   ) =>
-    missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']).then((missing) => inTransaction(ctx.database, async (tx) => {
-      failOn(missing);
-      if (input.opportunityId && !isUuid(input.opportunityId)) failOn([notFound('Opportunity', ['input', 'opportunityId'])]);
-      if (input.opportunityId && (await orders.ordersOfOpportunities(tx, ctx.tenantId, [input.opportunityId])).length > 0) {
-        failOn([userError('OPPORTUNITY_HAS_ORDER', ['input', 'opportunityId'], 'This opportunity has an order already (cancel it first to make another)')]);
-      }
-      const tenant = await ctx.loaders.tenant();
-      const lines = await orderLines(tx, ctx, input.lines, tenant.currency);
-      const order = await insertDraft(tx, ctx, { customerId: input.customerId, opportunityId: input.opportunityId ?? null, priority: input.priority ?? 'NORMAL', requestedDate: input.requestedDate ?? null, currency: tenant.currency }, lines);
-      return { order };
-    })),
+    missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']).then((missing) =>
+      inTransaction(ctx.database, async (tx) => {
+        failOn(missing);
+        if (input.opportunityId && !isUuid(input.opportunityId))
+          failOn([notFound('Opportunity', ['input', 'opportunityId'])]);
+        if (
+          input.opportunityId &&
+          (await orders.ordersOfOpportunities(tx, ctx.tenantId, [input.opportunityId])).length > 0
+        ) {
+          failOn([
+            userError(
+              'OPPORTUNITY_HAS_ORDER',
+              ['input', 'opportunityId'],
+              'This opportunity has an order already (cancel it first to make another)',
+            ),
+          ]);
+        }
+        const tenant = await ctx.loaders.tenant();
+        const lines = await orderLines(tx, ctx, input.lines, tenant.currency);
+        const order = await insertDraft(
+          tx,
+          ctx,
+          {
+            customerId: input.customerId,
+            opportunityId: input.opportunityId ?? null,
+            priority: input.priority ?? 'NORMAL',
+            requestedDate: input.requestedDate ?? null,
+            currency: tenant.currency,
+          },
+          lines,
+        );
+        return { order };
+      }),
+    ),
 
-  updateSalesOrder: (_: unknown, { input }: { input: { id: string; requestedDate?: string | null; lines?: LineInput[] | null } }, ctx: FulfilmentContext) =>
+  updateSalesOrder: (
+    _: unknown,
+    { input }: { input: { id: string; requestedDate?: string | null; lines?: LineInput[] | null } },
+    ctx: FulfilmentContext,
+  ) =>
     inTransaction(ctx.database, async (tx) => {
       const order = await orderForUpdate(tx, ctx, input.id);
       requireStatus(order, ['DRAFT']);
-      if (input.lines) await orders.replaceLines(tx, ctx.tenantId, order.id, await orderLines(tx, ctx, input.lines, order.currency));
-      return { order: await orders.updateOrder(tx, ctx.tenantId, order.id, input.requestedDate !== undefined ? { requestedDate: input.requestedDate } : {}) };
+      if (input.lines)
+        await orders.replaceLines(tx, ctx.tenantId, order.id, await orderLines(tx, ctx, input.lines, order.currency));
+      return {
+        order: await orders.updateOrder(
+          tx,
+          ctx.tenantId,
+          order.id,
+          input.requestedDate !== undefined ? { requestedDate: input.requestedDate } : {},
+        ),
+      };
     }),
 
-  confirmSalesOrder: async (_: unknown, { input }: { input: { id: string; overrideCreditHold?: boolean | null } }, ctx: FulfilmentContext) => {
+  confirmSalesOrder: async (
+    _: unknown,
+    { input }: { input: { id: string; overrideCreditHold?: boolean | null } },
+    ctx: FulfilmentContext,
+  ) => {
     // The credit reservation runs before the transaction (no transaction waits on finance); the
     // order's total is checked again under the lock, so what was reserved is what gets confirmed.
     // When this transaction fails after finance reserved, the reservation simply expires.
@@ -203,12 +327,19 @@ export const orderMutations = {
       const order = await orderForUpdate(tx, ctx, input.id);
       requireStatus(order, ['DRAFT']);
       failOn(refusal);
-      if (order.total !== draft!.total) failOn([userError('ORDER_CHANGED', ['input', 'id'], 'The order changed while it was being checked: confirm again')]);
+      if (order.total !== draft!.total)
+        failOn([
+          userError('ORDER_CHANGED', ['input', 'id'], 'The order changed while it was being checked: confirm again'),
+        ]);
       return { order: await confirm(tx, ctx, order) };
     });
   },
 
-  cancelSalesOrder: (_: unknown, { input }: { input: { id: string; reason?: string | null } }, ctx: FulfilmentContext) =>
+  cancelSalesOrder: (
+    _: unknown,
+    { input }: { input: { id: string; reason?: string | null } },
+    ctx: FulfilmentContext,
+  ) =>
     inTransaction(ctx.database, async (tx) => {
       const order = await orderForUpdate(tx, ctx, input.id);
       requireStatus(order, ['DRAFT', 'CONFIRMED']);
@@ -216,7 +347,10 @@ export const orderMutations = {
       if (shipping.some((s) => s.status === 'PICKING')) {
         failOn([userError('SHIPMENT_IN_PROGRESS', ['input', 'id'], 'A shipment of this order is being picked')]);
       }
-      const cancelled = await orders.updateOrder(tx, ctx.tenantId, order.id, { status: 'CANCELLED', cancelledAt: new Date() });
+      const cancelled = await orders.updateOrder(tx, ctx.tenantId, order.id, {
+        status: 'CANCELLED',
+        cancelledAt: new Date(),
+      });
       if (order.status === 'CONFIRMED') await releaseAll(tx, ctx, order);
       await publishOrderCancelled(tx, ctx, cancelled, order.status === 'CONFIRMED');
       return { order: cancelled };
@@ -229,4 +363,3 @@ export const orderMutations = {
       return { order: await orders.updateOrder(tx, ctx.tenantId, order.id, { priority: input.priority }) };
     }),
 };
-

@@ -20,18 +20,24 @@ export const Product = {
   reorderPoint: (p: ProductRow) => trimDecimal(p.reorderPoint),
   reorderQuantity: (p: ProductRow) => trimDecimal(p.reorderQuantity),
   stock: (p: ProductRow, _: unknown, ctx: FulfilmentContext) => ctx.loaders.levelsOfProduct.load(p.id),
-  availableQuantity: async (p: ProductRow, _: unknown, ctx: FulfilmentContext) => trimDecimal((await available(p, ctx)).toFixed()),
+  availableQuantity: async (p: ProductRow, _: unknown, ctx: FulfilmentContext) =>
+    trimDecimal((await available(p, ctx)).toFixed()),
   incomingQuantity: async (p: ProductRow, _: unknown, ctx: FulfilmentContext) =>
     trimDecimal(sum((await ctx.loaders.openRequestsOfProduct.load(p.id)).map((r) => r.quantity)).toFixed()),
   availableToPromise: async (p: ProductRow, args: { quantity: string }, ctx: FulfilmentContext) => {
-    const [now, requests, backlog] = await Promise.all([available(p, ctx), ctx.loaders.openRequestsOfProduct.load(p.id), ctx.loaders.backlogOfProduct.load(p.id)]);
+    const [now, requests, backlog] = await Promise.all([
+      available(p, ctx),
+      ctx.loaders.openRequestsOfProduct.load(p.id),
+      ctx.loaders.backlogOfProduct.load(p.id),
+    ]);
     const atp = availableToPromise(args.quantity, now.toFixed(), requests, backlog, todayUtc());
     return { quantity: trimDecimal(atp.quantity), date: atp.date };
   },
 };
 
 export const StockLevel = {
-  warehouse: async (l: StockLevelRow, _: unknown, ctx: FulfilmentContext) => (await ctx.loaders.warehouse.load(l.warehouseId))!,
+  warehouse: async (l: StockLevelRow, _: unknown, ctx: FulfilmentContext) =>
+    (await ctx.loaders.warehouse.load(l.warehouseId))!,
   onHand: (l: StockLevelRow) => trimDecimal(l.onHand),
   reserved: (l: StockLevelRow) => trimDecimal(l.reserved),
   available: (l: StockLevelRow) => trimDecimal(availableOf(l).toFixed()),
@@ -44,7 +50,8 @@ export const StockLevel = {
 
 export const StockMovement = {
   product: async (m: MovementRow, _: unknown, ctx: FulfilmentContext) => (await ctx.loaders.product.load(m.productId))!,
-  warehouse: async (m: MovementRow, _: unknown, ctx: FulfilmentContext) => (await ctx.loaders.warehouse.load(m.warehouseId))!,
+  warehouse: async (m: MovementRow, _: unknown, ctx: FulfilmentContext) =>
+    (await ctx.loaders.warehouse.load(m.warehouseId))!,
   quantity: (m: MovementRow) => trimDecimal(m.quantity),
   onHandChange: (m: MovementRow) => trimDecimal(m.onHandChange),
   reservedChange: (m: MovementRow) => trimDecimal(m.reservedChange),
@@ -52,8 +59,9 @@ export const StockMovement = {
 
 export const ReplenishmentRequest = {
   number: (r: ReplenishmentRow) => formatNumber('RR', r.number),
-  product: async (r: ReplenishmentRow, _: unknown, ctx: FulfilmentContext) => (await ctx.loaders.product.load(r.productId))!,
+  product: async (r: ReplenishmentRow, _: unknown, ctx: FulfilmentContext) =>
+    (await ctx.loaders.product.load(r.productId))!,
   quantity: (r: ReplenishmentRow) => trimDecimal(r.quantity),
-  warehouse: (r: ReplenishmentRow, _: unknown, ctx: FulfilmentContext) => (r.warehouseId ? ctx.loaders.warehouse.load(r.warehouseId) : null),
+  warehouse: (r: ReplenishmentRow, _: unknown, ctx: FulfilmentContext) =>
+    r.warehouseId ? ctx.loaders.warehouse.load(r.warehouseId) : null,
 };
-

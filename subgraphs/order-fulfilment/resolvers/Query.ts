@@ -7,7 +7,14 @@ import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/p
 import type { FulfilmentContext } from '../context.js';
 import { fulfilmentMetrics } from '../db/analytics-queries.js';
 import { countOrders, listOrders, orderByNumber, orderOrders, type OrderFilter } from '../db/order-queries.js';
-import { countProducts, listProducts, productBySku, productOrders, warehousesOf, type ProductFilter } from '../db/queries.js';
+import {
+  countProducts,
+  listProducts,
+  productBySku,
+  productOrders,
+  warehousesOf,
+  type ProductFilter,
+} from '../db/queries.js';
 import type { OrderRow, ProductRow } from '../db/schema.js';
 import { countRequests, listRequests, type RequestFilter } from '../db/shipment-queries.js';
 import { countMovements, movementsPage } from '../db/stock-queries.js';
@@ -27,30 +34,67 @@ const orderCursor: Record<keyof typeof orderOrders, (o: OrderRow) => string> = {
 
 export const Query = {
   product: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.product.load(args.id),
-  productBySku: (_: unknown, args: { sku: string }, ctx: FulfilmentContext) => productBySku(ctx.database.db, ctx.tenantId, args.sku.trim()),
-  products: async (_: unknown, args: PageArgs & { filter?: ProductFilter | null; orderBy?: OrderArg<keyof typeof productOrders> }, ctx: FulfilmentContext) => {
-    return orderedConnection(args, ctx, { orders: productOrders, fallback: 'SKU', cursor: productCursor, list: listProducts, count: countProducts, loader: ctx.loaders.product });
+  productBySku: (_: unknown, args: { sku: string }, ctx: FulfilmentContext) =>
+    productBySku(ctx.database.db, ctx.tenantId, args.sku.trim()),
+  products: async (
+    _: unknown,
+    args: PageArgs & { filter?: ProductFilter | null; orderBy?: OrderArg<keyof typeof productOrders> },
+    ctx: FulfilmentContext,
+  ) => {
+    return orderedConnection(args, ctx, {
+      orders: productOrders,
+      fallback: 'SKU',
+      cursor: productCursor,
+      list: listProducts,
+      count: countProducts,
+      loader: ctx.loaders.product,
+    });
   },
   warehouses: (_: unknown, __: unknown, ctx: FulfilmentContext) => warehousesOf(ctx.database.db, ctx.tenantId),
   stockMovements: async (_: unknown, args: PageArgs & { productId: string }, ctx: FulfilmentContext) => {
     const window = pageWindow({ first: args.first, after: args.after });
     const rows = await movementsPage(ctx.database.db, ctx.tenantId, args.productId, window);
-    return toConnection(rows, window, (r) => ({ value: timeKey(r.occurredAt), id: r.id }), () => countMovements(ctx.database.db, ctx.tenantId, args.productId));
+    return toConnection(
+      rows,
+      window,
+      (r) => ({ value: timeKey(r.occurredAt), id: r.id }),
+      () => countMovements(ctx.database.db, ctx.tenantId, args.productId),
+    );
   },
   salesOrder: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.order.load(args.id),
   salesOrderByNumber: (_: unknown, args: { number: string }, ctx: FulfilmentContext) => {
     const n = parseNumber('SO', args.number);
     return n === null ? null : orderByNumber(ctx.database.db, ctx.tenantId, n);
   },
-  salesOrders: async (_: unknown, args: PageArgs & { filter?: OrderFilter | null; orderBy?: OrderArg<keyof typeof orderOrders> }, ctx: FulfilmentContext) => {
-    return orderedConnection(args, ctx, { orders: orderOrders, fallback: 'CREATED_AT', cursor: orderCursor, list: listOrders, count: countOrders, loader: ctx.loaders.order });
+  salesOrders: async (
+    _: unknown,
+    args: PageArgs & { filter?: OrderFilter | null; orderBy?: OrderArg<keyof typeof orderOrders> },
+    ctx: FulfilmentContext,
+  ) => {
+    return orderedConnection(args, ctx, {
+      orders: orderOrders,
+      fallback: 'CREATED_AT',
+      cursor: orderCursor,
+      list: listOrders,
+      count: countOrders,
+      loader: ctx.loaders.order,
+    });
   },
   shipment: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.shipment.load(args.id),
-  replenishmentRequests: async (_: unknown, args: PageArgs & { filter?: RequestFilter | null }, ctx: FulfilmentContext) => {
+  replenishmentRequests: async (
+    _: unknown,
+    args: PageArgs & { filter?: RequestFilter | null },
+    ctx: FulfilmentContext,
+  ) => {
     const window = pageWindow({ first: args.first, after: args.after });
     const filter = args.filter ?? {};
     const rows = await listRequests(ctx.database.db, ctx.tenantId, filter, window);
-    return toConnection(rows, window, (r) => ({ value: timeKey(r.createdAt), id: r.id }), () => countRequests(ctx.database.db, ctx.tenantId, filter));
+    return toConnection(
+      rows,
+      window,
+      (r) => ({ value: timeKey(r.createdAt), id: r.id }),
+      () => countRequests(ctx.database.db, ctx.tenantId, filter),
+    );
   },
   fulfilmentMetrics: async (_: unknown, args: { from: string; to: string }, ctx: FulfilmentContext) => {
     if (args.from > args.to) throw badInput('"from" must not be after "to"', 'from');

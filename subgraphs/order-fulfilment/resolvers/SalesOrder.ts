@@ -13,7 +13,11 @@ export const SalesOrder = {
   customer: (o: OrderRow) => ({ __typename: 'Customer', id: o.customerId }),
   opportunity: (o: OrderRow) => (o.opportunityId ? { __typename: 'Opportunity', id: o.opportunityId } : null),
   lines: async (o: OrderRow, _: unknown, ctx: FulfilmentContext) =>
-    (await ctx.loaders.linesOfOrder.load(o.id)).map((line) => ({ ...line, currency: o.currency, backorderable: waiting(o) })),
+    (await ctx.loaders.linesOfOrder.load(o.id)).map((line) => ({
+      ...line,
+      currency: o.currency,
+      backorderable: waiting(o),
+    })),
   total: (o: OrderRow) => money(o.total, o.currency),
   shipments: (o: OrderRow, _: unknown, ctx: FulfilmentContext) => ctx.loaders.shipmentsOfOrder.load(o.id),
   onTime: (o: OrderRow) => (o.deliveredAt && o.promisedDate ? dayOf(o.deliveredAt) <= o.promisedDate : null),
@@ -35,18 +39,21 @@ export const SalesOrderLine = {
   amount: (l: Line) => money(l.amount, l.currency),
   allocatedQuantity: (l: Line) => trimDecimal(l.allocated),
   shippedQuantity: (l: Line) => trimDecimal(l.shipped),
-  backorderedQuantity: (l: Line) => (l.backorderable ? trimDecimal(dec(l.quantity).minus(l.allocated).minus(l.shipped).toFixed()) : '0'),
+  backorderedQuantity: (l: Line) =>
+    l.backorderable ? trimDecimal(dec(l.quantity).minus(l.allocated).minus(l.shipped).toFixed()) : '0',
 };
 
 export const Shipment = {
   number: (s: ShipmentRow) => formatNumber('SH', s.number),
   order: async (s: ShipmentRow, _: unknown, ctx: FulfilmentContext) => (await ctx.loaders.order.load(s.orderId))!,
-  warehouse: async (s: ShipmentRow, _: unknown, ctx: FulfilmentContext) => (await ctx.loaders.warehouse.load(s.warehouseId))!,
+  warehouse: async (s: ShipmentRow, _: unknown, ctx: FulfilmentContext) =>
+    (await ctx.loaders.warehouse.load(s.warehouseId))!,
   lines: (s: ShipmentRow, _: unknown, ctx: FulfilmentContext) => ctx.loaders.linesOfShipment.load(s.id),
 };
 
 export const ShipmentLine = {
-  product: async (l: ShipmentLineRow, _: unknown, ctx: FulfilmentContext) => (await ctx.loaders.product.load(l.productId))!,
+  product: async (l: ShipmentLineRow, _: unknown, ctx: FulfilmentContext) =>
+    (await ctx.loaders.product.load(l.productId))!,
   quantity: (l: ShipmentLineRow) => trimDecimal(l.quantity),
 };
 
@@ -57,14 +64,22 @@ export const Customer = {
     const window = pageWindow({ first: args.first, after: args.after });
     const status = args.status ?? null;
     const rows = await ctx.loaders.ordersOfCustomer({ status, window }).load(customer.id);
-    return toConnection(rows, window, (r) => ({ value: timeKey(r.createdAt), id: r.id }), () => ctx.loaders.orderCountOfCustomer(status).load(customer.id));
+    return toConnection(
+      rows,
+      window,
+      (r) => ({ value: timeKey(r.createdAt), id: r.id }),
+      () => ctx.loaders.orderCountOfCustomer(status).load(customer.id),
+    );
   },
   lastOrderAt: async (customer: { id: string }, _: unknown, ctx: FulfilmentContext) => {
     const stats = await ctx.loaders.orderStatsOfCustomer.load(customer.id);
     return stats.lastOrderAt ? new Date(stats.lastOrderAt) : null;
   },
   orderStats: async (customer: { id: string }, _: unknown, ctx: FulfilmentContext) => {
-    const [stats, tenant] = await Promise.all([ctx.loaders.orderStatsOfCustomer.load(customer.id), ctx.loaders.tenant()]);
+    const [stats, tenant] = await Promise.all([
+      ctx.loaders.orderStatsOfCustomer.load(customer.id),
+      ctx.loaders.tenant(),
+    ]);
     return { count: stats.count, total: money(stats.total, tenant.currency) };
   },
 };

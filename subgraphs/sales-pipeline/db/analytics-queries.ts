@@ -14,7 +14,13 @@ export interface FunnelRow {
  * for a later open stage or WON, how many for LOST, and the average stay of completed visits.
  * The next stage of a visit is found over the whole history, so a move after the window counts.
  */
-export async function funnelStages(db: Queryable, tenantId: string, from: string, toExclusive: string, ownerId: string | null) {
+export async function funnelStages(
+  db: Queryable,
+  tenantId: string,
+  from: string,
+  toExclusive: string,
+  ownerId: string | null,
+) {
   const rows = await db.execute(sql`
     with visits as (
       select h.opportunity_id, h.stage_id, h.entered_at, h.left_at,
@@ -41,7 +47,13 @@ export async function funnelStages(db: Queryable, tenantId: string, from: string
 }
 
 /** Leads created in the window and how many of them were converted; opportunities won and lost in it. */
-export async function funnelTotals(db: Queryable, tenantId: string, from: string, toExclusive: string, ownerId: string | null) {
+export async function funnelTotals(
+  db: Queryable,
+  tenantId: string,
+  from: string,
+  toExclusive: string,
+  ownerId: string | null,
+) {
   const [row] = (await db.execute(sql`
     select
       (select count(*) from sales.leads l
@@ -55,7 +67,12 @@ export async function funnelTotals(db: Queryable, tenantId: string, from: string
           and (${ownerId}::text is null or o.owner_id = ${ownerId}))::int as won,
       (select count(*) from sales.opportunities o
         where o.tenant_id = ${tenantId} and o.status = 'LOST' and o.closed_at >= ${from}::date and o.closed_at < ${toExclusive}::date
-          and (${ownerId}::text is null or o.owner_id = ${ownerId}))::int as lost`)) as unknown as { leads: number; converted: number; won: number; lost: number }[];
+          and (${ownerId}::text is null or o.owner_id = ${ownerId}))::int as lost`)) as unknown as {
+    leads: number;
+    converted: number;
+    won: number;
+    lost: number;
+  }[];
   return row;
 }
 

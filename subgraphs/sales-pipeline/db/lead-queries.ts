@@ -6,11 +6,18 @@ import { anyOf, containsText, idEquals } from '../../../lib/sql.js';
 import { leads, type LeadRow } from './schema.js';
 
 export async function leadsByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<LeadRow[]> {
-  return db.select().from(leads).where(and(eq(leads.tenantId, tenantId), anyOf(leads.id, ids)));
+  return db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.tenantId, tenantId), anyOf(leads.id, ids)));
 }
 
 export async function lockLead(db: Queryable, tenantId: string, id: string): Promise<LeadRow | null> {
-  const [row] = await db.select().from(leads).where(and(eq(leads.tenantId, tenantId), eq(leads.id, id))).for('update');
+  const [row] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.tenantId, tenantId), eq(leads.id, id)))
+    .for('update');
   return row ?? null;
 }
 
@@ -40,10 +47,20 @@ export const leadOrders = {
   UPDATED_AT: { column: leads.updatedAt, cast: 'timestamptz', id: leads.id },
   NAME: { column: leads.name, cast: 'text', id: leads.id },
   // Leads without a follow-up sort as far-future times (last ascending, first descending).
-  NEXT_FOLLOW_UP_AT: { column: sql`coalesce(${leads.nextFollowUpAt}, 'infinity'::timestamptz)` as any, cast: 'timestamptz', id: leads.id },
+  NEXT_FOLLOW_UP_AT: {
+    column: sql`coalesce(${leads.nextFollowUpAt}, 'infinity'::timestamptz)` as any,
+    cast: 'timestamptz',
+    id: leads.id,
+  },
 } as const;
 
-export async function listLeads(db: Queryable, tenantId: string, filter: LeadFilter, order: KeysetOrder, window: PageWindow) {
+export async function listLeads(
+  db: Queryable,
+  tenantId: string,
+  filter: LeadFilter,
+  order: KeysetOrder,
+  window: PageWindow,
+) {
   return pageOf<typeof leads.$inferSelect>(db, leads, leadConditions(tenantId, filter), order, window);
 }
 
@@ -56,7 +73,12 @@ export async function insertLead(db: Queryable, values: typeof leads.$inferInser
   return row;
 }
 
-export async function updateLead(db: Queryable, tenantId: string, id: string, patch: Partial<typeof leads.$inferInsert>): Promise<LeadRow> {
+export async function updateLead(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof leads.$inferInsert>,
+): Promise<LeadRow> {
   const [row] = await db
     .update(leads)
     .set({ ...patch, updatedAt: new Date() })

@@ -4,14 +4,32 @@ import { uuidv7 } from '../../../lib/ids.js';
 import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
-import { opportunities, opportunityLines, pipelineStages, stageHistory, type LineRow, type OpportunityRow } from './schema.js';
+import {
+  opportunities,
+  opportunityLines,
+  pipelineStages,
+  stageHistory,
+  type LineRow,
+  type OpportunityRow,
+} from './schema.js';
 
-export async function opportunitiesByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<OpportunityRow[]> {
-  return db.select().from(opportunities).where(and(eq(opportunities.tenantId, tenantId), anyOf(opportunities.id, ids)));
+export async function opportunitiesByIds(
+  db: Queryable,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<OpportunityRow[]> {
+  return db
+    .select()
+    .from(opportunities)
+    .where(and(eq(opportunities.tenantId, tenantId), anyOf(opportunities.id, ids)));
 }
 
 export async function lockOpportunity(db: Queryable, tenantId: string, id: string): Promise<OpportunityRow | null> {
-  const [row] = await db.select().from(opportunities).where(and(eq(opportunities.tenantId, tenantId), eq(opportunities.id, id))).for('update');
+  const [row] = await db
+    .select()
+    .from(opportunities)
+    .where(and(eq(opportunities.tenantId, tenantId), eq(opportunities.id, id)))
+    .for('update');
   return row ?? null;
 }
 
@@ -41,32 +59,79 @@ export function opportunityConditions(tenantId: string, filter: OpportunityFilte
 export const opportunityOrders = {
   AMOUNT: { column: opportunities.amount, cast: 'numeric', id: opportunities.id },
   // Opportunities without an expected close date sort as if due last (after all dated ones ascending, first descending).
-  EXPECTED_CLOSE_DATE: { column: sql`coalesce(${opportunities.expectedCloseDate}, 'infinity'::date)` as any, cast: 'date', id: opportunities.id },
+  EXPECTED_CLOSE_DATE: {
+    column: sql`coalesce(${opportunities.expectedCloseDate}, 'infinity'::date)` as any,
+    cast: 'date',
+    id: opportunities.id,
+  },
   CREATED_AT: { column: opportunities.createdAt, cast: 'timestamptz', id: opportunities.id },
   UPDATED_AT: { column: opportunities.updatedAt, cast: 'timestamptz', id: opportunities.id },
 } as const;
 
-export async function listOpportunities(db: Queryable, tenantId: string, filter: OpportunityFilter, order: KeysetOrder, window: PageWindow) {
-  return pageOf<typeof opportunities.$inferSelect>(db, opportunities, opportunityConditions(tenantId, filter), order, window);
+export async function listOpportunities(
+  db: Queryable,
+  tenantId: string,
+  filter: OpportunityFilter,
+  order: KeysetOrder,
+  window: PageWindow,
+) {
+  return pageOf<typeof opportunities.$inferSelect>(
+    db,
+    opportunities,
+    opportunityConditions(tenantId, filter),
+    order,
+    window,
+  );
 }
 
 export async function countOpportunities(db: Queryable, tenantId: string, filter: OpportunityFilter): Promise<number> {
   return countOf(db, opportunities, opportunityConditions(tenantId, filter));
 }
 
-export const customerOpportunityOrder: KeysetOrder = { column: opportunities.createdAt, cast: 'timestamptz', id: opportunities.id, direction: 'DESC' };
+export const customerOpportunityOrder: KeysetOrder = {
+  column: opportunities.createdAt,
+  cast: 'timestamptz',
+  id: opportunities.id,
+  direction: 'DESC',
+};
 
 /** One page of opportunities for each of many customers, in one statement. */
-export async function opportunitiesOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null, window: PageWindow) {
-  const where = and(opportunityConditions(tenantId, { status: status ? [status] : null }), anyOf(opportunities.customerId, customerIds))!;
-  return pagePerParent<OpportunityRow>(db, opportunities, opportunities.customerId, where, customerOpportunityOrder, window);
+export async function opportunitiesOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  status: string | null,
+  window: PageWindow,
+) {
+  const where = and(
+    opportunityConditions(tenantId, { status: status ? [status] : null }),
+    anyOf(opportunities.customerId, customerIds),
+  )!;
+  return pagePerParent<OpportunityRow>(
+    db,
+    opportunities,
+    opportunities.customerId,
+    where,
+    customerOpportunityOrder,
+    window,
+  );
 }
 
-export async function countOpportunitiesOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[], status: string | null) {
+export async function countOpportunitiesOfCustomers(
+  db: Queryable,
+  tenantId: string,
+  customerIds: readonly string[],
+  status: string | null,
+) {
   return db
     .select({ customerId: opportunities.customerId, n: count() })
     .from(opportunities)
-    .where(and(opportunityConditions(tenantId, { status: status ? [status] : null }), anyOf(opportunities.customerId, customerIds)))
+    .where(
+      and(
+        opportunityConditions(tenantId, { status: status ? [status] : null }),
+        anyOf(opportunities.customerId, customerIds),
+      ),
+    )
     .groupBy(opportunities.customerId);
 }
 
@@ -80,22 +145,43 @@ export async function pipelineOfCustomers(db: Queryable, tenantId: string, custo
       weightedAmount: sql<string>`sum(round(${opportunities.amount} * ${pipelineStages.probability} / 100, 2))::text`,
     })
     .from(opportunities)
-    .innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, opportunities.tenantId), eq(pipelineStages.id, opportunities.stageId)))
-    .where(and(eq(opportunities.tenantId, tenantId), anyOf(opportunities.customerId, customerIds), eq(opportunities.status, 'OPEN')))
+    .innerJoin(
+      pipelineStages,
+      and(eq(pipelineStages.tenantId, opportunities.tenantId), eq(pipelineStages.id, opportunities.stageId)),
+    )
+    .where(
+      and(
+        eq(opportunities.tenantId, tenantId),
+        anyOf(opportunities.customerId, customerIds),
+        eq(opportunities.status, 'OPEN'),
+      ),
+    )
     .groupBy(opportunities.customerId);
 }
 
-export async function insertOpportunity(db: Queryable, values: typeof opportunities.$inferInsert): Promise<OpportunityRow> {
+export async function insertOpportunity(
+  db: Queryable,
+  values: typeof opportunities.$inferInsert,
+): Promise<OpportunityRow> {
   const [row] = await db.insert(opportunities).values(values).returning();
   return row;
 }
 
 /** Applies a patch and recomputes `amount`: the sum of the lines, or the manual amount without lines. */
-export async function updateOpportunity(db: Queryable, tenantId: string, id: string, patch: Partial<typeof opportunities.$inferInsert> = {}) {
+export async function updateOpportunity(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof opportunities.$inferInsert> = {},
+) {
   const lineSum = sql`(select sum(l.amount) from sales.opportunity_lines l where l.tenant_id = ${tenantId} and l.opportunity_id = ${id})`;
   const [row] = await db
     .update(opportunities)
-    .set({ ...patch, amount: sql`coalesce(${lineSum}, ${patch.manualAmount ?? sql`${opportunities.manualAmount}`})`, updatedAt: new Date() })
+    .set({
+      ...patch,
+      amount: sql`coalesce(${lineSum}, ${patch.manualAmount ?? sql`${opportunities.manualAmount}`})`,
+      updatedAt: new Date(),
+    })
     .where(and(eq(opportunities.tenantId, tenantId), eq(opportunities.id, id)))
     .returning();
   return row;
@@ -103,7 +189,11 @@ export async function updateOpportunity(db: Queryable, tenantId: string, id: str
 
 // ---- lines
 
-export async function linesOfOpportunities(db: Queryable, tenantId: string, opportunityIds: readonly string[]): Promise<LineRow[]> {
+export async function linesOfOpportunities(
+  db: Queryable,
+  tenantId: string,
+  opportunityIds: readonly string[],
+): Promise<LineRow[]> {
   return db
     .select()
     .from(opportunityLines)
@@ -112,7 +202,10 @@ export async function linesOfOpportunities(db: Queryable, tenantId: string, oppo
 }
 
 export async function lineById(db: Queryable, tenantId: string, id: string): Promise<LineRow | null> {
-  const [row] = await db.select().from(opportunityLines).where(and(eq(opportunityLines.tenantId, tenantId), eq(opportunityLines.id, id)));
+  const [row] = await db
+    .select()
+    .from(opportunityLines)
+    .where(and(eq(opportunityLines.tenantId, tenantId), eq(opportunityLines.id, id)));
   return row ?? null;
 }
 
@@ -124,11 +217,16 @@ export async function insertLines(db: Queryable, tenantId: string, opportunityId
     .select({ next: sql<number>`coalesce(max(${opportunityLines.position}), 0)::int + 1` })
     .from(opportunityLines)
     .where(and(eq(opportunityLines.tenantId, tenantId), eq(opportunityLines.opportunityId, opportunityId)));
-  await db.insert(opportunityLines).values(lines.map((line, i) => ({ ...line, tenantId, opportunityId, id: uuidv7(), position: next + i })));
+  await db
+    .insert(opportunityLines)
+    .values(lines.map((line, i) => ({ ...line, tenantId, opportunityId, id: uuidv7(), position: next + i })));
 }
 
 export async function updateLine(db: Queryable, tenantId: string, id: string, patch: Partial<NewLine>) {
-  await db.update(opportunityLines).set(patch).where(and(eq(opportunityLines.tenantId, tenantId), eq(opportunityLines.id, id)));
+  await db
+    .update(opportunityLines)
+    .set(patch)
+    .where(and(eq(opportunityLines.tenantId, tenantId), eq(opportunityLines.id, id)));
 }
 
 export async function deleteLine(db: Queryable, tenantId: string, id: string) {
@@ -146,16 +244,34 @@ export async function historyOfOpportunities(db: Queryable, tenantId: string, op
 }
 
 /** Closes the current visit and opens one in the new stage, at the same instant. */
-export async function recordStageEntry(db: Queryable, tenantId: string, opportunityId: string, stageId: string, at: Date) {
+export async function recordStageEntry(
+  db: Queryable,
+  tenantId: string,
+  opportunityId: string,
+  stageId: string,
+  at: Date,
+) {
   await db
     .update(stageHistory)
     .set({ leftAt: at })
-    .where(and(eq(stageHistory.tenantId, tenantId), eq(stageHistory.opportunityId, opportunityId), isNull(stageHistory.leftAt)));
+    .where(
+      and(
+        eq(stageHistory.tenantId, tenantId),
+        eq(stageHistory.opportunityId, opportunityId),
+        isNull(stageHistory.leftAt),
+      ),
+    );
   await db.insert(stageHistory).values({ tenantId, id: uuidv7(), opportunityId, stageId, enteredAt: at });
 }
 
 /** Moves every opportunity of one stage to another (when a stage is deleted); open ones record the move. */
-export async function moveAllOpportunities(db: Queryable, tenantId: string, fromStageId: string, toStageId: string, at: Date) {
+export async function moveAllOpportunities(
+  db: Queryable,
+  tenantId: string,
+  fromStageId: string,
+  toStageId: string,
+  at: Date,
+) {
   const moved = await db
     .update(opportunities)
     .set({ stageId: toStageId, updatedAt: at })
@@ -167,12 +283,24 @@ export async function moveAllOpportunities(db: Queryable, tenantId: string, from
   await db
     .update(stageHistory)
     .set({ leftAt: at })
-    .where(and(eq(stageHistory.tenantId, tenantId), anyOf(stageHistory.opportunityId, open), isNull(stageHistory.leftAt)));
-  await db.insert(stageHistory).values(open.map((opportunityId) => ({ tenantId, id: uuidv7(), opportunityId, stageId: toStageId, enteredAt: at })));
+    .where(
+      and(eq(stageHistory.tenantId, tenantId), anyOf(stageHistory.opportunityId, open), isNull(stageHistory.leftAt)),
+    );
+  await db
+    .insert(stageHistory)
+    .values(
+      open.map((opportunityId) => ({ tenantId, id: uuidv7(), opportunityId, stageId: toStageId, enteredAt: at })),
+    );
 }
 
 /** Open opportunities whose follow-up is due. */
-export async function opportunitiesDue(db: Queryable, tenantId: string, before: Date, ownerId: string | null, limit: number) {
+export async function opportunitiesDue(
+  db: Queryable,
+  tenantId: string,
+  before: Date,
+  ownerId: string | null,
+  limit: number,
+) {
   return db
     .select()
     .from(opportunities)

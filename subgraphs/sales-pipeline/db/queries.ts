@@ -16,7 +16,9 @@ export const DEFAULT_STAGES = [
 
 /** Creates the tenant with its default stages, in one statement, unless it exists. */
 export async function provisionTenant(db: Queryable, tenantId: string): Promise<void> {
-  const stages = DEFAULT_STAGES.map((s, i) => sql`(${uuidv7()}::uuid, ${s.name}::text, ${i + 1}::int, ${s.probability}::smallint, ${s.kind}::text)`);
+  const stages = DEFAULT_STAGES.map(
+    (s, i) => sql`(${uuidv7()}::uuid, ${s.name}::text, ${i + 1}::int, ${s.probability}::smallint, ${s.kind}::text)`,
+  );
   await db.execute(sql`
     with created as (insert into sales.tenants (id) values (${tenantId}) on conflict do nothing returning id)
     insert into sales.pipeline_stages (tenant_id, id, name, position, probability, kind)
@@ -46,14 +48,23 @@ export async function lockTenant(db: Queryable, tenantId: string) {
 
 /** Every stage of the tenant, deleted ones too (history still points at them). */
 export async function allStages(db: Queryable, tenantId: string): Promise<StageRow[]> {
-  return db.select().from(pipelineStages).where(eq(pipelineStages.tenantId, tenantId)).orderBy(asc(pipelineStages.position), asc(pipelineStages.id));
+  return db
+    .select()
+    .from(pipelineStages)
+    .where(eq(pipelineStages.tenantId, tenantId))
+    .orderBy(asc(pipelineStages.position), asc(pipelineStages.id));
 }
 
 /**
  * Locks a live stage: `share` while an opportunity is put into it, `update` while it is deleted,
  * so that neither sees the other half done. Null when it is gone (or was deleted meanwhile).
  */
-export async function lockLiveStage(db: Queryable, tenantId: string, stageId: string, strength: 'share' | 'update'): Promise<StageRow | null> {
+export async function lockLiveStage(
+  db: Queryable,
+  tenantId: string,
+  stageId: string,
+  strength: 'share' | 'update',
+): Promise<StageRow | null> {
   const [row] = await db
     .select()
     .from(pipelineStages)
@@ -62,15 +73,25 @@ export async function lockLiveStage(db: Queryable, tenantId: string, stageId: st
   return row ?? null;
 }
 
-export const liveStages = (stages: StageRow[]) => stages.filter((s) => !s.deletedAt).sort((a, b) => a.position - b.position);
+export const liveStages = (stages: StageRow[]) =>
+  stages.filter((s) => !s.deletedAt).sort((a, b) => a.position - b.position);
 
 export async function insertStage(db: Queryable, values: typeof pipelineStages.$inferInsert): Promise<StageRow> {
   const [row] = await db.insert(pipelineStages).values(values).returning();
   return row;
 }
 
-export async function updateStage(db: Queryable, tenantId: string, id: string, patch: Partial<typeof pipelineStages.$inferInsert>) {
-  const [row] = await db.update(pipelineStages).set(patch).where(and(eq(pipelineStages.tenantId, tenantId), eq(pipelineStages.id, id))).returning();
+export async function updateStage(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof pipelineStages.$inferInsert>,
+) {
+  const [row] = await db
+    .update(pipelineStages)
+    .set(patch)
+    .where(and(eq(pipelineStages.tenantId, tenantId), eq(pipelineStages.id, id)))
+    .returning();
   return row;
 }
 
@@ -92,15 +113,21 @@ export async function countOpportunitiesInStage(db: Queryable, tenantId: string,
 }
 
 export async function campaignsOf(db: Queryable, tenantId: string) {
-  return db.select().from(campaigns).where(eq(campaigns.tenantId, tenantId)).orderBy(asc(campaigns.createdAt), asc(campaigns.id));
+  return db
+    .select()
+    .from(campaigns)
+    .where(eq(campaigns.tenantId, tenantId))
+    .orderBy(asc(campaigns.createdAt), asc(campaigns.id));
 }
 
 export async function campaignsByIds(db: Queryable, tenantId: string, ids: readonly string[]) {
-  return db.select().from(campaigns).where(and(eq(campaigns.tenantId, tenantId), anyOf(campaigns.id, ids)));
+  return db
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.tenantId, tenantId), anyOf(campaigns.id, ids)));
 }
 
 export async function insertCampaign(db: Queryable, values: typeof campaigns.$inferInsert) {
   const [row] = await db.insert(campaigns).values(values).returning();
   return row;
 }
-

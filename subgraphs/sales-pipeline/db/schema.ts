@@ -1,6 +1,19 @@
 import { eventTables } from '../../../lib/events/tables.js';
 import { sql } from 'drizzle-orm';
-import { date, index, integer, jsonb, numeric, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSchema,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** Everything the sales-pipeline subgraph stores lives in this Postgres schema. */
 export const salesSchema = pgSchema('sales');
@@ -53,7 +66,9 @@ export const leads = salesSchema.table(
     customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
     searchText: text('search_text')
       .notNull()
-      .generatedAlwaysAs(sql`lower(name || ' ' || coalesce(company, '') || ' ' || coalesce(email, '') || ' ' || coalesce(phone, ''))`),
+      .generatedAlwaysAs(
+        sql`lower(name || ' ' || coalesce(company, '') || ' ' || coalesce(email, '') || ' ' || coalesce(phone, ''))`,
+      ),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     convertedAt: ts('converted_at'),
@@ -84,7 +99,10 @@ export const pipelineStages = salesSchema.table(
     /** Deleted stages stay, so that stage history and the funnel keep their meaning. */
     deletedAt: ts('deleted_at'),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('pipeline_stages_position_idx').on(t.tenantId, t.position)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('pipeline_stages_position_idx').on(t.tenantId, t.position),
+  ],
 );
 
 export const opportunities = salesSchema.table(
@@ -134,14 +152,19 @@ const lineColumns = {
     .notNull()
     .generatedAlwaysAs(sql`round(quantity * unit_price * (100 - discount_percent) / 100, 2)`),
   /** quantity x unit price before the discount, to the cent. */
-  grossAmount: money('gross_amount').notNull().generatedAlwaysAs(sql`round(quantity * unit_price, 2)`),
+  grossAmount: money('gross_amount')
+    .notNull()
+    .generatedAlwaysAs(sql`round(quantity * unit_price, 2)`),
   position: integer('position').notNull(),
 };
 
 export const opportunityLines = salesSchema.table(
   'opportunity_lines',
   { ...lineColumns, opportunityId: uuid('opportunity_id').notNull() },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('opportunity_lines_opportunity_idx').on(t.tenantId, t.opportunityId, t.position)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('opportunity_lines_opportunity_idx').on(t.tenantId, t.opportunityId, t.position),
+  ],
 );
 
 export const stageHistory = salesSchema.table(
@@ -185,7 +208,10 @@ export const quotes = salesSchema.table(
 export const quoteLines = salesSchema.table(
   'quote_lines',
   { ...lineColumns, quoteId: uuid('quote_id').notNull() },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('quote_lines_quote_idx').on(t.tenantId, t.quoteId, t.position)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('quote_lines_quote_idx').on(t.tenantId, t.quoteId, t.position),
+  ],
 );
 
 export type LeadRow = typeof leads.$inferSelect;

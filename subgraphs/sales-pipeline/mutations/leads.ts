@@ -16,7 +16,12 @@ import { openOpportunity, opportunityFieldErrors } from './opportunities.js';
 
 type LeadInput = LeadFields & { customFields?: Record<string, unknown> | null };
 
-export async function leadForUpdate(tx: Queryable, ctx: SalesContext, id: string, field: string[] = ['input', 'id']): Promise<LeadRow> {
+export async function leadForUpdate(
+  tx: Queryable,
+  ctx: SalesContext,
+  id: string,
+  field: string[] = ['input', 'id'],
+): Promise<LeadRow> {
   const lead = await findOrFail(id, (id) => leadsQ.lockLead(tx, ctx.tenantId, id), 'Lead', field);
   return lead;
 }
@@ -26,14 +31,24 @@ function refuseClosedLead(lead: LeadRow, field: string[] = ['input', 'id']) {
   if (lead.status === 'DISQUALIFIED') failOn([userError('LEAD_DISQUALIFIED', field, 'The lead has been disqualified')]);
 }
 
-async function checkCampaign(tx: Queryable, ctx: SalesContext, campaignId: string | null | undefined): Promise<UserError[]> {
+async function checkCampaign(
+  tx: Queryable,
+  ctx: SalesContext,
+  campaignId: string | null | undefined,
+): Promise<UserError[]> {
   if (!campaignId) return [];
   const found = isUuid(campaignId) ? await campaignsByIds(tx, ctx.tenantId, [campaignId]) : [];
   return found.length ? [] : [notFound('Campaign', ['input', 'campaignId'])];
 }
 
 /** Validates the fields and custom fields of a lead; the definitions come from the customer subgraph. */
-async function validLead(tx: Queryable, ctx: SalesContext, input: LeadInput, current: LeadRow | null, definitions: CustomFieldDefinition[]) {
+async function validLead(
+  tx: Queryable,
+  ctx: SalesContext,
+  input: LeadInput,
+  current: LeadRow | null,
+  definitions: CustomFieldDefinition[],
+) {
   const { values, errors } = leadValues(input, current === null);
   errors.push(...(await checkCampaign(tx, ctx, input.campaignId)));
   const custom: { customFields?: Record<string, StoredValue> } = {};
@@ -54,40 +69,65 @@ async function validLead(tx: Queryable, ctx: SalesContext, input: LeadInput, cur
 export const leadMutations = {
   // The definitions come from the customer subgraph before the transaction opens.
   createLead: (_: unknown, { input }: { input: LeadInput }, ctx: SalesContext) =>
-    leadDefinitions(ctx).then((definitions) => inTransaction(ctx.database, async (tx) => {
-      const values = await validLead(tx, ctx, input, null, definitions);
-      const now = new Date();
-      const lead = await leadsQ.insertLead(tx, {
-        source: 'OTHER',
-        ...values,
-        name: values.name!,
-        tenantId: ctx.tenantId,
-        id: uuidv7(),
-        status: 'NEW',
-        assignedAt: values.ownerId ? now : null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      return { lead };
-    })),
+    leadDefinitions(ctx).then((definitions) =>
+      inTransaction(ctx.database, async (tx) => {
+        const values = await validLead(tx, ctx, input, null, definitions);
+        const now = new Date();
+        const lead = await leadsQ.insertLead(tx, {
+          source: 'OTHER',
+          ...values,
+          name: values.name!,
+          tenantId: ctx.tenantId,
+          id: uuidv7(),
+          status: 'NEW',
+          assignedAt: values.ownerId ? now : null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        return { lead };
+      }),
+    ),
 
-  updateLead: (_: unknown, { input }: { input: LeadInput & { id: string; status?: string | null } }, ctx: SalesContext) =>
-    (input.customFields != null ? leadDefinitions(ctx) : Promise.resolve([])).then((definitions) => inTransaction(ctx.database, async (tx) => {
-      const current = await leadForUpdate(tx, ctx, input.id);
-      if (current.status === 'CONVERTED') refuseClosedLead(current);
-      if (input.status && !canSetLeadStatus(current.status, input.status)) {
-        failOn([userError('INVALID_STATUS_TRANSITION', ['input', 'status'], `Use qualifyLead, disqualifyLead or convertLead to move a lead from ${current.status} to ${input.status}`)]);
-      }
-      const { id: _id, status, ...fields } = input;
-      const values = await validLead(tx, ctx, fields, current, definitions);
-      return { lead: await leadsQ.updateLead(tx, ctx.tenantId, current.id, { ...values, ...(status ? { status } : {}) }) };
-    })),
+  updateLead: (
+    _: unknown,
+    { input }: { input: LeadInput & { id: string; status?: string | null } },
+    ctx: SalesContext,
+  ) =>
+    (input.customFields != null ? leadDefinitions(ctx) : Promise.resolve([])).then((definitions) =>
+      inTransaction(ctx.database, async (tx) => {
+        const current = await leadForUpdate(tx, ctx, input.id);
+        if (current.status === 'CONVERTED') refuseClosedLead(current);
+        if (input.status && !canSetLeadStatus(current.status, input.status)) {
+          failOn([
+            userError(
+              'INVALID_STATUS_TRANSITION',
+              ['input', 'status'],
+              `Use qualifyLead, disqualifyLead or convertLead to move a lead from ${current.status} to ${input.status}`,
+            ),
+          ]);
+        }
+        const { id: _id, status, ...fields } = input;
+        const values = await validLead(tx, ctx, fields, current, definitions);
+        return {
+          lead: await leadsQ.updateLead(tx, ctx.tenantId, current.id, { ...values, ...(status ? { status } : {}) }),
+        };
+      }),
+    ),
 
-  assignLead: (_: unknown, { input }: { input: { leadId: string; ownerId?: string | null; roundRobin?: string[] | null } }, ctx: SalesContext) =>
+  assignLead: (
+    _: unknown,
+    { input }: { input: { leadId: string; ownerId?: string | null; roundRobin?: string[] | null } },
+    ctx: SalesContext,
+  ) =>
     inTransaction(ctx.database, async (tx) => {
       const check = new InputCheck();
       const owners = [...new Set((input.roundRobin ?? []).map((o) => o.trim()).filter(Boolean))];
-      check.check(!!input.ownerId?.trim() !== owners.length > 0, 'ownerId', 'OWNER_OR_ROUND_ROBIN', 'Give either ownerId or a non-empty roundRobin list');
+      check.check(
+        !!input.ownerId?.trim() !== owners.length > 0,
+        'ownerId',
+        'OWNER_OR_ROUND_ROBIN',
+        'Give either ownerId or a non-empty roundRobin list',
+      );
       check.check(owners.length <= 50, 'roundRobin', 'TOO_MANY_OWNERS', 'At most 50 owners');
       const explicit = check.text('ownerId', input.ownerId, { max: 100 });
       failOn(check.errors);
@@ -107,7 +147,12 @@ export const leadMutations = {
     inTransaction(ctx.database, async (tx) => {
       const lead = await leadForUpdate(tx, ctx, input.id);
       refuseClosedLead(lead);
-      return { lead: lead.status === 'QUALIFIED' ? lead : await leadsQ.updateLead(tx, ctx.tenantId, lead.id, { status: 'QUALIFIED' }) };
+      return {
+        lead:
+          lead.status === 'QUALIFIED'
+            ? lead
+            : await leadsQ.updateLead(tx, ctx.tenantId, lead.id, { status: 'QUALIFIED' }),
+      };
     }),
 
   disqualifyLead: (_: unknown, { input }: { input: { id: string; reason: string } }, ctx: SalesContext) =>
@@ -117,28 +162,58 @@ export const leadMutations = {
       failOn(check.errors);
       const lead = await leadForUpdate(tx, ctx, input.id);
       refuseClosedLead(lead);
-      return { lead: await leadsQ.updateLead(tx, ctx.tenantId, lead.id, { status: 'DISQUALIFIED', disqualifiedReason: reason }) };
+      return {
+        lead: await leadsQ.updateLead(tx, ctx.tenantId, lead.id, {
+          status: 'DISQUALIFIED',
+          disqualifiedReason: reason,
+        }),
+      };
     }),
 
   convertLead: (
     _: unknown,
-    { input }: { input: { leadId: string; customerId?: string | null; opportunity: { title: string; amount?: MoneyInput | null; expectedCloseDate?: string | null } } },
+    {
+      input,
+    }: {
+      input: {
+        leadId: string;
+        customerId?: string | null;
+        opportunity: { title: string; amount?: MoneyInput | null; expectedCloseDate?: string | null };
+      };
+    },
     ctx: SalesContext,
   ) => convertLead(input, ctx),
 
   createCampaign: (
     _: unknown,
-    { input }: { input: { name: string; channel?: string | null; startsOn?: string | null; endsOn?: string | null; spend?: MoneyInput | null } },
+    {
+      input,
+    }: {
+      input: {
+        name: string;
+        channel?: string | null;
+        startsOn?: string | null;
+        endsOn?: string | null;
+        spend?: MoneyInput | null;
+      };
+    },
     ctx: SalesContext,
   ) =>
     inTransaction(ctx.database, async (tx) => {
       const check = new InputCheck();
       const name = check.text('name', input.name, { max: 200, required: true });
       const channel = check.text('channel', input.channel, { max: 100 });
-      check.check(!input.startsOn || !input.endsOn || input.startsOn <= input.endsOn, 'endsOn', 'INVALID_DATE_RANGE', 'endsOn must not be before startsOn');
+      check.check(
+        !input.startsOn || !input.endsOn || input.startsOn <= input.endsOn,
+        'endsOn',
+        'INVALID_DATE_RANGE',
+        'endsOn must not be before startsOn',
+      );
       const errors = [...check.errors];
       const tenant = await ctx.loaders.tenant();
-      const spend = input.spend ? checkMoney(input.spend, { currency: tenant.currency, field: ['input', 'spend'] }, errors) : '0';
+      const spend = input.spend
+        ? checkMoney(input.spend, { currency: tenant.currency, field: ['input', 'spend'] }, errors)
+        : '0';
       failOn(errors);
       const campaign = await insertCampaign(tx, {
         tenantId: ctx.tenantId,
@@ -160,20 +235,29 @@ export const leadMutations = {
  * id, so a retry after a failure reuses it), (3) open the opportunity and close the lead.
  */
 async function convertLead(
-  input: { leadId: string; customerId?: string | null; opportunity: { title: string; amount?: MoneyInput | null; expectedCloseDate?: string | null } },
+  input: {
+    leadId: string;
+    customerId?: string | null;
+    opportunity: { title: string; amount?: MoneyInput | null; expectedCloseDate?: string | null };
+  },
   ctx: SalesContext,
 ) {
   const field = ['input', 'leadId'];
-  const missing = input.customerId ? await missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']) : [];
+  const missing = input.customerId
+    ? await missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId'])
+    : [];
   // Creating the customer is a CRM write: the caller's token must allow it.
-  if (!input.customerId && !ctx.scopes.has('crm:write')) throw forbidden('Converting a lead into a new customer needs the crm:write scope (or pass customerId)');
+  if (!input.customerId && !ctx.scopes.has('crm:write'))
+    throw forbidden('Converting a lead into a new customer needs the crm:write scope (or pass customerId)');
   const reserved = await inTransaction(ctx.database, async (tx) => {
     // Everything the last step checks is checked first, before a customer is created.
     const tenant = await ctx.loaders.tenant();
     failOn(opportunityFieldErrors({ ...input.opportunity, field: ['input', 'opportunity'] }, tenant.currency).errors);
     const lead = await leadForUpdate(tx, ctx, input.leadId, field);
-    if (lead.status === 'CONVERTED') failOn([userError('LEAD_ALREADY_CONVERTED', field, 'The lead has been converted already')]);
-    if (lead.status === 'DISQUALIFIED') failOn([userError('LEAD_DISQUALIFIED', field, 'A disqualified lead cannot be converted')]);
+    if (lead.status === 'CONVERTED')
+      failOn([userError('LEAD_ALREADY_CONVERTED', field, 'The lead has been converted already')]);
+    if (lead.status === 'DISQUALIFIED')
+      failOn([userError('LEAD_DISQUALIFIED', field, 'A disqualified lead cannot be converted')]);
     if (input.customerId) {
       failOn(missing);
       return { lead, customerId: input.customerId };
@@ -182,7 +266,8 @@ async function convertLead(
     if (!lead.pendingCustomerId) await leadsQ.updateLead(tx, ctx.tenantId, lead.id, { pendingCustomerId: pending });
     return { lead, customerId: pending, create: true };
   });
-  if (reserved.userErrors.length || !('lead' in reserved) || !reserved.lead) return { ...reserved, lead: null, customer: null, opportunity: null };
+  if (reserved.userErrors.length || !('lead' in reserved) || !reserved.lead)
+    return { ...reserved, lead: null, customer: null, opportunity: null };
 
   if (reserved.create) {
     const lead = reserved.lead;
@@ -195,15 +280,27 @@ async function convertLead(
       ownerId: lead.ownerId,
     });
     if (created.userErrors.length) {
-      return { lead: null, customer: null, opportunity: null, userErrors: created.userErrors.map((e) => ({ ...e, code: e.code, field: ['input', 'leadId'], message: `The customer could not be created: ${e.message}` })) };
+      return {
+        lead: null,
+        customer: null,
+        opportunity: null,
+        userErrors: created.userErrors.map((e) => ({
+          ...e,
+          code: e.code,
+          field: ['input', 'leadId'],
+          message: `The customer could not be created: ${e.message}`,
+        })),
+      };
     }
   }
 
   const result = await inTransaction(ctx.database, async (tx) => {
     const lead = await leadForUpdate(tx, ctx, input.leadId, field);
     // Someone may have converted or disqualified it while the customer was being created.
-    if (lead.status === 'CONVERTED') failOn([userError('LEAD_ALREADY_CONVERTED', field, 'The lead has been converted already')]);
-    if (lead.status === 'DISQUALIFIED') failOn([userError('LEAD_DISQUALIFIED', field, 'A disqualified lead cannot be converted')]);
+    if (lead.status === 'CONVERTED')
+      failOn([userError('LEAD_ALREADY_CONVERTED', field, 'The lead has been converted already')]);
+    if (lead.status === 'DISQUALIFIED')
+      failOn([userError('LEAD_DISQUALIFIED', field, 'A disqualified lead cannot be converted')]);
     const opportunity = await openOpportunity(tx, ctx, {
       title: input.opportunity.title,
       customerId: reserved.customerId!,
@@ -220,7 +317,11 @@ async function convertLead(
       opportunityId: opportunity.id,
       pendingCustomerId: null,
     });
-    await ctx.outbox.publish(tx, ctx.tenantId, 'lead.converted', { leadId: lead.id, customerId: reserved.customerId!, opportunityId: opportunity.id });
+    await ctx.outbox.publish(tx, ctx.tenantId, 'lead.converted', {
+      leadId: lead.id,
+      customerId: reserved.customerId!,
+      opportunityId: opportunity.id,
+    });
     return { lead: converted, opportunity, customer: { __typename: 'Customer', id: reserved.customerId! } };
   });
   return { lead: null, customer: null, opportunity: null, ...result };

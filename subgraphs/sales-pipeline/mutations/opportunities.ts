@@ -35,13 +35,18 @@ export function opportunityFieldErrors(input: Pick<NewOpportunity, 'title' | 'am
 }
 
 /** Creates an open opportunity in its first stage (or the given OPEN one) and records the entry. */
-export async function openOpportunity(tx: Queryable, ctx: SalesContext, input: NewOpportunity): Promise<OpportunityRow> {
+export async function openOpportunity(
+  tx: Queryable,
+  ctx: SalesContext,
+  input: NewOpportunity,
+): Promise<OpportunityRow> {
   const tenant = await ctx.loaders.tenant();
   const { title, amount, errors } = opportunityFieldErrors(input, tenant.currency);
   const stages = liveStages(await allStages(tx, ctx.tenantId));
   const stage = input.stageId ? stages.find((s) => s.id === input.stageId) : stages.find((s) => s.kind === 'OPEN');
   if (input.stageId && !stage) errors.push(notFound('Stage', ['input', 'stageId']));
-  else if (stage && stage.kind !== 'OPEN') errors.push(userError('INVALID_STAGE', ['input', 'stageId'], 'A new opportunity starts in an OPEN stage'));
+  else if (stage && stage.kind !== 'OPEN')
+    errors.push(userError('INVALID_STAGE', ['input', 'stageId'], 'A new opportunity starts in an OPEN stage'));
   failOn(errors);
   await useStage(tx, ctx, stage!.id);
   const now = new Date();
@@ -67,9 +72,15 @@ export async function openOpportunity(tx: Queryable, ctx: SalesContext, input: N
 }
 
 /** The opportunity to change, locked; a closed one can't be edited. */
-export async function openOpportunityForUpdate(tx: Queryable, ctx: SalesContext, id: string, field: string[]): Promise<OpportunityRow> {
+export async function openOpportunityForUpdate(
+  tx: Queryable,
+  ctx: SalesContext,
+  id: string,
+  field: string[],
+): Promise<OpportunityRow> {
   const opportunity = await findOrFail(id, (id) => opps.lockOpportunity(tx, ctx.tenantId, id), 'Opportunity', field);
-  if (opportunity.status !== 'OPEN') failOn([userError('OPPORTUNITY_CLOSED', field, `The opportunity is ${opportunity.status} and can't be changed`)]);
+  if (opportunity.status !== 'OPEN')
+    failOn([userError('OPPORTUNITY_CLOSED', field, `The opportunity is ${opportunity.status} and can't be changed`)]);
   return opportunity;
 }
 
@@ -79,7 +90,13 @@ async function useStage(tx: Queryable, ctx: SalesContext, stageId: string) {
   if (!(await lockLiveStage(tx, ctx.tenantId, stageId, 'share'))) failOn([notFound('Stage', ['input', 'stageId'])]);
 }
 
-async function moveTo(tx: Queryable, ctx: SalesContext, opportunity: OpportunityRow, stage: StageRow, lostReason: string | null) {
+async function moveTo(
+  tx: Queryable,
+  ctx: SalesContext,
+  opportunity: OpportunityRow,
+  stage: StageRow,
+  lostReason: string | null,
+) {
   if (stage.id === opportunity.stageId) return opportunity;
   await useStage(tx, ctx, stage.id);
   const now = new Date();
@@ -91,7 +108,12 @@ async function moveTo(tx: Queryable, ctx: SalesContext, opportunity: Opportunity
     ...(stage.kind === 'LOST' ? { lostReason } : {}),
   });
   if (stage.kind === 'WON') await publishWon(tx, ctx, moved);
-  if (stage.kind === 'LOST') await ctx.outbox.publish(tx, ctx.tenantId, 'opportunity.lost', { opportunityId: moved.id, customerId: moved.customerId, reason: lostReason });
+  if (stage.kind === 'LOST')
+    await ctx.outbox.publish(tx, ctx.tenantId, 'opportunity.lost', {
+      opportunityId: moved.id,
+      customerId: moved.customerId,
+      reason: lostReason,
+    });
   return moved;
 }
 
@@ -106,11 +128,17 @@ async function publishWon(tx: Queryable, ctx: SalesContext, won: OpportunityRow)
     amount: won.amount,
     lines: lines
       .filter((l) => l.productId)
-      .map((l) => ({ productId: l.productId!, quantity: l.quantity, unitPrice: l.unitPrice, discountPercent: l.discountPercent })),
+      .map((l) => ({
+        productId: l.productId!,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+        discountPercent: l.discountPercent,
+      })),
   });
 }
 
-const stageOfKind = async (tx: Queryable, ctx: SalesContext, kind: 'WON' | 'LOST') => liveStages(await allStages(tx, ctx.tenantId)).find((s) => s.kind === kind)!;
+const stageOfKind = async (tx: Queryable, ctx: SalesContext, kind: 'WON' | 'LOST') =>
+  liveStages(await allStages(tx, ctx.tenantId)).find((s) => s.kind === kind)!;
 
 /** A line and its opportunity, locked: line writes of one opportunity are serialised. */
 async function lineForUpdate(tx: Queryable, ctx: SalesContext, id: string) {
@@ -132,7 +160,18 @@ export const opportunityMutations = {
 
   updateOpportunity: (
     _: unknown,
-    { input }: { input: { id: string; title?: string | null; ownerId?: string | null; amount?: MoneyInput | null; expectedCloseDate?: string | null; nextFollowUpAt?: Date | null } },
+    {
+      input,
+    }: {
+      input: {
+        id: string;
+        title?: string | null;
+        ownerId?: string | null;
+        amount?: MoneyInput | null;
+        expectedCloseDate?: string | null;
+        nextFollowUpAt?: Date | null;
+      };
+    },
     ctx: SalesContext,
   ) =>
     inTransaction(ctx.database, async (tx) => {
@@ -141,17 +180,36 @@ export const opportunityMutations = {
       const title = check.text('title', input.title, { max: 200, required: input.title !== undefined });
       const ownerId = check.text('ownerId', input.ownerId, { max: 100 });
       const errors = [...check.errors];
-      const manualAmount = input.amount ? checkMoney(input.amount, { currency: current.currency, field: ['input', 'amount'] }, errors) : undefined;
+      const manualAmount = input.amount
+        ? checkMoney(input.amount, { currency: current.currency, field: ['input', 'amount'] }, errors)
+        : undefined;
       failOn(errors);
-      const patch = definedOnly({ title: title ?? undefined, ownerId, manualAmount: manualAmount ?? undefined, expectedCloseDate: input.expectedCloseDate, nextFollowUpAt: input.nextFollowUpAt });
+      const patch = definedOnly({
+        title: title ?? undefined,
+        ownerId,
+        manualAmount: manualAmount ?? undefined,
+        expectedCloseDate: input.expectedCloseDate,
+        nextFollowUpAt: input.nextFollowUpAt,
+      });
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, current.id, patch) };
     }),
 
-  addOpportunityLine: async (_: unknown, { input }: { input: { opportunityId: string; line: LineInput } }, ctx: SalesContext) => {
-    const unknownProduct = await missingProduct(ctx.products, ctx, input.line.productId, ['input', 'line', 'productId']);
+  addOpportunityLine: async (
+    _: unknown,
+    { input }: { input: { opportunityId: string; line: LineInput } },
+    ctx: SalesContext,
+  ) => {
+    const unknownProduct = await missingProduct(ctx.products, ctx, input.line.productId, [
+      'input',
+      'line',
+      'productId',
+    ]);
     return inTransaction(ctx.database, async (tx) => {
       const opportunity = await openOpportunityForUpdate(tx, ctx, input.opportunityId, ['input', 'opportunityId']);
-      const { values, errors } = lineValues({ discountPercent: '0', ...input.line }, { currency: opportunity.currency, creating: true, field: ['input', 'line'] });
+      const { values, errors } = lineValues(
+        { discountPercent: '0', ...input.line },
+        { currency: opportunity.currency, creating: true, field: ['input', 'line'] },
+      );
       if ((await opps.linesOfOpportunities(tx, ctx.tenantId, [opportunity.id])).length >= 200) {
         errors.push(userError('TOO_MANY_LINES', ['input', 'opportunityId'], 'An opportunity has at most 200 lines'));
       }
@@ -166,7 +224,12 @@ export const opportunityMutations = {
     return inTransaction(ctx.database, async (tx) => {
       const { line, opportunity } = await lineForUpdate(tx, ctx, input.id);
       const { id: _id, ...fields } = input;
-      const { values, errors } = lineValues(fields, { currency: opportunity.currency, creating: false, field: ['input'], current: line });
+      const { values, errors } = lineValues(fields, {
+        currency: opportunity.currency,
+        creating: false,
+        field: ['input'],
+        current: line,
+      });
       failOn([...errors, ...unknownProduct]);
       await opps.updateLine(tx, ctx.tenantId, line.id, values);
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
@@ -180,14 +243,22 @@ export const opportunityMutations = {
       return { opportunity: await opps.updateOpportunity(tx, ctx.tenantId, opportunity.id) };
     }),
 
-  moveOpportunityStage: (_: unknown, { input }: { input: { id: string; stageId: string; lostReason?: string | null } }, ctx: SalesContext) =>
+  moveOpportunityStage: (
+    _: unknown,
+    { input }: { input: { id: string; stageId: string; lostReason?: string | null } },
+    ctx: SalesContext,
+  ) =>
     inTransaction(ctx.database, async (tx) => {
       const opportunity = await openOpportunityForUpdate(tx, ctx, input.id, ['input', 'id']);
       const stage = liveStages(await allStages(tx, ctx.tenantId)).find((s) => s.id === input.stageId);
       if (!stage) failOn([notFound('Stage', ['input', 'stageId'])]);
       // Moving into LOST is losing: it needs the reason markOpportunityLost asks for.
       const check = new InputCheck();
-      const reason = check.text('lostReason', input.lostReason, { max: 500, required: stage!.kind === 'LOST', label: 'lostReason' });
+      const reason = check.text('lostReason', input.lostReason, {
+        max: 500,
+        required: stage!.kind === 'LOST',
+        label: 'lostReason',
+      });
       failOn(check.errors);
       return { opportunity: await moveTo(tx, ctx, opportunity, stage!, reason ?? null) };
     }),

@@ -10,13 +10,19 @@ export const Customer = {
     const window = pageWindow({ first: args.first, after: args.after });
     const status = args.status ?? null;
     const rows = await ctx.loaders.opportunitiesOfCustomer({ status, window }).load(customer.id);
-    return toConnection(rows, window, (r) => ({ value: timeKey(r.createdAt), id: r.id }), () =>
-      ctx.loaders.opportunityCountOfCustomer(status).load(customer.id),
+    return toConnection(
+      rows,
+      window,
+      (r) => ({ value: timeKey(r.createdAt), id: r.id }),
+      () => ctx.loaders.opportunityCountOfCustomer(status).load(customer.id),
     );
   },
 
   pipeline: async (customer: { id: string }, _: unknown, ctx: SalesContext) => {
-    const [totals, tenant] = await Promise.all([ctx.loaders.pipelineOfCustomer.load(customer.id), ctx.loaders.tenant()]);
+    const [totals, tenant] = await Promise.all([
+      ctx.loaders.pipelineOfCustomer.load(customer.id),
+      ctx.loaders.tenant(),
+    ]);
     return {
       openCount: totals.openCount,
       openAmount: money(totals.openAmount, tenant.currency),

@@ -14,7 +14,8 @@ export function leadDefinitions(ctx: SalesContext): Promise<CustomFieldDefinitio
 
 export const Lead = {
   __resolveReference: (ref: { id: string }, ctx: SalesContext) => ctx.loaders.lead.load(ref.id),
-  campaign: (lead: LeadRow, _: unknown, ctx: SalesContext) => (lead.campaignId ? ctx.loaders.campaign.load(lead.campaignId) : null),
+  campaign: (lead: LeadRow, _: unknown, ctx: SalesContext) =>
+    lead.campaignId ? ctx.loaders.campaign.load(lead.campaignId) : null,
   customFields: async (lead: LeadRow, _: unknown, ctx: SalesContext) => {
     const stored = lead.customFields as Record<string, StoredValue>;
     // Leads without values need no definitions (and no call to the customer subgraph).
@@ -22,9 +23,11 @@ export const Lead = {
     return customFieldValues(await leadDefinitions(ctx), stored);
   },
   customer: (lead: LeadRow) => (lead.customerId ? { __typename: 'Customer', id: lead.customerId } : null),
-  opportunity: (lead: LeadRow, _: unknown, ctx: SalesContext) => (lead.opportunityId ? ctx.loaders.opportunity.load(lead.opportunityId) : null),
+  opportunity: (lead: LeadRow, _: unknown, ctx: SalesContext) =>
+    lead.opportunityId ? ctx.loaders.opportunity.load(lead.opportunityId) : null,
 };
 
 export const Campaign = {
-  spend: async (campaign: CampaignRow, _: unknown, ctx: SalesContext) => money(campaign.spend, (await ctx.loaders.tenant()).currency),
+  spend: async (campaign: CampaignRow, _: unknown, ctx: SalesContext) =>
+    money(campaign.spend, (await ctx.loaders.tenant()).currency),
 };

@@ -4,4 +4,10 @@ import { opportunityMutations } from '../mutations/opportunities.js';
 import { quoteMutations } from '../mutations/quotes.js';
 import { stageMutations } from '../mutations/stages.js';
 
-export const Mutation = { ...leadMutations, ...stageMutations, ...opportunityMutations, ...quoteMutations, ...eventMutations };
+export const Mutation = {
+  ...leadMutations,
+  ...stageMutations,
+  ...opportunityMutations,
+  ...quoteMutations,
+  ...eventMutations,
+};

@@ -8,10 +8,15 @@ import type { SalesContext } from '../context.js';
 import { eventQueries } from './Events.js';
 import { forecast, funnelStages, funnelTotals } from '../db/analytics-queries.js';
 import { countLeads, leadOrders, leadsDue, listLeads, type LeadFilter } from '../db/lead-queries.js';
-import { countOpportunities, listOpportunities, opportunitiesDue, opportunityOrders, type OpportunityFilter } from '../db/opportunity-queries.js';
+import {
+  countOpportunities,
+  listOpportunities,
+  opportunitiesDue,
+  opportunityOrders,
+  type OpportunityFilter,
+} from '../db/opportunity-queries.js';
 import { campaignsOf, liveStages } from '../db/queries.js';
 import type { LeadRow, OpportunityRow } from '../db/schema.js';
-
 
 const leadCursor: Record<keyof typeof leadOrders, (l: LeadRow) => string> = {
   CREATED_AT: (l) => timeKey(l.createdAt),
@@ -31,13 +36,28 @@ export const Query = {
   ...eventQueries,
   lead: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.lead.load(args.id),
 
-  leads: async (_: unknown, args: PageArgs & { filter?: LeadFilter | null; orderBy?: OrderArg<keyof typeof leadOrders> }, ctx: SalesContext) => {
-    return orderedConnection(args, ctx, { orders: leadOrders, fallback: 'CREATED_AT', cursor: leadCursor, list: listLeads, count: countLeads, loader: ctx.loaders.lead });
+  leads: async (
+    _: unknown,
+    args: PageArgs & { filter?: LeadFilter | null; orderBy?: OrderArg<keyof typeof leadOrders> },
+    ctx: SalesContext,
+  ) => {
+    return orderedConnection(args, ctx, {
+      orders: leadOrders,
+      fallback: 'CREATED_AT',
+      cursor: leadCursor,
+      list: listLeads,
+      count: countLeads,
+      loader: ctx.loaders.lead,
+    });
   },
 
   campaigns: (_: unknown, __: unknown, ctx: SalesContext) => campaignsOf(ctx.database.db, ctx.tenantId),
 
-  followUpsDue: async (_: unknown, args: { ownerId?: string | null; before?: Date | null; first?: number | null }, ctx: SalesContext) => {
+  followUpsDue: async (
+    _: unknown,
+    args: { ownerId?: string | null; before?: Date | null; first?: number | null },
+    ctx: SalesContext,
+  ) => {
     const before = args.before ?? new Date();
     const limit = pageWindow({ first: args.first ?? 50 }).size;
     const [leads, opportunities] = await Promise.all([
@@ -52,7 +72,8 @@ export const Query = {
       .slice(0, limit);
   },
 
-  pipelineStages: async (_: unknown, __: unknown, ctx: SalesContext) => liveStages([...(await ctx.loaders.stages()).values()]),
+  pipelineStages: async (_: unknown, __: unknown, ctx: SalesContext) =>
+    liveStages([...(await ctx.loaders.stages()).values()]),
 
   opportunity: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.opportunity.load(args.id),
 
@@ -61,12 +82,23 @@ export const Query = {
     args: PageArgs & { filter?: OpportunityFilter | null; orderBy?: OrderArg<keyof typeof opportunityOrders> },
     ctx: SalesContext,
   ) => {
-    return orderedConnection(args, ctx, { orders: opportunityOrders, fallback: 'CREATED_AT', cursor: opportunityCursor, list: listOpportunities, count: countOpportunities, loader: ctx.loaders.opportunity });
+    return orderedConnection(args, ctx, {
+      orders: opportunityOrders,
+      fallback: 'CREATED_AT',
+      cursor: opportunityCursor,
+      list: listOpportunities,
+      count: countOpportunities,
+      loader: ctx.loaders.opportunity,
+    });
   },
 
   quote: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.quote.load(args.id),
 
-  salesFunnel: async (_: unknown, args: { from?: string | null; to?: string | null; ownerId?: string | null }, ctx: SalesContext) => {
+  salesFunnel: async (
+    _: unknown,
+    args: { from?: string | null; to?: string | null; ownerId?: string | null },
+    ctx: SalesContext,
+  ) => {
     const to = args.to ?? todayUtc();
     const from = args.from ?? addDays(to, -365);
     if (from > to) throw badInput('"from" must not be after "to"', 'from');
@@ -96,8 +128,12 @@ export const Query = {
 
   pipelineForecast: async (_: unknown, args: { months?: number | null }, ctx: SalesContext) => {
     const months = args.months ?? 3;
-    if (!Number.isInteger(months) || months < 1 || months > 24) throw badInput('"months" must be between 1 and 24', 'months');
-    const [rows, tenant] = await Promise.all([forecast(ctx.database.db, ctx.tenantId, months, todayUtc()), ctx.loaders.tenant()]);
+    if (!Number.isInteger(months) || months < 1 || months > 24)
+      throw badInput('"months" must be between 1 and 24', 'months');
+    const [rows, tenant] = await Promise.all([
+      forecast(ctx.database.db, ctx.tenantId, months, todayUtc()),
+      ctx.loaders.tenant(),
+    ]);
     return rows.map((r) => ({
       month: r.month,
       count: r.count,

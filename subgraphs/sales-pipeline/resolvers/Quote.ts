@@ -23,9 +23,13 @@ function totals(quote: QuoteRow, ctx: SalesContext) {
 export const Quote = {
   number: (quote: QuoteRow) => formatQuoteNumber(quote.number),
   status: (quote: QuoteRow) => quoteStatus(quote, todayUtc()),
-  opportunity: async (quote: QuoteRow, _: unknown, ctx: SalesContext) => (await ctx.loaders.opportunity.load(quote.opportunityId))!,
+  opportunity: async (quote: QuoteRow, _: unknown, ctx: SalesContext) =>
+    (await ctx.loaders.opportunity.load(quote.opportunityId))!,
   lines: (quote: QuoteRow, _: unknown, ctx: SalesContext) => ctx.loaders.linesOfQuote.load(quote.id),
-  subtotal: async (quote: QuoteRow, _: unknown, ctx: SalesContext) => money((await totals(quote, ctx)).subtotal, quote.currency),
-  discountTotal: async (quote: QuoteRow, _: unknown, ctx: SalesContext) => money((await totals(quote, ctx)).discount, quote.currency),
-  total: async (quote: QuoteRow, _: unknown, ctx: SalesContext) => money((await totals(quote, ctx)).total, quote.currency),
+  subtotal: async (quote: QuoteRow, _: unknown, ctx: SalesContext) =>
+    money((await totals(quote, ctx)).subtotal, quote.currency),
+  discountTotal: async (quote: QuoteRow, _: unknown, ctx: SalesContext) =>
+    money((await totals(quote, ctx)).discount, quote.currency),
+  total: async (quote: QuoteRow, _: unknown, ctx: SalesContext) =>
+    money((await totals(quote, ctx)).total, quote.currency),
 };
