@@ -41,36 +41,32 @@ const rows = Array.from({ length: 500 }, (_, i) => ({
   updatedAt: new Date(now + i),
 }));
 await graph.database.db.insert(customers).values(rows);
-await graph.database.db
-  .insert(contacts)
-  .values(
-    rows.flatMap((c) =>
-      [0, 1].map((k) => ({
-        tenantId,
-        id: uuidv7(),
-        customerId: c.id,
-        name: `Contact ${k}`,
-        decisionRole: 'OTHER',
-        isPrimary: k === 0,
-        createdAt: new Date(),
-      })),
-    ),
-  );
-await graph.database.db
-  .insert(serviceTickets)
-  .values(
-    rows.map((c) => ({
+await graph.database.db.insert(contacts).values(
+  rows.flatMap((c) =>
+    [0, 1].map((k) => ({
       tenantId,
       id: uuidv7(),
       customerId: c.id,
-      subject: 'T',
-      status: 'RESOLVED',
-      priority: 'NORMAL',
-      openedAt: new Date(),
-      resolvedAt: new Date(),
-      satisfactionScore: 4,
+      name: `Contact ${k}`,
+      decisionRole: 'OTHER',
+      isPrimary: k === 0,
+      createdAt: new Date(),
     })),
-  );
+  ),
+);
+await graph.database.db.insert(serviceTickets).values(
+  rows.map((c) => ({
+    tenantId,
+    id: uuidv7(),
+    customerId: c.id,
+    subject: 'T',
+    status: 'RESOLVED',
+    priority: 'NORMAL',
+    openedAt: new Date(),
+    resolvedAt: new Date(),
+    satisfactionScore: 4,
+  })),
+);
 const token = await signToken(graph.secrets.jwtSecret!, { tenantId });
 
 // Fulfilment: two warehouses, 20 products in stock, and drafts waiting to be confirmed.

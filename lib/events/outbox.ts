@@ -46,18 +46,16 @@ export class Outbox {
       occurredAt: now.toISOString(),
       payload,
     }));
-    await tx
-      .insert(this.tables.outboxEvents)
-      .values(
-        events.map((e) => ({
-          tenantId,
-          id: e.id,
-          type,
-          version: entry.version,
-          payload: e.payload as never,
-          occurredAt: now,
-        })),
-      );
+    await tx.insert(this.tables.outboxEvents).values(
+      events.map((e) => ({
+        tenantId,
+        id: e.id,
+        type,
+        version: entry.version,
+        payload: e.payload as never,
+        occurredAt: now,
+      })),
+    );
     if (entry.subscribers.length > 0) {
       await tx.insert(this.tables.outboxDeliveries).values(
         // Due at once, on the database's clock (which relays compare with).

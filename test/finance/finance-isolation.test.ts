@@ -283,37 +283,33 @@ async function seed(n: number) {
     },
   ]);
   await stack.database.db.insert(invoices).values(invoiceRows);
-  await stack.database.db
-    .insert(payments)
-    .values(
-      customerRows.map((c) => ({
-        tenantId,
-        id: uuidv7(),
-        customerId: c.id,
-        amount: '10.00',
-        currency: 'CNY',
-        receivedOn: '2025-02-01',
-        method: 'CASH',
-        createdAt: new Date(now),
-      })),
-    );
+  await stack.database.db.insert(payments).values(
+    customerRows.map((c) => ({
+      tenantId,
+      id: uuidv7(),
+      customerId: c.id,
+      amount: '10.00',
+      currency: 'CNY',
+      receivedOn: '2025-02-01',
+      method: 'CASH',
+      createdAt: new Date(now),
+    })),
+  );
   await stack.database.db
     .insert(customerAccounts)
     .values(
       customerRows.map((c) => ({ tenantId, customerId: c.id, creditLimit: '1000.00', updatedAt: new Date(now) })),
     );
-  await stack.database.db
-    .insert(orderExposures)
-    .values(
-      customerRows.map((c) => ({
-        tenantId,
-        orderId: uuidv7(),
-        customerId: c.id,
-        amount: '50.00',
-        status: 'CONFIRMED',
-        updatedAt: new Date(now),
-      })),
-    );
+  await stack.database.db.insert(orderExposures).values(
+    customerRows.map((c) => ({
+      tenantId,
+      orderId: uuidv7(),
+      customerId: c.id,
+      amount: '50.00',
+      status: 'CONFIRMED',
+      updatedAt: new Date(now),
+    })),
+  );
   return { tenantId, token, customerIds: customerRows.map((c) => c.id), invoiceIds: invoiceRows.map((i) => i.id) };
 }
 

@@ -45,33 +45,29 @@ async function seed(n: number) {
     })),
   );
   await stack.database.db.insert(opportunities).values(opportunityRows);
-  await stack.database.db
-    .insert(opportunityLines)
-    .values(
-      opportunityRows
-        .filter((_, i) => i % 2 === 0)
-        .flatMap((o) =>
-          [1, 2].map((position) => ({
-            tenantId,
-            id: uuidv7(),
-            opportunityId: o.id,
-            quantity: '1',
-            unitPrice: '50',
-            position,
-          })),
-        ),
-    );
-  await stack.database.db
-    .insert(stageHistory)
-    .values(
-      opportunityRows.map((o) => ({
-        tenantId,
-        id: uuidv7(),
-        opportunityId: o.id,
-        stageId: o.stageId,
-        enteredAt: new Date(now),
-      })),
-    );
+  await stack.database.db.insert(opportunityLines).values(
+    opportunityRows
+      .filter((_, i) => i % 2 === 0)
+      .flatMap((o) =>
+        [1, 2].map((position) => ({
+          tenantId,
+          id: uuidv7(),
+          opportunityId: o.id,
+          quantity: '1',
+          unitPrice: '50',
+          position,
+        })),
+      ),
+  );
+  await stack.database.db.insert(stageHistory).values(
+    opportunityRows.map((o) => ({
+      tenantId,
+      id: uuidv7(),
+      opportunityId: o.id,
+      stageId: o.stageId,
+      enteredAt: new Date(now),
+    })),
+  );
   return { tenantId, token, opportunityIds: opportunityRows.map((o) => o.id) };
 }
 

@@ -64,17 +64,15 @@ export async function post(
   if (!isBalanced(postings)) throw new Error(`Unbalanced journal entry: ${entry.description} ${entry.reference ?? ''}`);
   const id = uuidv7();
   await db.insert(journalEntries).values({ tenantId, id, ...entry, createdAt: new Date() });
-  await db
-    .insert(journalLines)
-    .values(
-      postings.map((p, i) => ({
-        tenantId,
-        entryId: id,
-        position: i + 1,
-        accountCode: p.account,
-        debit: p.debit ?? '0',
-        credit: p.credit ?? '0',
-      })),
-    );
+  await db.insert(journalLines).values(
+    postings.map((p, i) => ({
+      tenantId,
+      entryId: id,
+      position: i + 1,
+      accountCode: p.account,
+      debit: p.debit ?? '0',
+      credit: p.credit ?? '0',
+    })),
+  );
   return id;
 }

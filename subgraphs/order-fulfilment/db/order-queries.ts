@@ -270,16 +270,14 @@ export async function adjustAllocations(
   const done = new Set(updated.map((u) => `${u.order_line_id}/${u.warehouse_id}`));
   const fresh = rows.filter((r) => !done.has(`${r.orderLineId}/${r.warehouseId}`));
   if (fresh.length)
-    await db
-      .insert(allocations)
-      .values(
-        fresh.map((r) => ({
-          tenantId,
-          orderLineId: r.orderLineId,
-          warehouseId: r.warehouseId,
-          quantity: r.quantity.toFixed(),
-        })),
-      );
+    await db.insert(allocations).values(
+      fresh.map((r) => ({
+        tenantId,
+        orderLineId: r.orderLineId,
+        warehouseId: r.warehouseId,
+        quantity: r.quantity.toFixed(),
+      })),
+    );
   await db.delete(allocations).where(and(eq(allocations.tenantId, tenantId), sql`${allocations.quantity} = 0`));
 }
 
