@@ -2,13 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The four subgraphs: their names, Postgres schemas and default ports. */
+/**
+ * The manifest of subgraphs: each one's Postgres schema, default port, and the subgraphs it calls
+ * directly (signed internal calls; everything else crosses domains as events). Every main.ts,
+ * `npm start` and the in-process test graph are wired from this table.
+ */
 export const SUBGRAPHS = {
-  customer: { schema: 'customer', port: 4001 },
-  'sales-pipeline': { schema: 'sales', port: 4002 },
-  'order-fulfilment': { schema: 'fulfilment', port: 4003 },
-  finance: { schema: 'finance', port: 4004 },
-} as const;
+  customer: { schema: 'customer', port: 4001, calls: [] },
+  'sales-pipeline': {
+    schema: 'sales',
+    port: 4002,
+    calls: ['customer', 'order-fulfilment'],
+    /** It serves the tenant's event log, asking every subgraph's outbox (`/events/admin`). */
+    servesEventLog: true,
+  },
+  'order-fulfilment': { schema: 'fulfilment', port: 4003, calls: ['customer', 'finance'] },
+  finance: { schema: 'finance', port: 4004, calls: ['customer'] },
+} as const satisfies Record<string, { schema: string; port: number; calls: readonly string[]; servesEventLog?: boolean }>;
 
 export type SubgraphName = keyof typeof SUBGRAPHS;
 

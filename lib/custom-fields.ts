@@ -1,4 +1,5 @@
-import { userError, type UserError } from './errors.js';
+import { FieldCheck } from './check.js';
+import { InputErrorCode, userError, type UserError } from './errors.js';
 import { DECIMAL, isDay } from './scalars.js';
 
 export type CustomFieldType = 'TEXT' | 'NUMBER' | 'DATE' | 'BOOLEAN' | 'SELECT';
@@ -17,36 +18,30 @@ export type StoredValue = string | boolean;
 const KEY = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 const MAX_TEXT = 1000;
 
+/** Checks a definition's key, label and options (codes from the SDL's InputErrorCode). */
 export function validateDefinition(input: {
   key: string;
   label: string;
   type: CustomFieldType;
   options?: string[] | null;
 }): UserError[] {
-  const errors: UserError[] = [];
-  if (!KEY.test(input.key)) {
-    errors.push(
-      userError(
-        'INVALID_KEY',
-        ['input', 'key'],
-        'Key must start with a letter and hold only letters, digits and underscores (at most 40)',
-      ),
-    );
-  }
-  if (!input.label.trim() || input.label.length > 100)
-    errors.push(userError('INVALID_LENGTH', ['input', 'label'], 'Label must be 1 to 100 characters'));
+  const check = new FieldCheck();
+  check.check(
+    KEY.test(input.key),
+    'key',
+    InputErrorCode.INVALID_KEY,
+    'Key must start with a letter and hold only letters, digits and underscores (at most 40)',
+  );
+  check.text('label', input.label, { max: 100, required: true, label: 'Label' });
   const options = input.options ?? [];
   if (input.type === 'SELECT') {
-    if (options.length === 0)
-      errors.push(userError('OPTIONS_REQUIRED', ['input', 'options'], 'A SELECT field needs at least one option'));
-    if (new Set(options).size !== options.length)
-      errors.push(userError('DUPLICATE_OPTION', ['input', 'options'], 'Options must be unique'));
-    if (options.some((o) => !o.trim() || o.length > 100))
-      errors.push(userError('INVALID_LENGTH', ['input', 'options'], 'Each option must be 1 to 100 characters'));
-  } else if (options.length > 0) {
-    errors.push(userError('OPTIONS_NOT_ALLOWED', ['input', 'options'], 'Only SELECT fields have options'));
+    check.check(options.length > 0, 'options', InputErrorCode.OPTIONS_REQUIRED, 'A SELECT field needs at least one option');
+    check.check(new Set(options).size === options.length, 'options', InputErrorCode.DUPLICATE, 'Options must be unique');
+    options.forEach((option, i) => check.text(`options.${i}`, option, { max: 100, required: true, label: 'An option' }));
+  } else {
+    check.check(options.length === 0, 'options', InputErrorCode.OPTIONS_NOT_ALLOWED, 'Only SELECT fields have options');
   }
-  return errors;
+  return check.errors;
 }
 
 /** "120.50" and "120.5" are the same number: store one form so that filters compare equal. */
@@ -102,7 +97,7 @@ export function mergeCustomFields(
   for (const [key, raw] of Object.entries(input)) {
     const def = byKey.get(key);
     if (!def) {
-      errors.push(userError('UNKNOWN_CUSTOM_FIELD', [...path, key], `There is no custom field "${key}"`));
+      errors.push(userError(InputErrorCode.UNKNOWN_CUSTOM_FIELD, [...path, key], `There is no custom field "${key}"`));
       continue;
     }
     if (raw === null) {
@@ -111,14 +106,17 @@ export function mergeCustomFields(
     }
     const value = coerce(def, raw);
     if (value === null) {
-      const code = def.type === 'SELECT' && typeof raw === 'string' ? 'INVALID_OPTION' : 'INVALID_CUSTOM_FIELD_VALUE';
+      const code =
+        def.type === 'SELECT' && typeof raw === 'string'
+          ? InputErrorCode.INVALID_OPTION
+          : InputErrorCode.INVALID_CUSTOM_FIELD_VALUE;
       errors.push(userError(code, [...path, key], `${def.label} must be ${expected[def.type]}`));
       invalid.add(key);
     } else values[key] = value;
   }
   for (const def of definitions) {
     if (def.required && values[def.key] === undefined && !invalid.has(def.key)) {
-      errors.push(userError('REQUIRED_CUSTOM_FIELD', [...path, def.key], `${def.label} is required`));
+      errors.push(userError(InputErrorCode.REQUIRED_CUSTOM_FIELD, [...path, def.key], `${def.label} is required`));
     }
   }
   return { values, errors };

@@ -97,6 +97,21 @@ export async function countOf(db: Queryable, table: PgTable, where: SQL): Promis
   return Number(row.n);
 }
 
+/** How many rows each parent has (a child connection's totalCount for many parents at once). */
+export async function countPerParent(
+  db: Queryable,
+  table: PgTable,
+  parent: AnyColumn,
+  where: SQL,
+): Promise<{ parentId: string; n: number }[]> {
+  const rows = await db
+    .select({ parentId: sql<string>`${parent}`, n: count() })
+    .from(table)
+    .where(where)
+    .groupBy(sql`${parent}`);
+  return rows.map((r) => ({ parentId: r.parentId, n: Number(r.n) }));
+}
+
 /** A list's `orderBy` argument. */
 export type OrderArg<F extends string> = { field: F; direction?: Direction | null } | null | undefined;
 

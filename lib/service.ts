@@ -5,6 +5,7 @@ import {
   subgraphDatabaseUrl,
   subgraphEventsUrl,
   subgraphPort,
+  subgraphUrl,
   type SubgraphName,
 } from './config.js';
 import { Relay } from './events/relay.js';
@@ -12,6 +13,7 @@ import { connect, type Database } from './db.js';
 import { logger, redactUrl } from './logger.js';
 import { migrateSubgraph } from './migrate.js';
 import type { BaseContext } from './context.js';
+import { peersOf, type Peers } from './peers.js';
 import { serveSubgraph, type Subgraph } from './subgraph-server.js';
 
 /**
@@ -20,14 +22,14 @@ import { serveSubgraph, type Subgraph } from './subgraph-server.js';
  */
 export async function runSubgraphService<C extends BaseContext>(
   name: SubgraphName,
-  build: (database: Database) => Subgraph<C>,
+  build: (database: Database, peers: Peers) => Subgraph<C>,
 ) {
   const url = subgraphDatabaseUrl(name);
   if (!url) throw new Error(`${name}: set DATABASE_URL (or use npm start, which starts an embedded PostgreSQL)`);
   const { signingSecret } = loadSecrets();
   await migrateSubgraph(name, url);
   const database = connect(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-  const subgraph = build(database);
+  const subgraph = build(database, peersOf(name, { signingSecret, graphqlUrl: subgraphUrl, eventsUrl: subgraphEventsUrl }));
   await subgraph.apollo.start();
   const server = await serveSubgraph(subgraph, {
     port: subgraphPort(name),

@@ -1,6 +1,6 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DependencyUnavailable } from './internal-client.js';
+import { DependencyUnavailable } from './clients/internal-client.js';
 import type { GraphQLFormattedError } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,12 +1,15 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ForwardedAuth } from './auth.js';
-import { enforceScopes, type BaseContext } from './context.js';
+import type { BaseContext } from './context.js';
+import { enforceScopes } from './scope-enforcement.js';
+import { writeContext, type WriteContext } from './transaction.js';
 import type { Database, Queryable } from './db.js';
 import { logger } from './logger.js';
 import { scalarResolvers } from './scalars.js';
@@ -22,19 +25,36 @@ const schemaFile = (name: string) => readFileSync(path.join(root, 'schema', `${n
 /** A subgraph's SDL: its own file after the shared types (schema/shared.graphql). */
 export const readSdl = (name: string) => `${schemaFile(name)}\n${schemaFile('shared')}`;
 
-export type SubgraphContext<Loaders> = BaseContext & { database: Database; loaders: Loaders; outbox: Outbox };
+/**
+ * A request's context in a subgraph: the caller, the database, the request's DataLoaders (renewed
+ * after each committed write, see lib/transaction.ts), where writes publish, and the clients of
+ * other services the subgraph calls.
+ */
+export type SubgraphContext<Loaders, Services = object> = BaseContext & {
+  database: Database;
+  loaders: Loaders;
+  renewLoaders(): void;
+  outbox: Outbox;
+} & Services;
+
+/** The loaders every subgraph has: its tenant's settings, read once per request. */
+export interface TenantLoader<Settings> {
+  tenant(): Promise<Settings>;
+}
 
 /** Who event handlers act as: the tenant of the event, no caller scopes. */
 export const EVENT_USER = 'system:events';
 
 /**
  * Builds a subgraph the same way for every domain: its SDL from schema/<name>.graphql, its
- * resolvers, scope checks from the SDL's @requiresScopes, and a context per request with fresh
- * DataLoaders. A tenant seen for the first time is provisioned once per process.
+ * resolver map (typed by the subgraph from its generated types), scope checks from the SDL's
+ * @requiresScopes, and a context per request with fresh DataLoaders. A tenant seen for the first
+ * time is provisioned once per process.
  */
-export function createSubgraph<Loaders, Services extends object = object>(opts: {
+export function createSubgraph<Loaders extends TenantLoader<Settings>, Settings, Services extends object = object>(opts: {
   name: string;
-  resolvers: Record<string, any>;
+  /** The subgraph's resolver map (its resolvers/index.ts, typed `Resolvers` from generated/resolvers.ts). */
+  resolvers: object;
   database: Database;
   createLoaders: (db: Queryable, tenantId: string) => Loaders;
   provisionTenant: (db: Queryable, tenantId: string) => Promise<void>;
@@ -43,37 +63,18 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
   /** Where its mutations publish events (db/schema.ts's event tables). */
   outbox: Outbox;
   /** The events it consumes, each applied exactly once (events.ts). */
-  consumes?: EventHandlers<SubgraphContext<Loaders> & Services>;
-}): Subgraph<SubgraphContext<Loaders> & Services> {
-  const schema = enforceScopes(
-    buildSubgraphSchema({ typeDefs: parse(readSdl(opts.name)), resolvers: { ...scalarResolvers, ...opts.resolvers } }),
-  );
-  // Each mutation starts with fresh DataLoaders: what an earlier mutation of the same operation
-  // cached must not be read back after this one changed it.
-  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
-    const resolve = field.resolve!;
-    field.resolve = async (source, args, context: SubgraphContext<Loaders>, info) => {
-      context.loaders = await readyLoaders(context.tenantId);
-      return resolve(source, args, context, info);
-    };
-  }
-  const apollo = new ApolloServer<SubgraphContext<Loaders> & Services>({
+  consumes?: EventHandlers<WriteContext<Settings>>;
+}): Subgraph<SubgraphContext<Loaders, Services>> {
+  // The generated Resolvers type is checked where the map is written; @apollo/subgraph takes the untyped shape.
+  const resolvers = { ...scalarResolvers, ...opts.resolvers } as GraphQLResolverMap<unknown>;
+  const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(readSdl(opts.name)), resolvers }));
+  const apollo = new ApolloServer<SubgraphContext<Loaders, Services>>({
     schema,
     formatError: formatSubgraphError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
-  /**
-   * Fresh loaders for a write, with the tenant's settings already read. Writes read them inside
-   * their transaction, and the loaders query through the pool: loading them there would hold the
-   * transaction's connection while waiting for a second one, which a full pool never gives.
-   */
-  const readyLoaders = async (tenantId: string) => {
-    const loaders = opts.createLoaders(opts.database.db, tenantId);
-    await (loaders as { tenant?: () => Promise<unknown> }).tenant?.();
-    return loaders;
-  };
   const provisioned = new Map<string, Promise<void>>();
   const provision = (tenantId: string) => {
     let done = provisioned.get(tenantId);
@@ -86,19 +87,24 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
     }
     return done;
   };
-  async function contextFor(auth: ForwardedAuth): Promise<SubgraphContext<Loaders> & Services> {
+  async function contextFor(auth: ForwardedAuth): Promise<SubgraphContext<Loaders, Services>> {
     await provision(auth.tenantId);
-    return {
+    const newLoaders = () => opts.createLoaders(opts.database.db, auth.tenantId);
+    const ctx: SubgraphContext<Loaders, Services> = {
       tenantId: auth.tenantId,
       userId: auth.userId,
       scopes: new Set(auth.scopes),
       requestId: auth.requestId,
       log: logger.child({ subgraph: opts.name, requestId: auth.requestId, tenant: auth.tenantId }),
       database: opts.database,
-      loaders: opts.createLoaders(opts.database.db, auth.tenantId),
+      loaders: newLoaders(),
+      renewLoaders() {
+        this.loaders = newLoaders();
+      },
       outbox: opts.outbox,
       ...(opts.services as Services),
     };
+    return ctx;
   }
   return {
     name: opts.name,
@@ -107,15 +113,10 @@ export function createSubgraph<Loaders, Services extends object = object>(opts: 
     outbox: opts.outbox,
     async consume(body: unknown) {
       const event = parseEnvelope(body, opts.name);
-      const ctx = await contextFor({
-        tenantId: event.tenantId,
-        userId: EVENT_USER,
-        scopes: [],
-        exp: 0,
-        requestId: event.id,
-      });
-      ctx.loaders = await readyLoaders(event.tenantId);
-      return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, ctx);
+      const ctx = await contextFor({ tenantId: event.tenantId, userId: EVENT_USER, scopes: [], exp: 0, requestId: event.id });
+      // The settings are read before the handler's transaction opens, like every write's.
+      const write = writeContext(ctx, await ctx.loaders.tenant());
+      return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, write);
     },
     async eventAdmin(request: AdminRequest) {
       if (request.action === 'replay')

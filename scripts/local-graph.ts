@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Secrets, SubgraphName } from '../lib/config.js';
+import { ACTIVE_SUBGRAPHS, type Secrets, type SubgraphName } from '../lib/config.js';
 import { connect } from '../lib/db.js';
 import { freePort } from '../lib/net.js';
+import { peersOf } from '../lib/peers.js';
 import { Relay, type RelayOptions } from '../lib/events/relay.js';
-import { serveSubgraph } from '../lib/subgraph-server.js';
+import { serveSubgraph, type Subgraph } from '../lib/subgraph-server.js';
+import type { BaseContext } from '../lib/context.js';
 import { createGateway } from '../gateway/index.js';
 import { buildCustomerSubgraph } from '../subgraphs/customer/index.js';
 import { buildFinanceSubgraph } from '../subgraphs/finance/index.js';
@@ -15,7 +17,8 @@ import { buildSalesSubgraph } from '../subgraphs/sales-pipeline/index.js';
 /**
  * The whole graph inside one process: each subgraph on its own free port, the real gateway in
  * front over HTTP, and a relay per subgraph delivering its events. For tests and benchmarks only;
- * the product runs each as its own service.
+ * the product runs each as its own service. Ports are chosen first, so that every subgraph knows
+ * where the ones it calls will listen before any of them starts.
  */
 export async function startLocalGraph(
   databaseUrl: string,
@@ -27,52 +30,41 @@ export async function startLocalGraph(
   };
   const { signingSecret } = secrets;
   const database = connect(databaseUrl, { max: opts.poolSize ?? 20 });
-  const customer = buildCustomerSubgraph(database);
-  await customer.apollo.start();
-  const customerServer = await serveSubgraph(customer, { port: 0, signingSecret });
-  const finance = buildFinanceSubgraph(database, { customerUrl: customerServer.url, signingSecret });
-  await finance.apollo.start();
-  const financeServer = await serveSubgraph(finance, { port: 0, signingSecret });
-  const fulfilment = buildFulfilmentSubgraph(database, {
-    customerUrl: customerServer.url,
-    financeUrl: financeServer.url,
+  const ports = Object.fromEntries(
+    await Promise.all(ACTIVE_SUBGRAPHS.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<SubgraphName, number>;
+  const base = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}`;
+  const locations = {
     signingSecret,
-  });
-  await fulfilment.apollo.start();
-  const fulfilmentServer = await serveSubgraph(fulfilment, { port: 0, signingSecret });
-  // Sales serves the event log: it asks every subgraph's outbox, its own included (through the
-  // same endpoint as the others; `sales` is served right below, before any request can come).
-  const salesPort = await freePort();
-  const adminUrl = (server: { eventsUrl: string }) => `${server.eventsUrl}/admin`;
-  const eventAdminUrls = {
-    customer: adminUrl(customerServer),
-    'sales-pipeline': `http://127.0.0.1:${salesPort}/events/admin`,
-    'order-fulfilment': adminUrl(fulfilmentServer),
-    finance: adminUrl(financeServer),
+    graphqlUrl: (name: SubgraphName) => `${base(name)}/graphql`,
+    eventsUrl: (name: SubgraphName) => `${base(name)}/events`,
   };
-  const sales = buildSalesSubgraph(database, {
-    customerUrl: customerServer.url,
-    fulfilmentUrl: fulfilmentServer.url,
-    signingSecret,
-    eventAdminUrls,
-  });
-  await sales.apollo.start();
-  const salesServer = await serveSubgraph(sales, { port: salesPort, signingSecret });
-  const servers = {
-    customer: customerServer,
-    'sales-pipeline': salesServer,
-    'order-fulfilment': fulfilmentServer,
-    finance: financeServer,
+  // Typed one by one, so that tests can reach each subgraph's own context (stack.subgraphs.fulfilment).
+  const subgraphs = {
+    customer: buildCustomerSubgraph(database, peersOf('customer', locations)),
+    sales: buildSalesSubgraph(database, peersOf('sales-pipeline', locations)),
+    fulfilment: buildFulfilmentSubgraph(database, peersOf('order-fulfilment', locations)),
+    finance: buildFinanceSubgraph(database, peersOf('finance', locations)),
   };
-  const subgraphUrls = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])) as Record<
+  const byName: Record<SubgraphName, Subgraph<BaseContext>> = {
+    customer: subgraphs.customer,
+    'sales-pipeline': subgraphs.sales,
+    'order-fulfilment': subgraphs.fulfilment,
+    finance: subgraphs.finance,
+  };
+  const servers = {} as Record<SubgraphName, Awaited<ReturnType<typeof serveSubgraph>>>;
+  for (const name of ACTIVE_SUBGRAPHS) {
+    await byName[name].apollo.start();
+    servers[name] = await serveSubgraph(byName[name], { port: ports[name], signingSecret });
+  }
+  const subgraphUrls = Object.fromEntries(ACTIVE_SUBGRAPHS.map((n) => [n, locations.graphqlUrl(n)])) as Record<
     SubgraphName,
     string
   >;
-  const eventUrls = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.eventsUrl])) as Record<
+  const eventUrls = Object.fromEntries(ACTIVE_SUBGRAPHS.map((n) => [n, locations.eventsUrl(n)])) as Record<
     SubgraphName,
     string
   >;
-  const subgraphs = { customer, sales, fulfilment, finance };
 
   const relayDatabase = connect(databaseUrl, { max: 4 });
   const relays = Object.values(subgraphs).map(

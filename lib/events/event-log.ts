@@ -1,5 +1,5 @@
 import type { SubgraphName } from '../config.js';
-import { DependencyUnavailable } from '../internal-client.js';
+import { DependencyUnavailable } from '../clients/internal-client.js';
 import type { EventState, ListedEvent, ReplayFilter } from './admin.js';
 import { EVENT_SIGNATURE_HEADER, signDelivery } from './signature.js';
 

@@ -5,7 +5,11 @@ import { isUuid } from '../ids.js';
 import { EVENT_CATALOG, isEventType, type EventEnvelope, type EventType } from './catalog.js';
 import type { EventTables } from './tables.js';
 
-export type EventHandler<C, T extends EventType> = (tx: Queryable, event: EventEnvelope<T>, ctx: C) => Promise<void>;
+/**
+ * A consumer: an adapter, like a resolver, from an event to a domain operation, run in the
+ * transaction that records the event in the inbox. `ctx` acts as the event (EVENT_USER).
+ */
+export type EventHandler<C, T extends EventType> = (tx: Queryable, ctx: C, event: EventEnvelope<T>) => Promise<void>;
 
 /** What a subgraph does with each event type it consumes (its events.ts). */
 export type EventHandlers<C> = { [T in EventType]?: EventHandler<C, T> };
@@ -52,7 +56,7 @@ export async function consumeEvent<C>(
         .onConflictDoNothing()
         .returning({ id: tables.inbox.eventId });
       if (recorded.length === 0) return 'duplicate';
-      await handler(tx, event, ctx);
+      await handler(tx, ctx, event);
       return 'applied';
     });
   } catch (error) {

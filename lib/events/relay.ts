@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { RELAY_DEFAULTS, type SubgraphName } from '../config.js';
 import type { Database } from '../db.js';
 import { logger } from '../logger.js';
-import { definedOnly } from '../validate.js';
+import { definedOnly } from '../check.js';
 import type { EventEnvelope, EventType } from './catalog.js';
 import { channelOf, type Outbox } from './outbox.js';
 import { pruneEvents } from './retention.js';

@@ -1,6 +1,6 @@
-import type { BaseContext } from './context.js';
-import { notFound, type UserError } from './errors.js';
-import { isUuid } from './ids.js';
+import type { BaseContext } from '../context.js';
+import { notFound, type UserError } from '../errors.js';
+import { isUuid } from '../ids.js';
 import { existingEntities, internalClient, type InternalCall } from './internal-client.js';
 
 /** What other subgraphs need from order-fulfilment's catalogue, asked over signed internal calls. */

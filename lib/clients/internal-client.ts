@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, upstreamExpiry, type ForwardedAuth } from './auth.js';
-import type { BaseContext } from './context.js';
+import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, upstreamExpiry, type ForwardedAuth } from '../auth.js';
+import type { BaseContext } from '../context.js';
 
 /** Errors of the called service that are about the caller's request, and reach the caller as they are. */
 const PASSED_ON = new Set(['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN']);
@@ -62,6 +62,10 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
 
 export type InternalCall = ReturnType<typeof internalClient>;
 
+/** The `_entities` call that asks an entity's owner which ids exist (validated against each owner's SDL by a test). */
+export const existsQuery = (typename: string) =>
+  `query Exist($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { id } } }`;
+
 /** The subset of `ids` that are entities of `typename` in the caller's tenant, asked of their owner (one `_entities` call). */
 export async function existingEntities(
   call: InternalCall,
@@ -74,7 +78,7 @@ export async function existingEntities(
   const data = await call<{ _entities: ({ id: string } | null)[] }>(
     ctx,
     scopes,
-    `query Exist($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { id } } }`,
+    existsQuery(typename),
     { r: ids.map((id) => ({ __typename: typename, id })) },
   );
   return new Set(data._entities.filter((e): e is { id: string } => e !== null).map((e) => e.id));

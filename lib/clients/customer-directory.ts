@@ -1,8 +1,14 @@
-import type { BaseContext } from './context.js';
-import type { CustomFieldDefinition } from './custom-fields.js';
-import { notFound, type UserError } from './errors.js';
-import { isUuid } from './ids.js';
+import type { BaseContext } from '../context.js';
+import type { CustomFieldDefinition } from '../custom-fields.js';
+import { notFound, type UserError } from '../errors.js';
+import { isUuid } from '../ids.js';
 import { existingEntities, internalClient, type InternalCall } from './internal-client.js';
+
+/** What other subgraphs send the customer subgraph (each validated against its SDL by a test). */
+export const LEAD_FIELD_DEFINITIONS =
+  'query LeadFieldDefinitions { customFieldDefinitions(entity: LEAD) { key label type options required } }';
+export const CREATE_CUSTOMER =
+  'mutation CreateCustomerFromLead($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } userErrors { code field message } } }';
 
 /**
  * What other subgraphs need from the customer subgraph, asked over signed internal calls (never by reading
@@ -15,7 +21,7 @@ export function customerDirectory(call: InternalCall) {
       const data = await call<{ customFieldDefinitions: CustomFieldDefinition[] }>(
         ctx,
         ['crm:read'],
-        'query LeadFieldDefinitions { customFieldDefinitions(entity: LEAD) { key label type options required } }',
+        LEAD_FIELD_DEFINITIONS,
       );
       return data.customFieldDefinitions;
     },
@@ -31,7 +37,7 @@ export function customerDirectory(call: InternalCall) {
       const data = await call<{ createCustomer: { customer: { id: string } | null; userErrors: UserError[] } }>(
         ctx,
         ['crm:read', 'crm:write'],
-        'mutation CreateCustomerFromLead($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } userErrors { code field message } } }',
+        CREATE_CUSTOMER,
         { input },
       );
       return { id: data.createCustomer.customer?.id ?? null, userErrors: data.createCustomer.userErrors };
