@@ -53,13 +53,15 @@ export class FieldCheck {
     }
     const trimmed = value.trim();
     if (opts.required && trimmed === '') this.add(field, InputErrorCode.REQUIRED, `${label} is required`);
-    else if (trimmed.length > opts.max) this.add(field, InputErrorCode.TOO_LONG, `${label} must be at most ${opts.max} characters`);
+    else if (trimmed.length > opts.max)
+      this.add(field, InputErrorCode.TOO_LONG, `${label} must be at most ${opts.max} characters`);
     return trimmed === '' && !opts.required ? null : trimmed;
   }
 
   email(field: string, value: string | null | undefined) {
     const v = this.text(field, value, { max: 254 });
-    if (v && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) this.add(field, InputErrorCode.INVALID_EMAIL, `${v} is not a valid e-mail address`);
+    if (v && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v))
+      this.add(field, InputErrorCode.INVALID_EMAIL, `${v} is not a valid e-mail address`);
     return v ? v.toLowerCase() : v;
   }
 
@@ -91,7 +93,8 @@ export class FieldCheck {
 
   country(field: string, value: string | null | undefined) {
     const v = this.text(field, value, { max: 100 });
-    if (v && !/^[A-Za-z]{2}$/.test(v)) this.add(field, InputErrorCode.INVALID_COUNTRY, 'Country must be a two-letter ISO 3166-1 code');
+    if (v && !/^[A-Za-z]{2}$/.test(v))
+      this.add(field, InputErrorCode.INVALID_COUNTRY, 'Country must be a two-letter ISO 3166-1 code');
     return v ? v.toUpperCase() : v;
   }
 
@@ -99,7 +102,8 @@ export class FieldCheck {
   tags(field: string, value: string[] | null | undefined) {
     if (!value) return [];
     const tags = [...new Set(value.map((t) => t.trim()))];
-    if (tags.some((t) => t === '' || t.length > 50)) this.add(field, InputErrorCode.INVALID_TAG, 'Each tag must be 1 to 50 characters');
+    if (tags.some((t) => t === '' || t.length > 50))
+      this.add(field, InputErrorCode.INVALID_TAG, 'Each tag must be 1 to 50 characters');
     if (tags.length > 50) this.add(field, InputErrorCode.TOO_MANY, 'At most 50 tags');
     return tags;
   }
@@ -122,7 +126,11 @@ export class FieldCheck {
     if (!input) return undefined;
     const at = (part: string) => (field ? `${field}.${part}` : part);
     if (input.currency.toUpperCase() !== opts.currency) {
-      this.add(at('currency'), InputErrorCode.CURRENCY_MISMATCH, `Amounts are in ${opts.currency}, not ${input.currency}`);
+      this.add(
+        at('currency'),
+        InputErrorCode.CURRENCY_MISMATCH,
+        `Amounts are in ${opts.currency}, not ${input.currency}`,
+      );
       return undefined;
     }
     const value = dec(input.amount);
@@ -196,7 +204,11 @@ export class FieldCheck {
   }
 
   /** A non-negative decimal string within [min, max] with at most `scale` decimals ('0' when wrong). */
-  decimalText(field: string, value: unknown, opts: { scale: number; min?: string; exclusiveMin?: boolean; max?: string }): string {
+  decimalText(
+    field: string,
+    value: unknown,
+    opts: { scale: number; min?: string; exclusiveMin?: boolean; max?: string },
+  ): string {
     if (typeof value !== 'string' || !DECIMAL.test(value) || value.startsWith('-')) {
       this.add(field, InputErrorCode.INVALID_DECIMAL, `${field} must be a non-negative decimal string`);
       return '0';
@@ -220,7 +232,8 @@ export class FieldCheck {
   }
 
   day(field: string, value: unknown): string {
-    if (!isDay(value)) this.add(field, InputErrorCode.INVALID_DATE, `${field} must be a day (YYYY-MM-DD) between 1900 and 2999`);
+    if (!isDay(value))
+      this.add(field, InputErrorCode.INVALID_DATE, `${field} must be a day (YYYY-MM-DD) between 1900 and 2999`);
     return value as string;
   }
 

@@ -18,7 +18,10 @@ export const SUBGRAPHS = {
   },
   'order-fulfilment': { schema: 'fulfilment', port: 4003, calls: ['customer', 'finance'] },
   finance: { schema: 'finance', port: 4004, calls: ['customer'] },
-} as const satisfies Record<string, { schema: string; port: number; calls: readonly string[]; servesEventLog?: boolean }>;
+} as const satisfies Record<
+  string,
+  { schema: string; port: number; calls: readonly string[]; servesEventLog?: boolean }
+>;
 
 export type SubgraphName = keyof typeof SUBGRAPHS;
 

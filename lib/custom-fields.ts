@@ -2,7 +2,8 @@ import { FieldCheck } from './check.js';
 import { InputErrorCode, userError, type UserError } from './errors.js';
 import { DECIMAL, isDay } from './scalars.js';
 
-export type CustomFieldType = 'TEXT' | 'NUMBER' | 'DATE' | 'BOOLEAN' | 'SELECT';
+export type { CustomFieldType } from './generated/shared.js';
+import type { CustomFieldType } from './generated/shared.js';
 
 export interface CustomFieldDefinition {
   key: string;
@@ -35,9 +36,21 @@ export function validateDefinition(input: {
   check.text('label', input.label, { max: 100, required: true, label: 'Label' });
   const options = input.options ?? [];
   if (input.type === 'SELECT') {
-    check.check(options.length > 0, 'options', InputErrorCode.OPTIONS_REQUIRED, 'A SELECT field needs at least one option');
-    check.check(new Set(options).size === options.length, 'options', InputErrorCode.DUPLICATE, 'Options must be unique');
-    options.forEach((option, i) => check.text(`options.${i}`, option, { max: 100, required: true, label: 'An option' }));
+    check.check(
+      options.length > 0,
+      'options',
+      InputErrorCode.OPTIONS_REQUIRED,
+      'A SELECT field needs at least one option',
+    );
+    check.check(
+      new Set(options).size === options.length,
+      'options',
+      InputErrorCode.DUPLICATE,
+      'Options must be unique',
+    );
+    options.forEach((option, i) =>
+      check.text(`options.${i}`, option, { max: 100, required: true, label: 'An option' }),
+    );
   } else {
     check.check(options.length === 0, 'options', InputErrorCode.OPTIONS_NOT_ALLOWED, 'Only SELECT fields have options');
   }

@@ -22,7 +22,8 @@ export const badInput = (message: string, argument?: string) =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
 
 /** An id a service was asked about that its tenant does not have (internal calls: a fault, not a user error). */
-export const notFoundFault = (what: string) => new GraphQLError(`${what} not found`, { extensions: { code: 'NOT_FOUND' } });
+export const notFoundFault = (what: string) =>
+  new GraphQLError(`${what} not found`, { extensions: { code: 'NOT_FOUND' } });
 
 /**
  * Something the caller can fix, returned in a payload's `userErrors` rather than thrown. `code` is
@@ -36,7 +37,11 @@ export interface UserError {
 
 export { InputErrorCode };
 
-export const userError = (code: string, field: string[] | null, message: string): UserError => ({ code, field, message });
+export const userError = (code: string, field: string[] | null, message: string): UserError => ({
+  code,
+  field,
+  message,
+});
 
 /** Thrown inside a transaction to roll it back and come back as `userErrors`. */
 export class UserInputError extends Error {
@@ -50,7 +55,8 @@ export function failOn(errors: UserError[]): void {
   if (errors.length > 0) throw new UserInputError(errors);
 }
 
-export const notFound = (what: string, field: string[]) => userError(InputErrorCode.NOT_FOUND, field, `${what} not found`);
+export const notFound = (what: string, field: string[]) =>
+  userError(InputErrorCode.NOT_FOUND, field, `${what} not found`);
 
 /**
  * A subgraph's error vocabulary: the shared input codes and its own domain codes (both declared,

@@ -29,7 +29,10 @@ export async function runSubgraphService<C extends BaseContext>(
   const { signingSecret } = loadSecrets();
   await migrateSubgraph(name, url);
   const database = connect(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-  const subgraph = build(database, peersOf(name, { signingSecret, graphqlUrl: subgraphUrl, eventsUrl: subgraphEventsUrl }));
+  const subgraph = build(
+    database,
+    peersOf(name, { signingSecret, graphqlUrl: subgraphUrl, eventsUrl: subgraphEventsUrl }),
+  );
   await subgraph.apollo.start();
   const server = await serveSubgraph(subgraph, {
     port: subgraphPort(name),

@@ -51,7 +51,11 @@ export const EVENT_USER = 'system:events';
  * @requiresScopes, and a context per request with fresh DataLoaders. A tenant seen for the first
  * time is provisioned once per process.
  */
-export function createSubgraph<Loaders extends TenantLoader<Settings>, Settings, Services extends object = object>(opts: {
+export function createSubgraph<
+  Loaders extends TenantLoader<Settings>,
+  Settings,
+  Services extends object = object,
+>(opts: {
   name: string;
   /** The subgraph's resolver map (its resolvers/index.ts, typed `Resolvers` from generated/resolvers.ts). */
   resolvers: object;
@@ -113,7 +117,13 @@ export function createSubgraph<Loaders extends TenantLoader<Settings>, Settings,
     outbox: opts.outbox,
     async consume(body: unknown) {
       const event = parseEnvelope(body, opts.name);
-      const ctx = await contextFor({ tenantId: event.tenantId, userId: EVENT_USER, scopes: [], exp: 0, requestId: event.id });
+      const ctx = await contextFor({
+        tenantId: event.tenantId,
+        userId: EVENT_USER,
+        scopes: [],
+        exp: 0,
+        requestId: event.id,
+      });
       // The settings are read before the handler's transaction opens, like every write's.
       const write = writeContext(ctx, await ctx.loaders.tenant());
       return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, write);

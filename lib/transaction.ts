@@ -44,7 +44,10 @@ export function writeContext<S>(ctx: Omit<WriteContext<S>, 'settings'>, settings
  * After a commit the request's loaders are renewed, so that the payload (built by the caller,
  * outside the transaction) and later mutations of the same operation read what was written.
  */
-export async function inTransaction<S, T>(ctx: Writable<S>, work: (tx: Queryable, write: WriteContext<S>) => Promise<T>): Promise<Outcome<T>> {
+export async function inTransaction<S, T>(
+  ctx: Writable<S>,
+  work: (tx: Queryable, write: WriteContext<S>) => Promise<T>,
+): Promise<Outcome<T>> {
   const write = writeContext(ctx, await ctx.loaders.tenant());
   for (let attempt = 1; ; attempt++) {
     try {

@@ -118,7 +118,9 @@ for (const [file, generate] of files) {
   console.log(`wrote ${file}`);
 }
 if (stale.length) {
-  console.error(`stale generated files (run npm run codegen and commit them):\n${stale.map((f) => `- ${f}`).join('\n')}`);
+  console.error(
+    `stale generated files (run npm run codegen and commit them):\n${stale.map((f) => `- ${f}`).join('\n')}`,
+  );
   process.exit(1);
 }
 if (check) console.log('generated files are up to date');

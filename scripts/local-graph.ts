@@ -46,17 +46,16 @@ export async function startLocalGraph(
     fulfilment: buildFulfilmentSubgraph(database, peersOf('order-fulfilment', locations)),
     finance: buildFinanceSubgraph(database, peersOf('finance', locations)),
   };
-  const byName: Record<SubgraphName, Subgraph<BaseContext>> = {
-    customer: subgraphs.customer,
-    'sales-pipeline': subgraphs.sales,
-    'order-fulfilment': subgraphs.fulfilment,
-    finance: subgraphs.finance,
+  const serve = async <C extends BaseContext>(name: SubgraphName, subgraph: Subgraph<C>) => {
+    await subgraph.apollo.start();
+    return serveSubgraph(subgraph, { port: ports[name], signingSecret });
   };
-  const servers = {} as Record<SubgraphName, Awaited<ReturnType<typeof serveSubgraph>>>;
-  for (const name of ACTIVE_SUBGRAPHS) {
-    await byName[name].apollo.start();
-    servers[name] = await serveSubgraph(byName[name], { port: ports[name], signingSecret });
-  }
+  const servers = [
+    await serve('customer', subgraphs.customer),
+    await serve('sales-pipeline', subgraphs.sales),
+    await serve('order-fulfilment', subgraphs.fulfilment),
+    await serve('finance', subgraphs.finance),
+  ];
   const subgraphUrls = Object.fromEntries(ACTIVE_SUBGRAPHS.map((n) => [n, locations.graphqlUrl(n)])) as Record<
     SubgraphName,
     string
@@ -107,7 +106,7 @@ export async function startLocalGraph(
       server.closeAllConnections();
       await Promise.all(relays.map((r) => r.stop()));
       await gateway.dispose();
-      await Promise.all(Object.values(servers).map((s) => s.close()));
+      await Promise.all(servers.map((s) => s.close()));
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
       await relayDatabase.close();
       await database.close();

@@ -75,11 +75,8 @@ export async function existingEntities(
   ids: string[],
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const data = await call<{ _entities: ({ id: string } | null)[] }>(
-    ctx,
-    scopes,
-    existsQuery(typename),
-    { r: ids.map((id) => ({ __typename: typename, id })) },
-  );
+  const data = await call<{ _entities: ({ id: string } | null)[] }>(ctx, scopes, existsQuery(typename), {
+    r: ids.map((id) => ({ __typename: typename, id })),
+  });
   return new Set(data._entities.filter((e): e is { id: string } => e !== null).map((e) => e.id));
 }

@@ -1,22 +1,12 @@
 import type { Database } from '../../lib/db.js';
+import type { Peers } from '../../lib/peers.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import { provisionTenant } from './db/queries.js';
-import { createLoaders } from './loaders.js';
 import { consumes, outbox } from './events.js';
-import { Customer } from './resolvers/Customer.js';
-import { Interaction } from './resolvers/Interaction.js';
-import { Mutation } from './resolvers/Mutation.js';
-import { Query } from './resolvers/Query.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
 
-/** The customer subgraph (CRM master data): customers, contacts, interactions, tickets, custom fields. */
-export function buildCustomerSubgraph(database: Database) {
-  return createSubgraph({
-    name: 'customer',
-    resolvers: { Query, Mutation, Customer, Interaction },
-    database,
-    createLoaders,
-    provisionTenant,
-    outbox,
-    consumes,
-  });
+/** The customer subgraph (CRM master data): customers, contacts, interactions, tickets, custom fields. It calls no other service. */
+export function buildCustomerSubgraph(database: Database, _peers?: Peers) {
+  return createSubgraph({ name: 'customer', resolvers, database, createLoaders, provisionTenant, outbox, consumes });
 }

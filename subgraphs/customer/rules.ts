@@ -1,40 +1,21 @@
 import type { CustomFieldDefinition, StoredValue } from '../../lib/custom-fields.js';
 import { mergeCustomFields } from '../../lib/custom-fields.js';
-import { definedOnly, InputCheck } from '../../lib/validate.js';
+import { definedOnly, FieldCheck } from '../../lib/check.js';
+import type { UpdateContactInput, UpdateCustomerInput, UpdateServiceTicketInput } from './generated/resolvers.js';
 import type { NewCustomer } from './db/queries.js';
 
-export interface AddressInput {
-  line1?: string | null;
-  line2?: string | null;
-  city?: string | null;
-  region?: string | null;
-  postalCode?: string | null;
-  country?: string | null;
-}
-
-export interface CustomerInput {
-  name?: string | null;
-  kind?: string | null;
-  industry?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  website?: string | null;
-  address?: AddressInput | null;
-  ownerId?: string | null;
-  tags?: string[] | null;
-  segment?: string | null;
-  customFields?: Record<string, unknown> | null;
-}
+/** The fields of a customer that create and update share. */
+export type CustomerFields = Omit<UpdateCustomerInput, 'id'> & { tags?: string[] | null };
 
 /**
  * Validates customer input (for create, `name` is required) into column values. Every problem is
  * collected; the caller saves nothing unless `errors` is empty.
  */
 export function customerValues(
-  input: CustomerInput,
+  input: CustomerFields,
   opts: { creating: boolean; definitions: CustomFieldDefinition[]; currentCustomFields: Record<string, StoredValue> },
 ) {
-  const check = new InputCheck();
+  const check = new FieldCheck();
   const address = input.address;
   const values: Partial<NewCustomer> = definedOnly({
     name:
@@ -70,7 +51,8 @@ export function customerValues(
   return { values, errors: check.errors };
 }
 
-export type TicketStatus = 'OPEN' | 'IN_PROGRESS' | 'RESOLVED' | 'CLOSED';
+export type { ServiceTicketStatus as TicketStatus } from './generated/resolvers.js';
+import type { ServiceTicketStatus as TicketStatus } from './generated/resolvers.js';
 
 /**
  * Which status changes `updateServiceTicket` may make. Resolving goes through its own mutation
@@ -84,18 +66,11 @@ export function canMoveTicket(from: TicketStatus, to: TicketStatus): boolean {
 
 export const isValidSatisfactionScore = (score: number) => Number.isInteger(score) && score >= 1 && score <= 5;
 
-export interface ContactFields {
-  name?: string | null;
-  title?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  decisionRole?: string | null;
-  isPrimary?: boolean | null;
-}
+export type ContactFields = Omit<UpdateContactInput, 'id'>;
 
 /** Validates contact input (for create, `name` is required) into column values. */
 export function contactValues(input: ContactFields, creating: boolean) {
-  const check = new InputCheck();
+  const check = new FieldCheck();
   const values = definedOnly({
     name: check.text('name', input.name, { max: 200, required: creating || input.name !== undefined }) ?? undefined,
     title: check.text('title', input.title, { max: 100 }),
@@ -107,15 +82,11 @@ export function contactValues(input: ContactFields, creating: boolean) {
   return { values, errors: check.errors };
 }
 
-export interface TicketFields {
-  subject?: string | null;
-  description?: string | null;
-  priority?: string | null;
-}
+export type TicketFields = Omit<UpdateServiceTicketInput, 'id' | 'status'>;
 
 /** Validates service ticket input (for open, `subject` is required) into column values. */
 export function ticketValues(input: TicketFields, creating: boolean) {
-  const check = new InputCheck();
+  const check = new FieldCheck();
   const values = definedOnly({
     subject:
       check.text('subject', input.subject, { max: 200, required: creating || input.subject !== undefined }) ??

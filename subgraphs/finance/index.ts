@@ -1,4 +1,5 @@
-import { customerDirectoryAt } from '../../lib/customer-directory.js';
+import { customerDirectoryAt } from '../../lib/clients/customer-directory.js';
+import type { Peers } from '../../lib/peers.js';
 import type { Database } from '../../lib/db.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import { provisionTenant } from './db/queries.js';
@@ -13,7 +14,7 @@ import { FinanceSettings, Query } from './resolvers/Query.js';
  * The finance subgraph (ERP accounting): invoices, payments and their allocation, receivables and
  * ageing, credit, the double-entry journal. It checks customer ids with the customer subgraph.
  */
-export function buildFinanceSubgraph(database: Database, opts: { customerUrl: string; signingSecret: string }) {
+export function buildFinanceSubgraph(database: Database, peers: Peers) {
   return createSubgraph({
     name: 'finance',
     resolvers: {
@@ -33,6 +34,6 @@ export function buildFinanceSubgraph(database: Database, opts: { customerUrl: st
     provisionTenant,
     outbox,
     consumes,
-    services: { customers: customerDirectoryAt(opts) },
+    services: { customers: customerDirectoryAt({ customerUrl: peers.url('customer'), signingSecret: peers.signingSecret }) },
   });
 }

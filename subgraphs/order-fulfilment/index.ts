@@ -1,7 +1,8 @@
-import { customerDirectoryAt } from '../../lib/customer-directory.js';
+import { customerDirectoryAt } from '../../lib/clients/customer-directory.js';
+import { financeCreditAt } from '../../lib/clients/finance-credit.js';
+import type { Peers } from '../../lib/peers.js';
 import type { Database } from '../../lib/db.js';
 import { createSubgraph } from '../../lib/subgraph.js';
-import { creditChecker } from './credit.js';
 import { provisionTenant } from './db/queries.js';
 import { createLoaders } from './loaders.js';
 import { consumes, outbox } from './events.js';
@@ -15,10 +16,7 @@ import { Customer, Opportunity, SalesOrder, SalesOrderLine, Shipment, ShipmentLi
  * orders and their allocation, shipments, replenishment. It checks customer ids with the customer
  * subgraph and credit with the finance subgraph, over signed internal calls.
  */
-export function buildFulfilmentSubgraph(
-  database: Database,
-  opts: { customerUrl: string; financeUrl: string; signingSecret: string },
-) {
+export function buildFulfilmentSubgraph(database: Database, peers: Peers) {
   return createSubgraph({
     name: 'order-fulfilment',
     resolvers: {
@@ -40,6 +38,9 @@ export function buildFulfilmentSubgraph(
     provisionTenant,
     outbox,
     consumes,
-    services: { customers: customerDirectoryAt(opts), checkCredit: creditChecker(opts) },
+    services: {
+      customers: customerDirectoryAt({ customerUrl: peers.url('customer'), signingSecret: peers.signingSecret }),
+      credit: financeCreditAt({ financeUrl: peers.url('finance'), signingSecret: peers.signingSecret }),
+    },
   });
 }

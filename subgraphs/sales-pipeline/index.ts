@@ -1,7 +1,7 @@
-import { customerDirectoryAt } from '../../lib/customer-directory.js';
-import type { SubgraphName } from '../../lib/config.js';
+import { customerDirectoryAt } from '../../lib/clients/customer-directory.js';
+import type { Peers } from '../../lib/peers.js';
 import { eventLogAt } from '../../lib/events/event-log.js';
-import { productCatalogueAt } from '../../lib/product-catalogue.js';
+import { productCatalogueAt } from '../../lib/clients/product-catalogue.js';
 import type { Database } from '../../lib/db.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import { provisionTenant } from './db/queries.js';
@@ -20,15 +20,7 @@ import { Quote } from './resolvers/Quote.js';
  * `fulfilmentUrl` with signed internal calls, and
  * serves the tenant's event log (`events`), asking every subgraph's outbox at `eventAdminUrls`.
  */
-export function buildSalesSubgraph(
-  database: Database,
-  opts: {
-    customerUrl: string;
-    fulfilmentUrl: string;
-    signingSecret: string;
-    eventAdminUrls: Partial<Record<SubgraphName, string>>;
-  },
-) {
+export function buildSalesSubgraph(database: Database, peers: Peers) {
   return createSubgraph({
     name: 'sales-pipeline',
     resolvers: {
@@ -48,9 +40,9 @@ export function buildSalesSubgraph(
     provisionTenant,
     outbox,
     services: {
-      customers: customerDirectoryAt(opts),
-      products: productCatalogueAt(opts),
-      eventLog: eventLogAt({ adminUrls: opts.eventAdminUrls, signingSecret: opts.signingSecret }),
+      customers: customerDirectoryAt({ customerUrl: peers.url('customer'), signingSecret: peers.signingSecret }),
+      products: productCatalogueAt({ fulfilmentUrl: peers.url('order-fulfilment'), signingSecret: peers.signingSecret }),
+      eventLog: eventLogAt({ adminUrls: peers.eventAdminUrls(), signingSecret: peers.signingSecret }),
     },
   });
 }

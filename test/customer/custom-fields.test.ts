@@ -49,7 +49,7 @@ describe('custom fields', () => {
     expect(
       (await ops.defineCustomField({ entity: 'CUSTOMER', key: 'tier', label: 'Again', type: 'TEXT' })).userErrors[0]
         .code,
-    ).toBe('DUPLICATE_KEY');
+    ).toBe('TAKEN');
   });
 
   it('stores values as typed values, numbers canonical', async () => {

@@ -1,8 +1,8 @@
 import { and, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { anyOf } from '../../../lib/sql.js';
-import { pagePerParent, type KeysetOrder } from '../../../lib/keyset.js';
-import type { PageWindow } from '../../../lib/pagination.js';
+import type { ChildList } from '../../../lib/list-connection.js';
+import { timeKey } from '../../../lib/pagination.js';
 import {
   contacts,
   interactions,
@@ -70,31 +70,15 @@ export async function detachContactFromInteractions(db: Queryable, tenantId: str
     .where(and(eq(interactions.tenantId, tenantId), eq(interactions.contactId, contactId)));
 }
 
-export const interactionOrder: KeysetOrder = {
-  column: interactions.occurredAt,
-  cast: 'timestamptz',
-  id: interactions.id,
-  direction: 'DESC',
+/** A customer's interactions, newest first (Customer.interactions). */
+export const interactionsOfCustomer: ChildList<InteractionRow, object> = {
+  table: interactions,
+  tenant: interactions.tenantId,
+  parent: interactions.customerId,
+  parentOf: (r) => r.customerId,
+  order: { column: interactions.occurredAt, cast: 'timestamptz', id: interactions.id, direction: 'DESC' },
+  cursor: (r) => timeKey(r.occurredAt),
 };
-export const ticketOrder: KeysetOrder = {
-  column: serviceTickets.openedAt,
-  cast: 'timestamptz',
-  id: serviceTickets.id,
-  direction: 'DESC',
-};
-
-export function interactionsPage(db: Queryable, tenantId: string, customerIds: readonly string[], window: PageWindow) {
-  const where = and(eq(interactions.tenantId, tenantId), anyOf(interactions.customerId, customerIds))!;
-  return pagePerParent<InteractionRow>(db, interactions, interactions.customerId, where, interactionOrder, window);
-}
-
-export async function interactionCounts(db: Queryable, tenantId: string, customerIds: readonly string[]) {
-  return db
-    .select({ customerId: interactions.customerId, n: count() })
-    .from(interactions)
-    .where(and(eq(interactions.tenantId, tenantId), anyOf(interactions.customerId, customerIds)))
-    .groupBy(interactions.customerId);
-}
 
 export async function insertInteraction(
   db: Queryable,
@@ -106,42 +90,16 @@ export async function insertInteraction(
 
 // ---- service tickets
 
-const ticketWhere = (tenantId: string, customerIds: readonly string[], status: string | null) =>
-  and(
-    eq(serviceTickets.tenantId, tenantId),
-    anyOf(serviceTickets.customerId, customerIds),
-    status ? eq(serviceTickets.status, status) : undefined,
-  )!;
-
-export function ticketsPage(
-  db: Queryable,
-  tenantId: string,
-  customerIds: readonly string[],
-  status: string | null,
-  window: PageWindow,
-) {
-  return pagePerParent<ServiceTicketRow>(
-    db,
-    serviceTickets,
-    serviceTickets.customerId,
-    ticketWhere(tenantId, customerIds, status),
-    ticketOrder,
-    window,
-  );
-}
-
-export async function ticketCounts(
-  db: Queryable,
-  tenantId: string,
-  customerIds: readonly string[],
-  status: string | null,
-) {
-  return db
-    .select({ customerId: serviceTickets.customerId, n: count() })
-    .from(serviceTickets)
-    .where(ticketWhere(tenantId, customerIds, status))
-    .groupBy(serviceTickets.customerId);
-}
+/** A customer's service tickets, newest first, of one status or all (Customer.serviceTickets). */
+export const ticketsOfCustomer: ChildList<ServiceTicketRow, { status: string | null }> = {
+  table: serviceTickets,
+  tenant: serviceTickets.tenantId,
+  parent: serviceTickets.customerId,
+  parentOf: (r) => r.customerId,
+  order: { column: serviceTickets.openedAt, cast: 'timestamptz', id: serviceTickets.id, direction: 'DESC' },
+  cursor: (r) => timeKey(r.openedAt),
+  where: ({ status }) => (status ? eq(serviceTickets.status, status) : undefined),
+};
 
 export async function lockTicket(db: Queryable, tenantId: string, id: string): Promise<ServiceTicketRow | null> {
   const [row] = await db

@@ -3,7 +3,14 @@ import { anyOf, containsText } from '../../../lib/sql.js';
 import type { Queryable } from '../../../lib/db.js';
 import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
-import { customFieldDefinitions, customers, tenants, type CustomerRow } from './schema.js';
+import {
+  customFieldDefinitions,
+  customers,
+  tenants,
+  type CustomerRow,
+  type CustomFieldDefinitionRow,
+  type TenantRow,
+} from './schema.js';
 import { insightCondition, type InsightFilter } from './insight-queries.js';
 import { todayUtc } from '../../../lib/dates.js';
 
@@ -11,9 +18,10 @@ export async function provisionTenant(db: Queryable, tenantId: string): Promise<
   await db.insert(tenants).values({ id: tenantId }).onConflictDoNothing();
 }
 
-export async function getTenant(db: Queryable, tenantId: string) {
+/** The tenant's settings (provisioned on its first request, so always there). */
+export async function getTenant(db: Queryable, tenantId: string): Promise<TenantRow> {
   const [row] = await db.select().from(tenants).where(eq(tenants.id, tenantId));
-  return row ?? null;
+  return row;
 }
 
 export async function customersByIds(db: Queryable, tenantId: string, ids: readonly string[]): Promise<CustomerRow[]> {
@@ -122,7 +130,12 @@ export async function retagCustomers(
     .returning();
 }
 
-export async function customFieldDefinitionsFor(db: Queryable, tenantId: string, entity: string) {
+/** The tenant's custom field definitions of one entity (CUSTOMER, LEAD), in the order they were made. */
+export async function customFieldDefinitionsFor(
+  db: Queryable,
+  tenantId: string,
+  entity: string,
+): Promise<CustomFieldDefinitionRow[]> {
   return db
     .select()
     .from(customFieldDefinitions)

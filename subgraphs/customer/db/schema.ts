@@ -1,3 +1,4 @@
+import type { CustomFieldType } from '../../../lib/custom-fields.js';
 import { eventTables } from '../../../lib/events/tables.js';
 import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -131,7 +132,7 @@ export const customFieldDefinitions = customerSchema.table(
     entity: text('entity').notNull(),
     key: text('key').notNull(),
     label: text('label').notNull(),
-    type: text('type').notNull(),
+    type: text('type').$type<CustomFieldType>().notNull(),
     options: text('options')
       .array()
       .notNull()
@@ -142,6 +143,7 @@ export const customFieldDefinitions = customerSchema.table(
   (t) => [primaryKey({ columns: [t.tenantId, t.entity, t.key] })],
 );
 
+export type TenantRow = typeof tenants.$inferSelect;
 export type CustomerRow = typeof customers.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
 export type InteractionRow = typeof interactions.$inferSelect;

@@ -1,7 +1,5 @@
-import type { CustomerContext } from '../context.js';
-import type { InteractionRow } from '../db/schema.js';
+import type { InteractionResolvers } from '../generated/resolvers.js';
 
-export const Interaction = {
-  contact: (i: InteractionRow, _: unknown, ctx: CustomerContext) =>
-    i.contactId ? ctx.loaders.contact.load(i.contactId) : null,
+export const Interaction: InteractionResolvers = {
+  contact: (i, _, ctx) => (i.contactId ? ctx.loaders.contact.load(i.contactId) : null),
 };
