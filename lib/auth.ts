@@ -60,16 +60,17 @@ export function signUpstream(secret: string, query: string, variables: unknown, 
     .digest('base64');
 }
 
+/** How long a signed upstream request stays valid. */
+export const UPSTREAM_TTL_SECONDS = 60;
+
+/** When a request signed now stops being valid: a minute from now, and never after the client's token. */
+export const upstreamExpiry = (tokenExp: number, nowSeconds = Date.now() / 1000) =>
+  Math.min(tokenExp, Math.floor(nowSeconds) + UPSTREAM_TTL_SECONDS);
+
 /**
  * Checks that a subgraph request was signed by the gateway and is still within the token's
  * lifetime; returns the forwarded identity, or null when the request must be refused.
  */
-/** How long a signed upstream request stays valid. */
-export const UPSTREAM_TTL_SECONDS = 60;
-
-export const upstreamExpiry = (tokenExp: number, nowSeconds = Date.now() / 1000) =>
-  Math.min(tokenExp, Math.floor(nowSeconds) + UPSTREAM_TTL_SECONDS);
-
 export function verifyUpstream(
   secret: string,
   body: Record<string, unknown>,

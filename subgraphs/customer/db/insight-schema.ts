@@ -55,5 +55,3 @@ export const receivables = customerSchema.table(
   ],
 );
 
-export type PurchaseRow = typeof purchases.$inferSelect;
-export type ReceivableRow = typeof receivables.$inferSelect;
