@@ -92,12 +92,39 @@ async function sharedEnums(): Promise<string> {
   return `${HEADER}/* eslint-disable */\n${output}`;
 }
 
+/**
+ * The README's table of user error codes, from the SDL's *ErrorCode enums and their descriptions,
+ * between the README's error-codes markers (so that the table is never out of date).
+ */
+function readmeWithErrorCodes(readme: string): string {
+  const sources: [string, string][] = [['shared', 'shared'], ...ACTIVE_SUBGRAPHS.map((n): [string, string] => [n, n])];
+  const rows: string[] = [];
+  for (const [owner, file] of sources) {
+    const document = parse(readFileSync(path.join(root, 'schema', `${file}.graphql`), 'utf8'));
+    for (const definition of document.definitions) {
+      if (definition.kind !== 'EnumTypeDefinition' || !definition.name.value.endsWith('ErrorCode')) continue;
+      for (const value of definition.values ?? []) {
+        const meaning = (value.description?.value ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+        rows.push(`| \`${value.name.value}\` | ${owner === 'shared' ? 'all' : owner} | ${meaning} |`);
+      }
+    }
+  }
+  const table = ['| code | returned by | meaning |', '|---|---|---|', ...rows].join('\n');
+  const start = '<!-- error-codes:start (npm run codegen writes this table from the SDL) -->';
+  const end = '<!-- error-codes:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error('README.md has no error-codes markers');
+  return `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`;
+}
+
 async function pretty(file: string, text: string) {
   return format(text, { ...(await resolveConfig(file)), filepath: file });
 }
 
 const files: [string, () => Promise<string>][] = [
   ['lib/generated/shared.ts', sharedEnums],
+  ['README.md', async () => readmeWithErrorCodes(readFileSync(path.join(root, 'README.md'), 'utf8'))],
   ...ACTIVE_SUBGRAPHS.map((name): [string, () => Promise<string>] => [
     `subgraphs/${name}/generated/resolvers.ts`,
     () => subgraphTypes(name),
@@ -108,7 +135,8 @@ const check = process.argv.includes('--check');
 const stale: string[] = [];
 for (const [file, generate] of files) {
   const full = path.join(root, file);
-  const text = await pretty(full, await generate());
+  // The README is not formatted by prettier (.prettierignore): its generated table is written as is.
+  const text = file.endsWith('.md') ? await generate() : await pretty(full, await generate());
   if (check) {
     if (!existsSync(full) || readFileSync(full, 'utf8') !== text) stale.push(file);
     continue;
