@@ -10,7 +10,8 @@ export type Direction = 'ASC' | 'DESC';
 
 /** How a list is ordered: a sort column (with its SQL type for the cursor) and the id tie-breaker. */
 export interface KeysetOrder {
-  column: AnyColumn;
+  /** A column, or an expression over columns (coalesce, a cast). */
+  column: AnyColumn | SQL;
   cast: 'text' | 'timestamptz' | 'numeric' | 'date';
   id: AnyColumn;
   direction: Direction;

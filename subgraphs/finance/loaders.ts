@@ -1,16 +1,17 @@
 import type { Queryable } from '../../lib/db.js';
+import { childConnections } from '../../lib/list-connection.js';
 import { aggregateOf, childrenOf, perArguments, rowsById } from '../../lib/loaders.js';
-import type { PageWindow } from '../../lib/pagination.js';
 import * as exposure from './db/exposure-queries.js';
 import * as inv from './db/invoice-queries.js';
 import * as ledger from './db/ledger-queries.js';
 import * as pay from './db/payment-queries.js';
 import * as q from './db/queries.js';
 import * as recv from './db/receivables-queries.js';
+import type { TenantRow } from './db/schema.js';
 
 /** The request's DataLoaders: every list and entity reference is one query per batch. */
 export function createLoaders(db: Queryable, tenantId: string) {
-  let tenant: ReturnType<typeof q.tenantById> | undefined;
+  let tenant: Promise<TenantRow> | undefined;
   return {
     tenant: () => (tenant ??= q.tenantById(db, tenantId)),
     invoice: rowsById((ids) => inv.invoicesByIds(db, tenantId, ids)),
@@ -31,6 +32,8 @@ export function createLoaders(db: Queryable, tenantId: string) {
       (ids) => ledger.linesOfEntries(db, tenantId, ids),
       (l) => l.entryId,
     ),
+    /** Connections under a customer (invoices, payments). */
+    children: childConnections(db, tenantId),
     account: aggregateOf(
       (ids) => q.accountsOf(db, tenantId, ids),
       (a) => a.customerId,
@@ -47,7 +50,7 @@ export function createLoaders(db: Queryable, tenantId: string) {
       aggregateOf(
         (ids) => recv.receivablesOfCustomers(db, tenantId, ids, asOf),
         (r) => r.customer_id,
-        (r) => r as recv.ReceivableRow | null,
+        (r): recv.ReceivableRow | null => r,
         null,
       ),
     ),
@@ -58,32 +61,6 @@ export function createLoaders(db: Queryable, tenantId: string) {
         (r) => r.unallocated,
         '0',
       ),
-    ),
-    invoicesOfCustomer: perArguments(({ status, window }: { status: string | null; window: PageWindow }) =>
-      childrenOf(
-        (ids) => inv.invoicesOfCustomers(db, tenantId, ids, status, window),
-        (i) => i.customerId,
-      ),
-    ),
-    invoiceCountOfCustomer: perArguments((status: string | null) =>
-      aggregateOf(
-        (ids) => inv.countInvoicesOfCustomers(db, tenantId, ids, status),
-        (r) => r.customerId,
-        (r) => Number(r.n),
-        0,
-      ),
-    ),
-    paymentsOfCustomer: perArguments((window: PageWindow) =>
-      childrenOf(
-        (ids) => pay.paymentsOfCustomers(db, tenantId, ids, window),
-        (p) => p.customerId,
-      ),
-    ),
-    paymentCountOfCustomer: aggregateOf(
-      (ids) => pay.countPaymentsOfCustomers(db, tenantId, ids),
-      (r) => r.customerId,
-      (r) => Number(r.n),
-      0,
     ),
   };
 }

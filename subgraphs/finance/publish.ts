@@ -1,11 +1,11 @@
 import type { Queryable } from '../../lib/db.js';
+import type { FinanceWrite } from './context.js';
 import type { PaidOff } from './db/payment-queries.js';
 import type { InvoiceRow } from './db/schema.js';
-import type { Outbox } from '../../lib/events/outbox.js';
 import { formatInvoiceNumber } from './rules.js';
 
 /** The events finance publishes about invoices, each in the transaction of the change it reports (or of the seed that wrote it). */
-type Publisher = { tenantId: string; outbox: Outbox };
+type Publisher = Pick<FinanceWrite, 'tenantId' | 'outbox'>;
 
 export const publishIssued = (tx: Queryable, ctx: Publisher, invoice: InvoiceRow) =>
   ctx.outbox.publish(tx, ctx.tenantId, 'invoice.issued', {

@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import { dec } from '../../lib/money.js';
+import { documentNumber } from '../../lib/numbers.js';
 
 /** The chart of accounts the journal posts to. */
 export const ACCOUNTS = {
@@ -99,6 +100,10 @@ export function isBalanced(postings: Posting[]): boolean {
   return debit.eq(credit);
 }
 
+/** The sum of some amounts (missing ones count as zero), to the cent. */
+export const sumOf = <Row>(rows: Row[], amount: (row: Row) => string | null | undefined): string =>
+  rows.reduce((sum, r) => sum.plus(amount(r) ?? '0'), dec(0)).toFixed(2);
+
 /**
  * Oldest due first: pays each open invoice (in the given order) as far as the money goes.
  * Returns the allocations and what is left unallocated.
@@ -141,8 +146,10 @@ export function checkCredit(limit: string | null, exposure: string, amount: stri
   return { allowed: true, reason: null };
 }
 
-export const formatInvoiceNumber = (year: number, n: number) => `INV-${year}-${String(n).padStart(6, '0')}`;
+/** INV-2026-000045: numbered per tenant and year. */
+export const formatInvoiceNumber = (year: number, n: number) => documentNumber(`INV-${year}`, n);
 
+/** "INV-2026-000045" (any case, padding optional) -> its year and number; anything else -> null. */
 export function parseInvoiceNumber(text: string): { year: number; number: number } | null {
   const match = text
     .trim()

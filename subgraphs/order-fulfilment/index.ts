@@ -1,15 +1,13 @@
 import { customerDirectoryAt } from '../../lib/clients/customer-directory.js';
 import { financeCreditAt } from '../../lib/clients/finance-credit.js';
-import type { Peers } from '../../lib/peers.js';
 import type { Database } from '../../lib/db.js';
+import type { Peers } from '../../lib/peers.js';
 import { createSubgraph } from '../../lib/subgraph.js';
+import type { Services } from './context.js';
 import { provisionTenant } from './db/queries.js';
-import { createLoaders } from './loaders.js';
 import { consumes, outbox } from './events.js';
-import { Mutation } from './resolvers/Mutation.js';
-import { Product, ReplenishmentRequest, StockLevel, StockMovement } from './resolvers/Product.js';
-import { Query } from './resolvers/Query.js';
-import { Customer, Opportunity, SalesOrder, SalesOrderLine, Shipment, ShipmentLine } from './resolvers/SalesOrder.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
 
 /**
  * The order-fulfilment subgraph (ERP operations): products, warehouses, the stock ledger, sales
@@ -17,30 +15,18 @@ import { Customer, Opportunity, SalesOrder, SalesOrderLine, Shipment, ShipmentLi
  * subgraph and credit with the finance subgraph, over signed internal calls.
  */
 export function buildFulfilmentSubgraph(database: Database, peers: Peers) {
+  const services: Services = {
+    customers: customerDirectoryAt({ customerUrl: peers.url('customer'), signingSecret: peers.signingSecret }),
+    credit: financeCreditAt({ financeUrl: peers.url('finance'), signingSecret: peers.signingSecret }),
+  };
   return createSubgraph({
     name: 'order-fulfilment',
-    resolvers: {
-      Query,
-      Mutation,
-      Product,
-      StockLevel,
-      StockMovement,
-      ReplenishmentRequest,
-      SalesOrder,
-      SalesOrderLine,
-      Shipment,
-      ShipmentLine,
-      Customer,
-      Opportunity,
-    },
+    resolvers,
     database,
     createLoaders,
     provisionTenant,
     outbox,
     consumes,
-    services: {
-      customers: customerDirectoryAt({ customerUrl: peers.url('customer'), signingSecret: peers.signingSecret }),
-      credit: financeCreditAt({ financeUrl: peers.url('finance'), signingSecret: peers.signingSecret }),
-    },
+    services,
   });
 }

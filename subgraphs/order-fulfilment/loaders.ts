@@ -1,16 +1,16 @@
 import DataLoader from 'dataloader';
 import type { Queryable } from '../../lib/db.js';
-import { aggregateOf, childrenOf, perArguments, rowsById } from '../../lib/loaders.js';
-import type { PageWindow } from '../../lib/pagination.js';
+import { childConnections } from '../../lib/list-connection.js';
+import { aggregateOf, childrenOf, rowsById } from '../../lib/loaders.js';
 import * as orders from './db/order-queries.js';
 import * as q from './db/queries.js';
-import type { WarehouseRow } from './db/schema.js';
+import type { TenantRow, WarehouseRow } from './db/schema.js';
 import * as shipmentsQ from './db/shipment-queries.js';
 import { levelsOfProducts } from './db/stock-queries.js';
 
 /** The request's DataLoaders: every list and entity reference is one query per batch. */
 export function createLoaders(db: Queryable, tenantId: string) {
-  let tenant: ReturnType<typeof q.tenantById> | undefined;
+  let tenant: Promise<TenantRow> | undefined;
   let warehouses: Promise<Map<string, WarehouseRow>> | undefined;
   const warehouseMap = () =>
     (warehouses ??= q.warehousesOf(db, tenantId).then((rows) => new Map(rows.map((w) => [w.id, w]))));
@@ -54,20 +54,8 @@ export function createLoaders(db: Queryable, tenantId: string) {
     ),
     shipment: rowsById((ids) => shipmentsQ.shipmentsByIds(db, tenantId, ids)),
     request: rowsById((ids) => shipmentsQ.requestsByIds(db, tenantId, ids)),
-    ordersOfCustomer: perArguments(({ status, window }: { status: string | null; window: PageWindow }) =>
-      childrenOf(
-        (ids) => orders.ordersOfCustomers(db, tenantId, ids, status, window),
-        (o) => o.customerId,
-      ),
-    ),
-    orderCountOfCustomer: perArguments((status: string | null) =>
-      aggregateOf(
-        (ids) => orders.countOrdersOfCustomers(db, tenantId, ids, status),
-        (r) => r.customerId,
-        (r) => Number(r.n),
-        0,
-      ),
-    ),
+    /** Connections under a customer (its orders). */
+    children: childConnections(db, tenantId),
     orderStatsOfCustomer: aggregateOf(
       (ids) => orders.orderStatsOfCustomers(db, tenantId, ids),
       (r) => r.customerId,

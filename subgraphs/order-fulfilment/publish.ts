@@ -1,18 +1,18 @@
 import { dayOf } from '../../lib/dates.js';
 import type { Queryable } from '../../lib/db.js';
 import { dec } from '../../lib/money.js';
-import type { FulfilmentContext } from './context.js';
+import { documentNumber } from '../../lib/numbers.js';
+import type { FulfilmentWrite } from './context.js';
 import { productsByIds } from './db/queries.js';
 import type { OrderLineRow, OrderRow, ShipmentLineRow, ShipmentRow } from './db/schema.js';
-import { formatNumber } from './rules.js';
 
 /** The events order-fulfilment publishes, each in the transaction of the change it reports (or of the seed that wrote it). */
-type Publisher = Pick<FulfilmentContext, 'tenantId' | 'outbox'>;
+type Publisher = Pick<FulfilmentWrite, 'tenantId' | 'outbox'>;
 
 export const publishOrderConfirmed = (tx: Queryable, ctx: Publisher, order: OrderRow) =>
   ctx.outbox.publish(tx, ctx.tenantId, 'salesOrder.confirmed', {
     orderId: order.id,
-    number: formatNumber('SO', order.number),
+    number: documentNumber('SO', order.number),
     customerId: order.customerId,
     opportunityId: order.opportunityId,
     total: order.total,
@@ -22,7 +22,7 @@ export const publishOrderConfirmed = (tx: Queryable, ctx: Publisher, order: Orde
 export const publishOrderCancelled = (tx: Queryable, ctx: Publisher, order: OrderRow, wasConfirmed: boolean) =>
   ctx.outbox.publish(tx, ctx.tenantId, 'salesOrder.cancelled', {
     orderId: order.id,
-    number: formatNumber('SO', order.number),
+    number: documentNumber('SO', order.number),
     customerId: order.customerId,
     total: order.total,
     currency: order.currency,
@@ -47,9 +47,9 @@ export async function publishShipped(
   );
   await ctx.outbox.publish(tx, ctx.tenantId, 'shipment.shipped', {
     shipmentId: shipment.id,
-    number: formatNumber('SH', shipment.number),
+    number: documentNumber('SH', shipment.number),
     orderId: order.id,
-    orderNumber: formatNumber('SO', order.number),
+    orderNumber: documentNumber('SO', order.number),
     customerId: order.customerId,
     currency: order.currency,
     shippedOn: dayOf(shipment.shippedAt!),

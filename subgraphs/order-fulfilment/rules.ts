@@ -63,13 +63,9 @@ export function availableToPromise(
   return { quantity: shipNow.toFixed(), date: null };
 }
 
-export const formatNumber = (prefix: string, n: number) => `${prefix}-${String(n).padStart(6, '0')}`;
+/** Available stock of one warehouse's level: on hand minus reserved, never below zero. */
+export const availableOf = (level: { onHand: string; reserved: string }) =>
+  dec(level.onHand).gt(level.reserved) ? dec(level.onHand).minus(level.reserved) : dec(0);
 
-/** "SO-000123" -> 123; anything else -> null. */
-export function parseNumber(prefix: string, text: string): number | null {
-  const match = text
-    .trim()
-    .toUpperCase()
-    .match(new RegExp(`^${prefix}-(\\d{1,9})$`));
-  return match ? Number(match[1]) : null;
-}
+/** The sum of decimal strings, exactly. */
+export const sumOf = (values: string[]) => values.reduce((total, v) => total.plus(v), dec(0));

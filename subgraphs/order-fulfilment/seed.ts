@@ -3,6 +3,7 @@ import { addDays } from '../../lib/dates.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { documentNumber } from '../../lib/numbers.js';
 import { outbox } from './events.js';
 import { publishDelivered, publishOrderConfirmed } from './publish.js';
 
@@ -150,7 +151,7 @@ export async function seedFulfilment(tx: Queryable, tenantId: string, customerId
   for (const [n, [status, customer, priority, created, lines]] of specs.entries()) {
     const orderId = uuidv7(now - created * DAY);
     const number = n + 1;
-    const reference = `SO-${String(number).padStart(6, '0')}`;
+    const reference = documentNumber('SO', number);
     const confirmed = status === 'DRAFT' ? null : at(created - 0.1);
     const shippedAll = status === 'SHIPPED' || status === 'DELIVERED';
     await tx.insert(salesOrders).values({
@@ -196,7 +197,7 @@ export async function seedFulfilment(tx: Queryable, tenantId: string, customerId
         if (shippedQty + allocated > 0)
           move('RESERVATION', product, warehouseId, shippedQty + allocated, created - 0.1, reference);
         if (shippedQty > 0) {
-          move('SHIPMENT', product, warehouseId, shippedQty, created - 2, `SH-${String(n + 1).padStart(6, '0')}`);
+          move('SHIPMENT', product, warehouseId, shippedQty, created - 2, documentNumber('SH', n + 1));
           shipped.push({
             tenantId,
             shipmentId,

@@ -1,11 +1,12 @@
 import type Big from 'big.js';
 import type { Queryable } from '../../lib/db.js';
 import { dec } from '../../lib/money.js';
+import { documentNumber } from '../../lib/numbers.js';
 import * as orders from './db/order-queries.js';
 import { warehousesOf } from './db/queries.js';
 import type { StockLevelRow } from './db/schema.js';
 import { lockLevels, movement, recordMovements, type Movement } from './db/stock-queries.js';
-import { formatNumber, planAllocation } from './rules.js';
+import { planAllocation } from './rules.js';
 
 /**
  * The stock levels of some products, locked for the transaction and tracked in memory while
@@ -129,7 +130,7 @@ export class LockedStock {
         this.reserve(
           { id: line.id, productId: line.product_id },
           need.toFixed(),
-          formatNumber('SO', line.order_number),
+          documentNumber('SO', line.order_number),
         );
     }
   }

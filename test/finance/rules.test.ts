@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../lib/money.js';
-import { PayloadCheck } from '../../lib/events/payload-check.js';
+import { FieldCheck } from '../../lib/check.js';
 import {
   costOfGoods,
   costOfGoodsPostings,
@@ -148,19 +148,19 @@ describe('shipment rules', () => {
 
 describe('event payload checks', () => {
   it('takes well-formed values and names every field that is not', () => {
-    const check = new PayloadCheck();
-    expect(check.decimal('a', '12.50', { scale: 2 })).toBe('12.50');
+    const check = new FieldCheck(['payload']);
+    expect(check.decimalText('a', '12.50', { scale: 2 })).toBe('12.50');
     expect(check.day('d', '2026-02-28')).toBe('2026-02-28');
     expect(check.errors).toEqual([]);
-    check.decimal('b', 12.5, { scale: 2 });
-    check.decimal('c', '1e3', { scale: 2 });
-    check.decimal('e', '-1', { scale: 2 });
-    check.decimal('f', '0', { scale: 2, exclusiveMin: true });
-    check.decimal('g', '1.005', { scale: 2 });
+    check.decimalText('b', 12.5, { scale: 2 });
+    check.decimalText('c', '1e3', { scale: 2 });
+    check.decimalText('e', '-1', { scale: 2 });
+    check.decimalText('f', '0', { scale: 2, exclusiveMin: true });
+    check.decimalText('g', '1.005', { scale: 2 });
     check.day('h', '2026-02-30');
     check.uuid('i', 'nope');
     check.currency('j', 'USD', 'CNY');
-    check.text('k', '  ', 10);
+    check.someText('k', '  ', 10);
     check.list('l', {}, { min: 1, max: 2 });
     expect(check.errors.map((e) => [e.code, e.field])).toEqual([
       ['INVALID_DECIMAL', ['payload', 'b']],

@@ -90,7 +90,7 @@ async function scenario() {
       exp: Date.now() / 1000 + 60,
       requestId: 'r',
     });
-    return ctx.checkCredit(ctx, { orderId, customerId, amount: { amount, currency: 'CNY' }, override: false });
+    return ctx.credit.reserveCredit(ctx, { orderId, customerId, amount: { amount, currency: 'CNY' }, override: false });
   };
   return { tenant, customer, order, confirm, state, exposures, reserve };
 }

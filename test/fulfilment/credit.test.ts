@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES } from '../../lib/auth.js';
+import { peersOf } from '../../lib/peers.js';
 import { buildFulfilmentSubgraph } from '../../subgraphs/order-fulfilment/index.js';
 import { expectLedgerConsistent, strictClient } from '../support/fulfilment.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
@@ -110,11 +111,14 @@ describe('credit check on confirmation', () => {
     const s = await scenario();
     const id = await s.order('5');
     // The same subgraph, pointed at a finance address where nothing listens (a real refused connection).
-    const cut = buildFulfilmentSubgraph(stack.database, {
-      customerUrl: stack.subgraphUrls.customer,
-      financeUrl: 'http://127.0.0.1:9/graphql',
-      signingSecret: stack.secrets.signingSecret,
-    });
+    const cut = buildFulfilmentSubgraph(
+      stack.database,
+      peersOf('order-fulfilment', {
+        signingSecret: stack.secrets.signingSecret,
+        graphqlUrl: (name) => (name === 'finance' ? 'http://127.0.0.1:9/graphql' : stack.subgraphUrls[name]),
+        eventsUrl: (name) => stack.eventUrls[name],
+      }),
+    );
     await cut.apollo.start();
     const contextValue = await cut.contextFor({
       tenantId: s.tenant,

@@ -226,7 +226,7 @@ describe('catalogue', () => {
       expect(payload.product).toBeNull();
       return codes(payload.userErrors);
     };
-    expect(await tryCreate({ sku: 'WID-1' })).toEqual([{ code: 'DUPLICATE_SKU', field: ['input', 'sku'] }]);
+    expect(await tryCreate({ sku: 'WID-1' })).toEqual([{ code: 'TAKEN', field: ['input', 'sku'] }]);
     expect(await tryCreate({ sku: 'bad sku' })).toEqual([{ code: 'INVALID_SKU', field: ['input', 'sku'] }]);
     expect(await tryCreate({ sku: '-LEADING' })).toEqual([{ code: 'INVALID_SKU', field: ['input', 'sku'] }]);
     expect(await tryCreate({ name: '   ' })).toEqual([{ code: 'REQUIRED', field: ['input', 'name'] }]);
@@ -438,7 +438,7 @@ describe('catalogue', () => {
       `mutation { createWarehouse(input: {code: "East-1", name: "East again"}) { warehouse { id } ${ERRORS} } }`,
     );
     expect(duplicate.warehouse).toBeNull();
-    expect(codes(duplicate.userErrors)).toEqual([{ code: 'DUPLICATE_CODE', field: ['input', 'code'] }]);
+    expect(codes(duplicate.userErrors)).toEqual([{ code: 'TAKEN', field: ['input', 'code'] }]);
     const blank = await attempt(
       `mutation { createWarehouse(input: {code: " ", name: "Nameless"}) { warehouse { id } ${ERRORS} } }`,
     );
@@ -1311,7 +1311,7 @@ describe('SKUs', () => {
     const duplicate = await c.attempt(
       `mutation { createProduct(input: {sku: "wid-1", name: "Other", listPrice: {amount: "1", currency: "CNY"}}) { product { id } ${ERRORS} } }`,
     );
-    expect(codes(duplicate.userErrors)).toEqual([{ code: 'DUPLICATE_SKU', field: ['input', 'sku'] }]);
+    expect(codes(duplicate.userErrors)).toEqual([{ code: 'TAKEN', field: ['input', 'sku'] }]);
     const found = await c.run('{ productBySku(sku: "wid-1") { sku name } }');
     expect(found).toEqual({ sku: 'WID-1', name: 'Widget' });
   });

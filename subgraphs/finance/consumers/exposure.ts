@@ -1,22 +1,19 @@
+import { FieldCheck } from '../../../lib/check.js';
 import type { Queryable } from '../../../lib/db.js';
 import type { EventEnvelope } from '../../../lib/events/catalog.js';
-import { failOn } from '../../../lib/mutation.js';
-import type { FinanceContext } from '../context.js';
+import type { FinanceWrite } from '../context.js';
 import { cancelOrderExposure, confirmOrderExposure } from '../db/exposure-queries.js';
-import { PayloadCheck } from '../../../lib/events/payload-check.js';
 
 type OrderEvent = EventEnvelope<'salesOrder.confirmed'> | EventEnvelope<'salesOrder.cancelled'>;
 
 /** The order's ids and total, in the tenant's currency, or the reasons it can never apply. */
-async function orderExposureOf(event: OrderEvent, ctx: FinanceContext) {
-  const { payload } = event;
-  const tenant = await ctx.loaders.tenant();
-  const check = new PayloadCheck();
+function orderExposureOf(ctx: FinanceWrite, { payload }: OrderEvent) {
+  const check = new FieldCheck(['payload']);
   const orderId = check.uuid('orderId', payload.orderId);
   const customerId = check.uuid('customerId', payload.customerId);
-  const amount = check.decimal('total', payload.total, { scale: 2 });
-  check.currency('currency', payload.currency, tenant.currency);
-  failOn(check.errors);
+  const amount = check.decimalText('total', payload.total, { scale: 2 });
+  check.currency('currency', payload.currency, ctx.settings.currency);
+  check.done();
   return { tenantId: ctx.tenantId, orderId, customerId, amount };
 }
 
@@ -24,19 +21,11 @@ async function orderExposureOf(event: OrderEvent, ctx: FinanceContext) {
  * salesOrder.confirmed: the order's total counts as exposure until it is invoiced, replacing the
  * reservation made when it was confirmed (which would otherwise expire); never after a cancellation.
  */
-export async function onOrderConfirmed(
-  tx: Queryable,
-  event: EventEnvelope<'salesOrder.confirmed'>,
-  ctx: FinanceContext,
-) {
-  await confirmOrderExposure(tx, await orderExposureOf(event, ctx));
+export async function onOrderConfirmed(tx: Queryable, ctx: FinanceWrite, event: EventEnvelope<'salesOrder.confirmed'>) {
+  await confirmOrderExposure(tx, orderExposureOf(ctx, event));
 }
 
 /** salesOrder.cancelled: the order stops counting, for good (also when its confirmation arrives later). */
-export async function onOrderCancelled(
-  tx: Queryable,
-  event: EventEnvelope<'salesOrder.cancelled'>,
-  ctx: FinanceContext,
-) {
-  await cancelOrderExposure(tx, await orderExposureOf(event, ctx));
+export async function onOrderCancelled(tx: Queryable, ctx: FinanceWrite, event: EventEnvelope<'salesOrder.cancelled'>) {
+  await cancelOrderExposure(tx, orderExposureOf(ctx, event));
 }

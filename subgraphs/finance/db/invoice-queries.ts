@@ -1,7 +1,8 @@
-import { and, asc, count, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
-import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/keyset.js';
-import type { PageWindow } from '../../../lib/pagination.js';
+import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
+import type { ChildList } from '../../../lib/list-connection.js';
+import { timeKey, type PageWindow } from '../../../lib/pagination.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
 import { invoiceLines, invoices, type InvoiceLineRow, type InvoiceRow } from './schema.js';
 
@@ -89,8 +90,8 @@ function invoiceConditions(tenantId: string, filter: InvoiceFilter): SQL {
 
 export const invoiceOrders = {
   CREATED_AT: { column: invoices.createdAt, cast: 'timestamptz', id: invoices.id },
-  ISSUE_DATE: { column: sql`coalesce(${invoices.issueDate}, 'infinity'::date)` as any, cast: 'date', id: invoices.id },
-  DUE_DATE: { column: sql`coalesce(${invoices.dueDate}, 'infinity'::date)` as any, cast: 'date', id: invoices.id },
+  ISSUE_DATE: { column: sql`coalesce(${invoices.issueDate}, 'infinity'::date)`, cast: 'date', id: invoices.id },
+  DUE_DATE: { column: sql`coalesce(${invoices.dueDate}, 'infinity'::date)`, cast: 'date', id: invoices.id },
   TOTAL: { column: invoices.total, cast: 'numeric', id: invoices.id },
 } as const;
 
@@ -108,41 +109,16 @@ export async function countInvoices(db: Queryable, tenantId: string, filter: Inv
   return countOf(db, invoices, invoiceConditions(tenantId, filter));
 }
 
-export const customerInvoiceOrder: KeysetOrder = {
-  column: invoices.createdAt,
-  cast: 'timestamptz',
-  id: invoices.id,
-  direction: 'DESC',
+/** A customer's invoices, newest first, of one status or all (Customer.invoices). */
+export const invoicesOfCustomer: ChildList<InvoiceRow, { status: string | null }> = {
+  table: invoices,
+  tenant: invoices.tenantId,
+  parent: invoices.customerId,
+  parentOf: (r) => r.customerId,
+  order: { column: invoices.createdAt, cast: 'timestamptz', id: invoices.id, direction: 'DESC' },
+  cursor: (r) => timeKey(r.createdAt),
+  where: ({ status }) => (status ? eq(invoices.status, status) : undefined),
 };
-
-export function invoicesOfCustomers(
-  db: Queryable,
-  tenantId: string,
-  customerIds: readonly string[],
-  status: string | null,
-  window: PageWindow,
-) {
-  const where = and(
-    invoiceConditions(tenantId, { status: status ? [status] : null }),
-    anyOf(invoices.customerId, customerIds),
-  )!;
-  return pagePerParent<InvoiceRow>(db, invoices, invoices.customerId, where, customerInvoiceOrder, window);
-}
-
-export async function countInvoicesOfCustomers(
-  db: Queryable,
-  tenantId: string,
-  customerIds: readonly string[],
-  status: string | null,
-) {
-  return db
-    .select({ customerId: invoices.customerId, n: count() })
-    .from(invoices)
-    .where(
-      and(invoiceConditions(tenantId, { status: status ? [status] : null }), anyOf(invoices.customerId, customerIds)),
-    )
-    .groupBy(invoices.customerId);
-}
 
 export async function insertInvoice(db: Queryable, values: typeof invoices.$inferInsert): Promise<InvoiceRow> {
   const [row] = await db.insert(invoices).values(values).returning();

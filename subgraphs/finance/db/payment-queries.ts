@@ -1,7 +1,8 @@
-import { and, asc, count, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
-import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/keyset.js';
-import type { PageWindow } from '../../../lib/pagination.js';
+import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
+import type { ChildList } from '../../../lib/list-connection.js';
+import { timeKey, type PageWindow } from '../../../lib/pagination.js';
 import { dec } from '../../../lib/money.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
 import { paymentAllocations, payments, type AllocationRow, type PaymentRow } from './schema.js';
@@ -55,29 +56,15 @@ export async function countPayments(db: Queryable, tenantId: string, filter: Pay
   return countOf(db, payments, paymentConditions(tenantId, filter));
 }
 
-export function paymentsOfCustomers(
-  db: Queryable,
-  tenantId: string,
-  customerIds: readonly string[],
-  window: PageWindow,
-) {
-  return pagePerParent<PaymentRow>(
-    db,
-    payments,
-    payments.customerId,
-    and(eq(payments.tenantId, tenantId), anyOf(payments.customerId, customerIds))!,
-    paymentOrder,
-    window,
-  );
-}
-
-export async function countPaymentsOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[]) {
-  return db
-    .select({ customerId: payments.customerId, n: count() })
-    .from(payments)
-    .where(and(eq(payments.tenantId, tenantId), anyOf(payments.customerId, customerIds)))
-    .groupBy(payments.customerId);
-}
+/** A customer's payments, newest first (Customer.payments). */
+export const paymentsOfCustomer: ChildList<PaymentRow, object> = {
+  table: payments,
+  tenant: payments.tenantId,
+  parent: payments.customerId,
+  parentOf: (r) => r.customerId,
+  order: paymentOrder,
+  cursor: (r) => timeKey(r.createdAt),
+};
 
 export async function insertPayment(db: Queryable, values: typeof payments.$inferInsert): Promise<PaymentRow> {
   const [row] = await db.insert(payments).values(values).returning();

@@ -230,6 +230,7 @@ export const journalLines = financeSchema.table(
   ],
 );
 
+export type TenantRow = typeof tenants.$inferSelect;
 export type InvoiceRow = typeof invoices.$inferSelect;
 export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;

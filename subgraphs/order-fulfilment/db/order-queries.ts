@@ -1,7 +1,8 @@
-import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
-import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/keyset.js';
-import type { PageWindow } from '../../../lib/pagination.js';
+import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
+import type { ChildList } from '../../../lib/list-connection.js';
+import { timeKey, type PageWindow } from '../../../lib/pagination.js';
 import { dec } from '../../../lib/money.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
 import {
@@ -85,7 +86,8 @@ export function orderConditions(tenantId: string, filter: OrderFilter): SQL {
 export const orderOrders = {
   CREATED_AT: { column: salesOrders.createdAt, cast: 'timestamptz', id: salesOrders.id },
   TOTAL: { column: salesOrders.total, cast: 'numeric', id: salesOrders.id },
-  NUMBER: { column: sql`${salesOrders.number}::numeric` as any, cast: 'numeric', id: salesOrders.id },
+  // The integer number, compared as the numeric its cursor holds (keyset orders take an expression where a column goes).
+  NUMBER: { column: sql`${salesOrders.number}::numeric`, cast: 'numeric', id: salesOrders.id },
 } as const;
 
 export async function listOrders(
@@ -102,41 +104,16 @@ export async function countOrders(db: Queryable, tenantId: string, filter: Order
   return countOf(db, salesOrders, orderConditions(tenantId, filter));
 }
 
-export const customerOrderOrder: KeysetOrder = {
-  column: salesOrders.createdAt,
-  cast: 'timestamptz',
-  id: salesOrders.id,
-  direction: 'DESC',
+/** A customer's orders, newest first, of one status or all (Customer.orders). */
+export const ordersOfCustomer: ChildList<OrderRow, { status: string | null }> = {
+  table: salesOrders,
+  tenant: salesOrders.tenantId,
+  parent: salesOrders.customerId,
+  parentOf: (r) => r.customerId,
+  order: { column: salesOrders.createdAt, cast: 'timestamptz', id: salesOrders.id, direction: 'DESC' },
+  cursor: (r) => timeKey(r.createdAt),
+  where: ({ status }) => (status ? eq(salesOrders.status, status) : undefined),
 };
-
-export function ordersOfCustomers(
-  db: Queryable,
-  tenantId: string,
-  customerIds: readonly string[],
-  status: string | null,
-  window: PageWindow,
-) {
-  const where = and(
-    orderConditions(tenantId, { status: status ? [status] : null }),
-    anyOf(salesOrders.customerId, customerIds),
-  )!;
-  return pagePerParent<OrderRow>(db, salesOrders, salesOrders.customerId, where, customerOrderOrder, window);
-}
-
-export async function countOrdersOfCustomers(
-  db: Queryable,
-  tenantId: string,
-  customerIds: readonly string[],
-  status: string | null,
-) {
-  return db
-    .select({ customerId: salesOrders.customerId, n: count() })
-    .from(salesOrders)
-    .where(
-      and(orderConditions(tenantId, { status: status ? [status] : null }), anyOf(salesOrders.customerId, customerIds)),
-    )
-    .groupBy(salesOrders.customerId);
-}
 
 /** Per customer: orders that count as placed (not drafts, not cancelled), their total and the latest. */
 export async function orderStatsOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[]) {

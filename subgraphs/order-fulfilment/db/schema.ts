@@ -255,6 +255,7 @@ export const replenishmentRequests = fulfilmentSchema.table(
   ],
 );
 
+export type TenantRow = typeof tenants.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
 export type WarehouseRow = typeof warehouses.$inferSelect;
 export type StockLevelRow = typeof stockLevels.$inferSelect;

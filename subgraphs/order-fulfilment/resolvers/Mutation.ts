@@ -1,6 +1,91 @@
-import { catalogueMutations } from '../mutations/catalogue.js';
-import { orderMutations } from '../mutations/orders.js';
-import { replenishmentMutations } from '../mutations/replenishment.js';
-import { shipmentMutations } from '../mutations/shipments.js';
+import { missingCustomer } from '../../../lib/clients/customer-directory.js';
+import { inTransaction } from '../../../lib/transaction.js';
+import { createProduct, createWarehouse, updateProductFields } from '../catalogue.js';
+import type { MutationResolvers } from '../generated/resolvers.js';
+import { cancelOrder, confirmOrder, createOrder, reserveCreditFor, setOrderPriority, updateDraft } from '../orders.js';
+import { cancelRequest, completeRequest, createRequest } from '../replenishment.js';
+import { createShipment, markDelivered, markShipped } from '../shipments.js';
+import { adjustStock, receiveStock } from '../stock-changes.js';
 
-export const Mutation = { ...catalogueMutations, ...orderMutations, ...shipmentMutations, ...replenishmentMutations };
+/**
+ * Each mutation: its domain operation in one transaction, then the payload from what it returned.
+ * Calls to other services (the customer directory, finance's credit) are made before the
+ * transaction opens: no transaction waits on another service.
+ */
+export const Mutation: MutationResolvers = {
+  createProduct: async (_, { input }, ctx) => {
+    const { value: product, userErrors } = await inTransaction(ctx, (tx, write) => createProduct(tx, write, input));
+    return { product, userErrors };
+  },
+  updateProduct: async (_, { input }, ctx) => {
+    const { value: product, userErrors } = await inTransaction(ctx, (tx, write) =>
+      updateProductFields(tx, write, input),
+    );
+    return { product, userErrors };
+  },
+  createWarehouse: async (_, { input }, ctx) => {
+    const { value: warehouse, userErrors } = await inTransaction(ctx, (tx, write) => createWarehouse(tx, write, input));
+    return { warehouse, userErrors };
+  },
+  receiveStock: async (_, { input }, ctx) => {
+    const { value, userErrors } = await inTransaction(ctx, (tx, write) => receiveStock(tx, write, input));
+    return { product: value?.product ?? null, movement: value?.movement ?? null, userErrors };
+  },
+  adjustStock: async (_, { input }, ctx) => {
+    const { value, userErrors } = await inTransaction(ctx, (tx, write) => adjustStock(tx, write, input));
+    return { product: value?.product ?? null, movement: value?.movement ?? null, userErrors };
+  },
+
+  createSalesOrder: async (_, { input }, ctx) => {
+    const customerErrors = await missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']);
+    const { value: order, userErrors } = await inTransaction(ctx, (tx, write) =>
+      createOrder(tx, write, input, customerErrors),
+    );
+    return { order, userErrors };
+  },
+  updateSalesOrder: async (_, { input }, ctx) => {
+    const { value: order, userErrors } = await inTransaction(ctx, (tx, write) => updateDraft(tx, write, input));
+    return { order, userErrors };
+  },
+  confirmSalesOrder: async (_, { input }, ctx) => {
+    const credit = await reserveCreditFor(ctx, input);
+    const { value: order, userErrors } = await inTransaction(ctx, (tx, write) =>
+      confirmOrder(tx, write, input, credit),
+    );
+    return { order, userErrors };
+  },
+  cancelSalesOrder: async (_, { input }, ctx) => {
+    const { value: order, userErrors } = await inTransaction(ctx, (tx, write) => cancelOrder(tx, write, input));
+    return { order, userErrors };
+  },
+  setSalesOrderPriority: async (_, { input }, ctx) => {
+    const { value: order, userErrors } = await inTransaction(ctx, (tx, write) => setOrderPriority(tx, write, input));
+    return { order, userErrors };
+  },
+
+  createShipment: async (_, { input }, ctx) => {
+    const { value: shipment, userErrors } = await inTransaction(ctx, (tx, write) => createShipment(tx, write, input));
+    return { shipment, userErrors };
+  },
+  markShipmentShipped: async (_, { input }, ctx) => {
+    const { value: shipment, userErrors } = await inTransaction(ctx, (tx, write) => markShipped(tx, write, input));
+    return { shipment, userErrors };
+  },
+  markShipmentDelivered: async (_, { input }, ctx) => {
+    const { value: shipment, userErrors } = await inTransaction(ctx, (tx, write) => markDelivered(tx, write, input));
+    return { shipment, userErrors };
+  },
+
+  createReplenishmentRequest: async (_, { input }, ctx) => {
+    const { value: request, userErrors } = await inTransaction(ctx, (tx, write) => createRequest(tx, write, input));
+    return { request, userErrors };
+  },
+  completeReplenishment: async (_, { input }, ctx) => {
+    const { value: request, userErrors } = await inTransaction(ctx, (tx, write) => completeRequest(tx, write, input));
+    return { request, userErrors };
+  },
+  cancelReplenishment: async (_, { input }, ctx) => {
+    const { value: request, userErrors } = await inTransaction(ctx, (tx, write) => cancelRequest(tx, write, input));
+    return { request, userErrors };
+  },
+};

@@ -1,24 +1,16 @@
 import { addDays } from '../../../lib/dates.js';
 import { badInput } from '../../../lib/errors.js';
-import type { OrderArg } from '../../../lib/keyset.js';
 import { orderedConnection } from '../../../lib/list-connection.js';
 import { dec, ratio } from '../../../lib/money.js';
-import { pageWindow, timeKey, toConnection, type PageArgs } from '../../../lib/pagination.js';
-import type { FulfilmentContext } from '../context.js';
+import { parseDocumentNumber } from '../../../lib/numbers.js';
+import { pageWindow, timeKey, toConnection } from '../../../lib/pagination.js';
 import { fulfilmentMetrics } from '../db/analytics-queries.js';
-import { countOrders, listOrders, orderByNumber, orderOrders, type OrderFilter } from '../db/order-queries.js';
-import {
-  countProducts,
-  listProducts,
-  productBySku,
-  productOrders,
-  warehousesOf,
-  type ProductFilter,
-} from '../db/queries.js';
+import { countOrders, listOrders, orderByNumber, orderOrders } from '../db/order-queries.js';
+import { countProducts, listProducts, productBySku, productOrders, warehousesOf } from '../db/queries.js';
 import type { OrderRow, ProductRow } from '../db/schema.js';
-import { countRequests, listRequests, type RequestFilter } from '../db/shipment-queries.js';
+import { countRequests, listRequests } from '../db/shipment-queries.js';
 import { countMovements, movementsPage } from '../db/stock-queries.js';
-import { parseNumber } from '../rules.js';
+import type { QueryResolvers } from '../generated/resolvers.js';
 
 const productCursor: Record<keyof typeof productOrders, (p: ProductRow) => string> = {
   SKU: (p) => p.sku,
@@ -32,26 +24,21 @@ const orderCursor: Record<keyof typeof orderOrders, (o: OrderRow) => string> = {
   NUMBER: (o) => String(o.number),
 };
 
-export const Query = {
-  product: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.product.load(args.id),
-  productBySku: (_: unknown, args: { sku: string }, ctx: FulfilmentContext) =>
-    productBySku(ctx.database.db, ctx.tenantId, args.sku.trim()),
-  products: async (
-    _: unknown,
-    args: PageArgs & { filter?: ProductFilter | null; orderBy?: OrderArg<keyof typeof productOrders> },
-    ctx: FulfilmentContext,
-  ) => {
-    return orderedConnection(args, ctx, {
+export const Query: QueryResolvers = {
+  product: (_, args, ctx) => ctx.loaders.product.load(args.id),
+  productBySku: (_, args, ctx) => productBySku(ctx.database.db, ctx.tenantId, args.sku.trim()),
+  products: (_, args, ctx) =>
+    orderedConnection(args, ctx, {
       orders: productOrders,
       fallback: 'SKU',
       cursor: productCursor,
       list: listProducts,
       count: countProducts,
       loader: ctx.loaders.product,
-    });
-  },
-  warehouses: (_: unknown, __: unknown, ctx: FulfilmentContext) => warehousesOf(ctx.database.db, ctx.tenantId),
-  stockMovements: async (_: unknown, args: PageArgs & { productId: string }, ctx: FulfilmentContext) => {
+    }),
+  warehouses: (_, __, ctx) => warehousesOf(ctx.database.db, ctx.tenantId),
+
+  stockMovements: async (_, args, ctx) => {
     const window = pageWindow({ first: args.first, after: args.after });
     const rows = await movementsPage(ctx.database.db, ctx.tenantId, args.productId, window);
     return toConnection(
@@ -61,31 +48,25 @@ export const Query = {
       () => countMovements(ctx.database.db, ctx.tenantId, args.productId),
     );
   },
-  salesOrder: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.order.load(args.id),
-  salesOrderByNumber: (_: unknown, args: { number: string }, ctx: FulfilmentContext) => {
-    const n = parseNumber('SO', args.number);
+
+  salesOrder: (_, args, ctx) => ctx.loaders.order.load(args.id),
+  salesOrderByNumber: (_, args, ctx) => {
+    const n = parseDocumentNumber('SO', args.number);
     return n === null ? null : orderByNumber(ctx.database.db, ctx.tenantId, n);
   },
-  salesOrders: async (
-    _: unknown,
-    args: PageArgs & { filter?: OrderFilter | null; orderBy?: OrderArg<keyof typeof orderOrders> },
-    ctx: FulfilmentContext,
-  ) => {
-    return orderedConnection(args, ctx, {
+  salesOrders: (_, args, ctx) =>
+    orderedConnection(args, ctx, {
       orders: orderOrders,
       fallback: 'CREATED_AT',
       cursor: orderCursor,
       list: listOrders,
       count: countOrders,
       loader: ctx.loaders.order,
-    });
-  },
-  shipment: (_: unknown, args: { id: string }, ctx: FulfilmentContext) => ctx.loaders.shipment.load(args.id),
-  replenishmentRequests: async (
-    _: unknown,
-    args: PageArgs & { filter?: RequestFilter | null },
-    ctx: FulfilmentContext,
-  ) => {
+    }),
+
+  shipment: (_, args, ctx) => ctx.loaders.shipment.load(args.id),
+
+  replenishmentRequests: async (_, args, ctx) => {
     const window = pageWindow({ first: args.first, after: args.after });
     const filter = args.filter ?? {};
     const rows = await listRequests(ctx.database.db, ctx.tenantId, filter, window);
@@ -96,7 +77,8 @@ export const Query = {
       () => countRequests(ctx.database.db, ctx.tenantId, filter),
     );
   },
-  fulfilmentMetrics: async (_: unknown, args: { from: string; to: string }, ctx: FulfilmentContext) => {
+
+  fulfilmentMetrics: async (_, args, ctx) => {
     if (args.from > args.to) throw badInput('"from" must not be after "to"', 'from');
     const m = await fulfilmentMetrics(ctx.database.db, ctx.tenantId, args.from, addDays(args.to, 1));
     const averageInventory = dec(m.inventory_start).plus(m.inventory_end).div(2);
