@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Database } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
-import { inTransaction } from '../../lib/mutation.js';
+import { logger } from '../../lib/logger.js';
+import { inTransaction, type Writable } from '../../lib/transaction.js';
+import { outbox } from '../../subgraphs/customer/events.js';
 import { newTenant } from '../support/stack.js';
 
 /**
@@ -30,8 +32,20 @@ describe('inTransaction', () => {
       };
     });
     const attempts = { ab: 0, ba: 0 };
+    // A request's context as inTransaction needs it: the real database, no settings to read.
+    const ctx: Writable<object> = {
+      tenantId: tenant,
+      userId: 'u',
+      scopes: new Set(),
+      requestId: 'r',
+      log: logger,
+      outbox,
+      database,
+      loaders: { tenant: async () => ({}) },
+      renewLoaders: () => {},
+    };
     const writer = (first: string, second: string, key: 'ab' | 'ba') =>
-      inTransaction(database, async (tx) => {
+      inTransaction(ctx, async (tx) => {
         attempts[key] += 1;
         await tx.execute(
           sql`select 1 from customer.customers where tenant_id = ${tenant} and id = ${first} for update`,
@@ -47,8 +61,8 @@ describe('inTransaction', () => {
       });
     const results = await Promise.all([writer(a, b, 'ab'), writer(b, a, 'ba')]);
     expect(results).toEqual([
-      { done: 'ab', userErrors: [] },
-      { done: 'ba', userErrors: [] },
+      { value: { done: 'ab' }, userErrors: [] },
+      { value: { done: 'ba' }, userErrors: [] },
     ]);
     expect(attempts.ab + attempts.ba).toBe(3); // one of them was the victim and ran twice
     const rows =

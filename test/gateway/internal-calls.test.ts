@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DependencyUnavailable, internalClient } from '../../lib/internal-client.js';
+import { DependencyUnavailable, internalClient } from '../../lib/clients/internal-client.js';
 import { logger } from '../../lib/logger.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
 

@@ -5,7 +5,7 @@ import { customFieldValues, mergeCustomFields, type CustomFieldDefinition } from
 import { isUuid, uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, encodeCursor, pageWindow, toConnection } from '../../lib/pagination.js';
 import { DecimalScalar } from '../../lib/scalars.js';
-import { InputCheck } from '../../lib/validate.js';
+import { FieldCheck } from '../../lib/check.js';
 import { canMoveTicket, isValidSatisfactionScore } from '../../subgraphs/customer/rules.js';
 
 const defs: CustomFieldDefinition[] = [
@@ -62,7 +62,7 @@ describe('custom field values', () => {
 
 describe('input checks', () => {
   it('validates e-mail, phone, web address and country', () => {
-    const check = new InputCheck();
+    const check = new FieldCheck();
     expect(check.email('email', ' A@B.CN ')).toBe('a@b.cn');
     expect(check.url('website', 'example.com/x')).toBe('https://example.com/x');
     expect(check.country('country', 'cn')).toBe('CN');
