@@ -1,11 +1,20 @@
-import type { SubgraphContext } from '../../lib/subgraph.js';
-import type { CustomerDirectory } from '../../lib/customer-directory.js';
-import type { Loaders } from './loaders.js';
+import type { CustomerDirectory } from '../../lib/clients/customer-directory.js';
+import type { ProductCatalogue } from '../../lib/clients/product-catalogue.js';
 import type { EventLog } from '../../lib/events/event-log.js';
-import type { ProductCatalogue } from '../../lib/product-catalogue.js';
+import type { SubgraphContext } from '../../lib/subgraph.js';
+import type { WriteContext } from '../../lib/transaction.js';
+import type { TenantRow } from './db/schema.js';
+import type { Loaders } from './loaders.js';
 
-export type SalesContext = SubgraphContext<Loaders> & {
+/** The clients of other services the sales-pipeline subgraph calls (built in index.ts). */
+export interface SalesServices {
   customers: CustomerDirectory;
   products: ProductCatalogue;
   eventLog: EventLog;
-};
+}
+
+/** A request's context in the sales-pipeline subgraph. */
+export type SalesContext = SubgraphContext<Loaders, SalesServices>;
+
+/** What the sales-pipeline subgraph's domain operations see inside their transaction. */
+export type SalesWrite = WriteContext<TenantRow>;

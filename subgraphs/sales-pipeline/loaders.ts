@@ -1,22 +1,29 @@
 import DataLoader from 'dataloader';
+import type { CustomerDirectory } from '../../lib/clients/customer-directory.js';
+import type { BaseContext } from '../../lib/context.js';
+import type { CustomFieldDefinition } from '../../lib/custom-fields.js';
 import type { Queryable } from '../../lib/db.js';
-import { aggregateOf, childrenOf, perArguments, rowsById } from '../../lib/loaders.js';
-import type { PageWindow } from '../../lib/pagination.js';
+import { childConnections } from '../../lib/list-connection.js';
+import { aggregateOf, childrenOf, rowsById } from '../../lib/loaders.js';
 import * as leadsQ from './db/lead-queries.js';
 import * as opps from './db/opportunity-queries.js';
 import * as q from './db/queries.js';
 import * as quotesQ from './db/quote-queries.js';
-import type { StageRow } from './db/schema.js';
+import type { StageRow, TenantRow } from './db/schema.js';
 
 /** The request's DataLoaders: every list and entity reference is one query per batch. */
 export function createLoaders(db: Queryable, tenantId: string) {
+  let tenant: Promise<TenantRow> | undefined;
   /** All of the tenant's stages, loaded once per request (a handful of rows). */
   let stages: Promise<Map<string, StageRow>> | undefined;
   const stageMap = () => (stages ??= q.allStages(db, tenantId).then((rows) => new Map(rows.map((s) => [s.id, s]))));
-  let tenant: ReturnType<typeof q.tenantById> | undefined;
+  let leadFields: Promise<CustomFieldDefinition[]> | undefined;
 
   return {
     tenant: () => (tenant ??= q.tenantById(db, tenantId)),
+    /** The tenant's LEAD custom field definitions, asked of the customer subgraph once per request. */
+    leadFieldDefinitions: (caller: BaseContext & { customers: CustomerDirectory }) =>
+      (leadFields ??= caller.customers.leadFieldDefinitions(caller)),
     stages: stageMap,
     stage: new DataLoader<string, StageRow | null>(async (ids) => {
       const map = await stageMap();
@@ -42,20 +49,8 @@ export function createLoaders(db: Queryable, tenantId: string) {
       (ids) => quotesQ.linesOfQuotes(db, tenantId, ids),
       (l) => l.quoteId,
     ),
-    opportunitiesOfCustomer: perArguments(({ status, window }: { status: string | null; window: PageWindow }) =>
-      childrenOf(
-        (ids) => opps.opportunitiesOfCustomers(db, tenantId, ids, status, window),
-        (o) => o.customerId,
-      ),
-    ),
-    opportunityCountOfCustomer: perArguments((status: string | null) =>
-      aggregateOf(
-        (ids) => opps.countOpportunitiesOfCustomers(db, tenantId, ids, status),
-        (r) => r.customerId,
-        (r) => Number(r.n),
-        0,
-      ),
-    ),
+    /** Connections under a customer (its opportunities). */
+    children: childConnections(db, tenantId),
     pipelineOfCustomer: aggregateOf(
       (ids) => opps.pipelineOfCustomers(db, tenantId, ids),
       (r) => r.customerId,

@@ -1,27 +1,21 @@
-import { notFound, userError, type UserError } from '../../lib/errors.js';
+import { definedOnly, FieldCheck } from '../../lib/check.js';
+import { notFound } from '../../lib/errors.js';
 import { isUuid } from '../../lib/ids.js';
-import { checkDecimal, checkMoney, dec, MAX_AMOUNT, MAX_QUANTITY, type MoneyInput } from '../../lib/money.js';
-import { definedOnly, InputCheck } from '../../lib/validate.js';
-import type { QuoteRow, StageRow } from './db/schema.js';
+import { dec, MAX_AMOUNT } from '../../lib/money.js';
+import type { QuoteLineRow, QuoteRow, StageRow } from './db/schema.js';
+import { Code } from './errors.js';
+import type { QuoteStatus, UpdateLeadInput, UpdateOpportunityLineInput } from './generated/resolvers.js';
 
 /** `updateLead` may only move a lead between NEW and CONTACTED; the other moves have their own mutations. */
 export const canSetLeadStatus = (from: string, to: string) =>
   from === to || ((from === 'NEW' || from === 'CONTACTED') && (to === 'NEW' || to === 'CONTACTED'));
 
-export interface LeadFields {
-  name?: string | null;
-  company?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  source?: string | null;
-  campaignId?: string | null;
-  ownerId?: string | null;
-  nextFollowUpAt?: Date | null;
-}
+/** The fields of a lead that create and update share. */
+export type LeadFields = Omit<UpdateLeadInput, 'id' | 'status' | 'customFields'> & { ownerId?: string | null };
 
-export function leadValues(input: LeadFields, creating: boolean) {
-  const check = new InputCheck();
-  const values = definedOnly({
+/** Validates lead input (for create, `name` is required) into column values, collecting errors in `check`. */
+export function leadValues(check: FieldCheck, input: LeadFields, creating: boolean) {
+  return definedOnly({
     name: check.text('name', input.name, { max: 200, required: creating || input.name !== undefined }) ?? undefined,
     company: check.text('company', input.company, { max: 200 }),
     email: check.email('email', input.email),
@@ -31,7 +25,6 @@ export function leadValues(input: LeadFields, creating: boolean) {
     ownerId: check.text('ownerId', input.ownerId, { max: 100 }),
     nextFollowUpAt: input.nextFollowUpAt,
   });
-  return { values, errors: check.errors };
 }
 
 /**
@@ -50,37 +43,25 @@ export function nextRoundRobinOwner(owners: string[], lastAssigned: Map<string, 
 
 // ---- stages
 
-export function checkStageName(
-  name: string | null | undefined,
-  stages: StageRow[],
-  exceptId: string | null,
-  errors: UserError[],
-) {
-  const trimmed = name?.trim() ?? '';
-  if (!trimmed || trimmed.length > 60)
-    errors.push(userError('INVALID_LENGTH', ['input', 'name'], 'Stage name must be 1 to 60 characters'));
-  else if (stages.some((s) => s.id !== exceptId && s.name.toLowerCase() === trimmed.toLowerCase())) {
-    errors.push(userError('DUPLICATE_NAME', ['input', 'name'], `A stage named "${trimmed}" exists already`));
+/** A stage's name: 1 to 60 characters, unique (case-insensitive) among the live stages but `exceptId`. */
+export function stageName(check: FieldCheck, name: string, stages: StageRow[], exceptId: string | null) {
+  const trimmed = check.text('name', name, { max: 60, required: true, label: 'Stage name' }) ?? '';
+  if (trimmed && trimmed.length <= 60) {
+    const taken = stages.some((s) => s.id !== exceptId && s.name.toLowerCase() === trimmed.toLowerCase());
+    check.check(!taken, 'name', Code.TAKEN, `A stage named "${trimmed}" exists already`);
   }
   return trimmed;
 }
 
-export function checkProbability(probability: number, kind: string, errors: UserError[]) {
+/** A whole percentage from 0 to 100; WON's stays 100 and LOST's 0. */
+export function checkProbability(check: FieldCheck, probability: number, kind: string) {
   if (!Number.isInteger(probability) || probability < 0 || probability > 100) {
-    errors.push(
-      userError(
-        'INVALID_PROBABILITY',
-        ['input', 'probability'],
-        'Probability must be a whole percentage from 0 to 100',
-      ),
-    );
+    check.add('probability', Code.OUT_OF_RANGE, 'Probability must be a whole percentage from 0 to 100');
   } else if ((kind === 'WON' && probability !== 100) || (kind === 'LOST' && probability !== 0)) {
-    errors.push(
-      userError(
-        'INVALID_PROBABILITY',
-        ['input', 'probability'],
-        `The ${kind} stage's probability is fixed at ${kind === 'WON' ? 100 : 0}`,
-      ),
+    check.add(
+      'probability',
+      Code.INVALID_PROBABILITY,
+      `The ${kind} stage's probability is fixed at ${kind === 'WON' ? 100 : 0}`,
     );
   }
 }
@@ -99,75 +80,53 @@ export function insertAt(orderedIds: string[], id: string, position: number): st
 
 // ---- lines
 
-export interface LineInput {
-  productId?: string | null;
-  description?: string | null;
-  quantity?: string | null;
-  unitPrice?: MoneyInput | null;
-  discountPercent?: string | null;
-}
+/** What a line of an opportunity or a quote may be given (a quote line's product is fixed). */
+export type LineFields = Omit<UpdateOpportunityLineInput, 'id'>;
 
 /** Bounds that keep every line amount, and their sums, inside the numeric columns. */
 export const MAX_UNIT_PRICE = '999999999999.9999';
 
 /**
  * Validates a line (all of it when creating, the given fields when patching `current`) into column
- * values; quantity x unit price must stay within MAX_AMOUNT.
+ * values; quantity x unit price must stay within MAX_AMOUNT. `field` is where the line sits in the input.
  */
 export function lineValues(
-  input: LineInput,
+  input: LineFields,
   opts: { currency: string; creating: boolean; field: string[]; current?: { quantity: string; unitPrice: string } },
 ) {
-  const errors: UserError[] = [];
-  const check = new InputCheck(opts.field);
+  const check = new FieldCheck(opts.field);
+  const description = check.text('description', input.description, { max: 500 });
+  // A description too long does not hide a line amount too large; any other error does.
+  const described = check.errors.length;
   const values = definedOnly({
     productId: input.productId,
-    description: check.text('description', input.description, { max: 500 }),
-    quantity:
-      input.quantity == null
-        ? undefined
-        : (checkDecimal(
-            input.quantity,
-            { field: [...opts.field, 'quantity'], min: '0', exclusiveMin: true, max: MAX_QUANTITY, scale: 4 },
-            errors,
-          ) ?? undefined),
-    unitPrice:
-      input.unitPrice == null
-        ? undefined
-        : (checkMoney(
-            input.unitPrice,
-            { currency: opts.currency, field: [...opts.field, 'unitPrice'], scale: 4, max: MAX_UNIT_PRICE },
-            errors,
-          ) ?? undefined),
-    discountPercent:
-      input.discountPercent == null
-        ? undefined
-        : (checkDecimal(
-            input.discountPercent,
-            { field: [...opts.field, 'discountPercent'], min: '0', max: '100', scale: 2 },
-            errors,
-          ) ?? undefined),
+    description,
+    quantity: check.quantity('quantity', input.quantity),
+    unitPrice: check.money('unitPrice', input.unitPrice, { currency: opts.currency, scale: 4, max: MAX_UNIT_PRICE }),
+    discountPercent: check.percent('discountPercent', input.discountPercent),
   });
-  if (input.productId && !isUuid(input.productId)) errors.push(notFound('Product', [...opts.field, 'productId']));
-  if (opts.creating && input.quantity == null)
-    errors.push(userError('REQUIRED', [...opts.field, 'quantity'], 'quantity is required'));
-  if (opts.creating && input.unitPrice == null)
-    errors.push(userError('REQUIRED', [...opts.field, 'unitPrice'], 'unitPrice is required'));
+  if (input.productId && !isUuid(input.productId)) check.errors.push(notFound('Product', check.path('productId')));
+  if (opts.creating && input.quantity == null) check.add('quantity', Code.REQUIRED, 'quantity is required');
+  if (opts.creating && input.unitPrice == null) check.add('unitPrice', Code.REQUIRED, 'unitPrice is required');
   const quantity = values.quantity ?? opts.current?.quantity;
   const unitPrice = values.unitPrice ?? opts.current?.unitPrice;
-  if (errors.length === 0 && quantity && unitPrice && dec(quantity).times(unitPrice).gt(MAX_AMOUNT)) {
-    errors.push(
-      userError('OUT_OF_RANGE', [...opts.field, 'quantity'], `quantity x unit price must be at most ${MAX_AMOUNT}`),
-    );
+  if (check.errors.length === described && quantity && unitPrice && dec(quantity).times(unitPrice).gt(MAX_AMOUNT)) {
+    check.add('quantity', Code.OUT_OF_RANGE, `quantity x unit price must be at most ${MAX_AMOUNT}`);
   }
-  return { values, errors: [...check.errors, ...errors] };
+  return { values, errors: check.errors };
 }
 
 // ---- quotes
 
 /** A DRAFT or SENT quote past its validUntil date reads as EXPIRED. */
-export function quoteStatus(quote: Pick<QuoteRow, 'status' | 'validUntil'>, today: string): string {
-  return (quote.status === 'DRAFT' || quote.status === 'SENT') && quote.validUntil < today ? 'EXPIRED' : quote.status;
+export function quoteStatus(quote: Pick<QuoteRow, 'status' | 'validUntil'>, today: string): QuoteStatus {
+  const stored = quote.status as QuoteStatus;
+  return (stored === 'DRAFT' || stored === 'SENT') && quote.validUntil < today ? 'EXPIRED' : stored;
 }
 
-export const formatQuoteNumber = (n: number) => `Q-${String(n).padStart(6, '0')}`;
+/** A quote's subtotal (before discounts), total (the line amounts) and their difference, to the cent. */
+export function quoteTotals(lines: Pick<QuoteLineRow, 'grossAmount' | 'amount'>[]) {
+  const subtotal = lines.reduce((sum, l) => sum.plus(l.grossAmount), dec(0));
+  const total = lines.reduce((sum, l) => sum.plus(l.amount), dec(0));
+  return { subtotal: subtotal.toFixed(2), total: total.toFixed(2), discount: subtotal.minus(total).toFixed(2) };
+}

@@ -550,7 +550,7 @@ describe('convertLead', () => {
     expect((await s.convertLead({ leadId: lead.id, opportunity: { title: 'First' } })).userErrors).toEqual([]);
     const twice = await s.convertLead({ leadId: lead.id, opportunity: { title: 'Second' } });
     expect(twice).toMatchObject({ lead: null, customer: null, opportunity: null });
-    expect(errorsOf(twice)).toEqual([{ code: 'LEAD_ALREADY_CONVERTED', field: ['input', 'leadId'] }]);
+    expect(errorsOf(twice)).toEqual([{ code: 'LEAD_CONVERTED', field: ['input', 'leadId'] }]);
     expect(await s.customerCount()).toBe(1);
     expect(await s.opportunityCount()).toBe(1);
 

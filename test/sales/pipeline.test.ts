@@ -220,19 +220,20 @@ describe('pipeline stages', () => {
   it('refuses a duplicate name (case-insensitive) and a probability outside 0-100', async () => {
     const c = await newClient();
     const cases: [Input, string, string[]][] = [
-      [{ name: 'proposal', probability: 50 }, 'DUPLICATE_NAME', ['input', 'name']],
-      [{ name: ' WON ', probability: 50 }, 'DUPLICATE_NAME', ['input', 'name']],
-      [{ name: 'Too sure', probability: 101 }, 'INVALID_PROBABILITY', ['input', 'probability']],
-      [{ name: 'Too unsure', probability: -1 }, 'INVALID_PROBABILITY', ['input', 'probability']],
-      [{ name: 'Nowhere', probability: 20, position: 0 }, 'INVALID_POSITION', ['input', 'position']],
-      [{ name: 'x'.repeat(61), probability: 20 }, 'INVALID_LENGTH', ['input', 'name']],
+      [{ name: 'proposal', probability: 50 }, 'TAKEN', ['input', 'name']],
+      [{ name: ' WON ', probability: 50 }, 'TAKEN', ['input', 'name']],
+      [{ name: 'Too sure', probability: 101 }, 'OUT_OF_RANGE', ['input', 'probability']],
+      [{ name: 'Too unsure', probability: -1 }, 'OUT_OF_RANGE', ['input', 'probability']],
+      [{ name: 'Nowhere', probability: 20, position: 0 }, 'OUT_OF_RANGE', ['input', 'position']],
+      [{ name: 'x'.repeat(61), probability: 20 }, 'TOO_LONG', ['input', 'name']],
+      [{ name: '   ', probability: 20 }, 'REQUIRED', ['input', 'name']],
     ];
     for (const [input, code, field] of cases) {
       expect(await c.createStage(input)).toEqual({ stage: null, userErrors: [{ code, field }] });
     }
     expect((await c.createStage({ name: 'Proposal', probability: 101 })).userErrors).toEqual([
-      { code: 'DUPLICATE_NAME', field: ['input', 'name'] },
-      { code: 'INVALID_PROBABILITY', field: ['input', 'probability'] },
+      { code: 'TAKEN', field: ['input', 'name'] },
+      { code: 'OUT_OF_RANGE', field: ['input', 'probability'] },
     ]);
     expect(shape(await c.stages())).toEqual(DEFAULT_STAGES);
   });
@@ -248,10 +249,10 @@ describe('pipeline stages', () => {
     expect((await c.updateStage({ id: proposalId, name: 'QUOTE SENT' })).stage.name).toBe('QUOTE SENT');
     expect(await c.updateStage({ id: proposalId, name: 'negotiation' })).toEqual({
       stage: null,
-      userErrors: [{ code: 'DUPLICATE_NAME', field: ['input', 'name'] }],
+      userErrors: [{ code: 'TAKEN', field: ['input', 'name'] }],
     });
     expect((await c.updateStage({ id: proposalId, probability: 101 })).userErrors).toEqual([
-      { code: 'INVALID_PROBABILITY', field: ['input', 'probability'] },
+      { code: 'OUT_OF_RANGE', field: ['input', 'probability'] },
     ]);
 
     const wonId = await c.stageId('Won');
@@ -343,7 +344,7 @@ describe('pipeline stages', () => {
     for (const target of [won, lost, needs]) {
       expect(await c.deleteStage({ id: needs, moveOpportunitiesTo: target })).toEqual({
         stages: [],
-        userErrors: [{ code: 'INVALID_TARGET', field: ['input', 'moveOpportunitiesTo'] }],
+        userErrors: [{ code: 'INVALID_STAGE', field: ['input', 'moveOpportunitiesTo'] }],
       });
     }
     expect((await c.deleteStage({ id: needs, moveOpportunitiesTo: UNKNOWN_ID })).userErrors).toEqual([
@@ -408,7 +409,7 @@ describe('pipeline stages', () => {
     for (const id of [needs, q, proposal]) expect((await c.deleteStage({ id })).userErrors).toEqual([]);
     expect(await c.deleteStage({ id: negotiation })).toEqual({
       stages: [],
-      userErrors: [{ code: 'LAST_OPEN_STAGE', field: ['input', 'id'] }],
+      userErrors: [{ code: 'REQUIRED_STAGE', field: ['input', 'id'] }],
     });
     expect(shape(await c.stages())).toEqual([
       { name: 'Negotiation', position: 1, probability: 75, kind: 'OPEN' },
@@ -452,7 +453,7 @@ describe('pipeline stages', () => {
     );
     expect(results.filter((r) => r.userErrors.length === 0)).toHaveLength(1);
     expect(results.flatMap((r) => r.userErrors)).toEqual(
-      Array.from({ length: 3 }, () => ({ code: 'DUPLICATE_NAME', field: ['input', 'name'] })),
+      Array.from({ length: 3 }, () => ({ code: 'TAKEN', field: ['input', 'name'] })),
     );
     expect((await c.stages()).map((s: any) => `${s.position} ${s.name}`)).toEqual([
       '1 Qualification',
@@ -1221,11 +1222,9 @@ describe('quotes', () => {
     expect(sent.quote.sentAt).not.toBeNull();
     expect(await c.updateQuoteLine({ id: giftBox, quantity: '5' })).toEqual({
       quote: null,
-      userErrors: [{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }],
+      userErrors: [{ code: 'INVALID_STATUS', field: ['input', 'id'] }],
     });
-    expect((await c.sendQuote(quote.id)).userErrors).toEqual([
-      { code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] },
-    ]);
+    expect((await c.sendQuote(quote.id)).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
     expect((await c.quote(quote.id)).total).toEqual(cny('196.48'));
   });
 
@@ -1240,7 +1239,7 @@ describe('quotes', () => {
 
     expect(await c.acceptQuote(first.id)).toEqual({
       quote: null,
-      userErrors: [{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }],
+      userErrors: [{ code: 'INVALID_STATUS', field: ['input', 'id'] }],
     });
     expect((await c.sendQuote(first.id)).userErrors).toEqual([]);
     expect((await c.sendQuote(second.id)).userErrors).toEqual([]);
@@ -1272,12 +1271,8 @@ describe('quotes', () => {
     });
     expect((await c.quote(second.id)).status).toBe('SENT');
     expect((await c.opportunity(opportunity.id)).amount).toEqual(cny('159.97'));
-    expect((await c.acceptQuote(first.id)).userErrors).toEqual([
-      { code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] },
-    ]);
-    expect((await c.rejectQuote(first.id)).userErrors).toEqual([
-      { code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] },
-    ]);
+    expect((await c.acceptQuote(first.id)).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
+    expect((await c.rejectQuote(first.id)).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
     const rejected = await c.rejectQuote(second.id);
     expect(rejected.userErrors).toEqual([]);
     expect(rejected.quote.status).toBe('REJECTED');
@@ -1293,17 +1288,17 @@ describe('quotes', () => {
     const quote = await newQuote(c, opportunity.id);
     expect(await c.rejectQuote(quote.id)).toEqual({
       quote: null,
-      userErrors: [{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }],
+      userErrors: [{ code: 'INVALID_STATUS', field: ['input', 'id'] }],
     });
     await c.sendQuote(quote.id);
     const rejected = await c.rejectQuote(quote.id);
     expect(rejected.userErrors).toEqual([]);
     expect(rejected.quote).toMatchObject({ status: 'REJECTED', total: cny('152.47') });
     for (const action of [c.sendQuote, c.acceptQuote, c.rejectQuote]) {
-      expect((await action(quote.id)).userErrors).toEqual([{ code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] }]);
+      expect((await action(quote.id)).userErrors).toEqual([{ code: 'INVALID_STATUS', field: ['input', 'id'] }]);
     }
     expect((await c.updateQuoteLine({ id: quote.lines[0].id, quantity: '1' })).userErrors).toEqual([
-      { code: 'INVALID_QUOTE_STATUS', field: ['input', 'id'] },
+      { code: 'INVALID_STATUS', field: ['input', 'id'] },
     ]);
     expect((await c.acceptQuote(UNKNOWN_ID)).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'id'] }]);
     // A rejected quote leaves the opportunity as it was.

@@ -54,4 +54,3 @@ export const receivables = customerSchema.table(
     check('receivables_status_check', sql`${t.status} in ('OPEN', 'PAID', 'VOID')`),
   ],
 );
-

@@ -48,7 +48,7 @@ export const leadOrders = {
   NAME: { column: leads.name, cast: 'text', id: leads.id },
   // Leads without a follow-up sort as far-future times (last ascending, first descending).
   NEXT_FOLLOW_UP_AT: {
-    column: sql`coalesce(${leads.nextFollowUpAt}, 'infinity'::timestamptz)` as any,
+    column: sql`coalesce(${leads.nextFollowUpAt}, 'infinity'::timestamptz)`,
     cast: 'timestamptz',
     id: leads.id,
   },

@@ -1,8 +1,9 @@
-import { and, asc, count, eq, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { countOf, type KeysetOrder, pageOf, pagePerParent } from '../../../lib/keyset.js';
-import type { PageWindow } from '../../../lib/pagination.js';
+import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
+import type { ChildList } from '../../../lib/list-connection.js';
+import { timeKey, type PageWindow } from '../../../lib/pagination.js';
 import { anyOf, idEquals } from '../../../lib/sql.js';
 import {
   opportunities,
@@ -60,7 +61,7 @@ export const opportunityOrders = {
   AMOUNT: { column: opportunities.amount, cast: 'numeric', id: opportunities.id },
   // Opportunities without an expected close date sort as if due last (after all dated ones ascending, first descending).
   EXPECTED_CLOSE_DATE: {
-    column: sql`coalesce(${opportunities.expectedCloseDate}, 'infinity'::date)` as any,
+    column: sql`coalesce(${opportunities.expectedCloseDate}, 'infinity'::date)`,
     cast: 'date',
     id: opportunities.id,
   },
@@ -88,52 +89,16 @@ export async function countOpportunities(db: Queryable, tenantId: string, filter
   return countOf(db, opportunities, opportunityConditions(tenantId, filter));
 }
 
-export const customerOpportunityOrder: KeysetOrder = {
-  column: opportunities.createdAt,
-  cast: 'timestamptz',
-  id: opportunities.id,
-  direction: 'DESC',
+/** A customer's opportunities, newest first, of one status or all (Customer.opportunities). */
+export const opportunitiesOfCustomer: ChildList<OpportunityRow, { status: string | null }> = {
+  table: opportunities,
+  tenant: opportunities.tenantId,
+  parent: opportunities.customerId,
+  parentOf: (o) => o.customerId,
+  order: { column: opportunities.createdAt, cast: 'timestamptz', id: opportunities.id, direction: 'DESC' },
+  cursor: (o) => timeKey(o.createdAt),
+  where: ({ status }) => (status ? eq(opportunities.status, status) : undefined),
 };
-
-/** One page of opportunities for each of many customers, in one statement. */
-export async function opportunitiesOfCustomers(
-  db: Queryable,
-  tenantId: string,
-  customerIds: readonly string[],
-  status: string | null,
-  window: PageWindow,
-) {
-  const where = and(
-    opportunityConditions(tenantId, { status: status ? [status] : null }),
-    anyOf(opportunities.customerId, customerIds),
-  )!;
-  return pagePerParent<OpportunityRow>(
-    db,
-    opportunities,
-    opportunities.customerId,
-    where,
-    customerOpportunityOrder,
-    window,
-  );
-}
-
-export async function countOpportunitiesOfCustomers(
-  db: Queryable,
-  tenantId: string,
-  customerIds: readonly string[],
-  status: string | null,
-) {
-  return db
-    .select({ customerId: opportunities.customerId, n: count() })
-    .from(opportunities)
-    .where(
-      and(
-        opportunityConditions(tenantId, { status: status ? [status] : null }),
-        anyOf(opportunities.customerId, customerIds),
-      ),
-    )
-    .groupBy(opportunities.customerId);
-}
 
 /** Open count, open amount and weighted amount (rounded per opportunity) for each customer. */
 export async function pipelineOfCustomers(db: Queryable, tenantId: string, customerIds: readonly string[]) {

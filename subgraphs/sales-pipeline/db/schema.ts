@@ -214,6 +214,7 @@ export const quoteLines = salesSchema.table(
   ],
 );
 
+export type TenantRow = typeof tenants.$inferSelect;
 export type LeadRow = typeof leads.$inferSelect;
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type StageRow = typeof pipelineStages.$inferSelect;

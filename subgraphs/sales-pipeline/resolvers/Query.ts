@@ -1,22 +1,20 @@
 import { addDays, todayUtc } from '../../../lib/dates.js';
 import { badInput } from '../../../lib/errors.js';
-import type { OrderArg } from '../../../lib/keyset.js';
 import { orderedConnection } from '../../../lib/list-connection.js';
 import { money, ratio } from '../../../lib/money.js';
-import { pageWindow, timeKey, type PageArgs } from '../../../lib/pagination.js';
-import type { SalesContext } from '../context.js';
-import { eventQueries } from './Events.js';
+import { pageWindow, timeKey } from '../../../lib/pagination.js';
 import { forecast, funnelStages, funnelTotals } from '../db/analytics-queries.js';
-import { countLeads, leadOrders, leadsDue, listLeads, type LeadFilter } from '../db/lead-queries.js';
+import { countLeads, leadOrders, leadsDue, listLeads } from '../db/lead-queries.js';
 import {
   countOpportunities,
   listOpportunities,
   opportunitiesDue,
   opportunityOrders,
-  type OpportunityFilter,
 } from '../db/opportunity-queries.js';
 import { campaignsOf, liveStages } from '../db/queries.js';
 import type { LeadRow, OpportunityRow } from '../db/schema.js';
+import { eventPage } from '../event-log.js';
+import type { QueryResolvers } from '../generated/resolvers.js';
 
 const leadCursor: Record<keyof typeof leadOrders, (l: LeadRow) => string> = {
   CREATED_AT: (l) => timeKey(l.createdAt),
@@ -32,32 +30,25 @@ const opportunityCursor: Record<keyof typeof opportunityOrders, (o: OpportunityR
   UPDATED_AT: (o) => timeKey(o.updatedAt),
 };
 
-export const Query = {
-  ...eventQueries,
-  lead: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.lead.load(args.id),
+export const Query: QueryResolvers = {
+  // The event log's admin API (event-log.ts), here until a platform subgraph owns it.
+  events: (_, args, ctx) => eventPage(ctx, args),
 
-  leads: async (
-    _: unknown,
-    args: PageArgs & { filter?: LeadFilter | null; orderBy?: OrderArg<keyof typeof leadOrders> },
-    ctx: SalesContext,
-  ) => {
-    return orderedConnection(args, ctx, {
+  lead: (_, args, ctx) => ctx.loaders.lead.load(args.id),
+
+  leads: (_, args, ctx) =>
+    orderedConnection(args, ctx, {
       orders: leadOrders,
       fallback: 'CREATED_AT',
       cursor: leadCursor,
       list: listLeads,
       count: countLeads,
       loader: ctx.loaders.lead,
-    });
-  },
+    }),
 
-  campaigns: (_: unknown, __: unknown, ctx: SalesContext) => campaignsOf(ctx.database.db, ctx.tenantId),
+  campaigns: (_, __, ctx) => campaignsOf(ctx.database.db, ctx.tenantId),
 
-  followUpsDue: async (
-    _: unknown,
-    args: { ownerId?: string | null; before?: Date | null; first?: number | null },
-    ctx: SalesContext,
-  ) => {
+  followUpsDue: async (_, args, ctx) => {
     const before = args.before ?? new Date();
     const limit = pageWindow({ first: args.first ?? 50 }).size;
     const [leads, opportunities] = await Promise.all([
@@ -72,33 +63,23 @@ export const Query = {
       .slice(0, limit);
   },
 
-  pipelineStages: async (_: unknown, __: unknown, ctx: SalesContext) =>
-    liveStages([...(await ctx.loaders.stages()).values()]),
+  pipelineStages: async (_, __, ctx) => liveStages([...(await ctx.loaders.stages()).values()]),
 
-  opportunity: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.opportunity.load(args.id),
+  opportunity: (_, args, ctx) => ctx.loaders.opportunity.load(args.id),
 
-  opportunities: async (
-    _: unknown,
-    args: PageArgs & { filter?: OpportunityFilter | null; orderBy?: OrderArg<keyof typeof opportunityOrders> },
-    ctx: SalesContext,
-  ) => {
-    return orderedConnection(args, ctx, {
+  opportunities: (_, args, ctx) =>
+    orderedConnection(args, ctx, {
       orders: opportunityOrders,
       fallback: 'CREATED_AT',
       cursor: opportunityCursor,
       list: listOpportunities,
       count: countOpportunities,
       loader: ctx.loaders.opportunity,
-    });
-  },
+    }),
 
-  quote: (_: unknown, args: { id: string }, ctx: SalesContext) => ctx.loaders.quote.load(args.id),
+  quote: (_, args, ctx) => ctx.loaders.quote.load(args.id),
 
-  salesFunnel: async (
-    _: unknown,
-    args: { from?: string | null; to?: string | null; ownerId?: string | null },
-    ctx: SalesContext,
-  ) => {
+  salesFunnel: async (_, args, ctx) => {
     const to = args.to ?? todayUtc();
     const from = args.from ?? addDays(to, -365);
     if (from > to) throw badInput('"from" must not be after "to"', 'from');
@@ -113,7 +94,7 @@ export const Query = {
       to,
       stages: await Promise.all(
         rows.map(async (r) => ({
-          stage: await ctx.loaders.stage.load(r.stage_id),
+          stage: (await ctx.loaders.stage.load(r.stage_id))!,
           entered: r.entered,
           advanced: r.advanced,
           lost: r.lost,
@@ -126,7 +107,7 @@ export const Query = {
     };
   },
 
-  pipelineForecast: async (_: unknown, args: { months?: number | null }, ctx: SalesContext) => {
+  pipelineForecast: async (_, args, ctx) => {
     const months = args.months ?? 3;
     if (!Number.isInteger(months) || months < 1 || months > 24)
       throw badInput('"months" must be between 1 and 24', 'months');

@@ -1,35 +1,22 @@
 import { todayUtc } from '../../../lib/dates.js';
-import { dec, money } from '../../../lib/money.js';
+import { money } from '../../../lib/money.js';
+import { documentNumber } from '../../../lib/numbers.js';
 import type { SalesContext } from '../context.js';
 import type { QuoteRow } from '../db/schema.js';
-import { formatQuoteNumber, quoteStatus } from '../rules.js';
+import type { QuoteResolvers } from '../generated/resolvers.js';
+import { priced } from '../priced-lines.js';
+import { quoteStatus, quoteTotals } from '../rules.js';
 
-const computed = new WeakMap<QuoteRow, Promise<{ subtotal: string; total: string; discount: string }>>();
+/** Subtotal, total and discount of a quote, from its lines (loaded once per request, however many are selected). */
+const totalsOf = async (quote: QuoteRow, ctx: SalesContext) =>
+  quoteTotals(await ctx.loaders.linesOfQuote.load(quote.id));
 
-/** Subtotal, total and discount of a quote, summed once however many of them are selected. */
-function totals(quote: QuoteRow, ctx: SalesContext) {
-  let result = computed.get(quote);
-  if (!result) {
-    result = ctx.loaders.linesOfQuote.load(quote.id).then((lines) => {
-      const subtotal = lines.reduce((sum, l) => sum.plus(l.grossAmount), dec(0));
-      const total = lines.reduce((sum, l) => sum.plus(l.amount), dec(0));
-      return { subtotal: subtotal.toFixed(2), total: total.toFixed(2), discount: subtotal.minus(total).toFixed(2) };
-    });
-    computed.set(quote, result);
-  }
-  return result;
-}
-
-export const Quote = {
-  number: (quote: QuoteRow) => formatQuoteNumber(quote.number),
-  status: (quote: QuoteRow) => quoteStatus(quote, todayUtc()),
-  opportunity: async (quote: QuoteRow, _: unknown, ctx: SalesContext) =>
-    (await ctx.loaders.opportunity.load(quote.opportunityId))!,
-  lines: (quote: QuoteRow, _: unknown, ctx: SalesContext) => ctx.loaders.linesOfQuote.load(quote.id),
-  subtotal: async (quote: QuoteRow, _: unknown, ctx: SalesContext) =>
-    money((await totals(quote, ctx)).subtotal, quote.currency),
-  discountTotal: async (quote: QuoteRow, _: unknown, ctx: SalesContext) =>
-    money((await totals(quote, ctx)).discount, quote.currency),
-  total: async (quote: QuoteRow, _: unknown, ctx: SalesContext) =>
-    money((await totals(quote, ctx)).total, quote.currency),
+export const Quote: QuoteResolvers = {
+  number: (quote) => documentNumber('Q', quote.number),
+  status: (quote) => quoteStatus(quote, todayUtc()),
+  opportunity: async (quote, _, ctx) => (await ctx.loaders.opportunity.load(quote.opportunityId))!,
+  lines: async (quote, _, ctx) => priced(await ctx.loaders.linesOfQuote.load(quote.id), quote.currency),
+  subtotal: async (quote, _, ctx) => money((await totalsOf(quote, ctx)).subtotal, quote.currency),
+  discountTotal: async (quote, _, ctx) => money((await totalsOf(quote, ctx)).discount, quote.currency),
+  total: async (quote, _, ctx) => money((await totalsOf(quote, ctx)).total, quote.currency),
 };

@@ -1,2 +1,0 @@
-// TEMPORARY shim while subgraphs move to lib/clients/.
-export * from './clients/product-catalogue.js';

@@ -1,0 +1,254 @@
+import { FieldCheck } from '../../lib/check.js';
+import { missingCustomer } from '../../lib/clients/customer-directory.js';
+import { mergeCustomFields, type CustomFieldDefinition, type StoredValue } from '../../lib/custom-fields.js';
+import type { Queryable } from '../../lib/db.js';
+import { failOn, forbidden, notFound, type UserError } from '../../lib/errors.js';
+import { isUuid, uuidv7 } from '../../lib/ids.js';
+import { findOrFail, inTransaction, type Outcome } from '../../lib/transaction.js';
+import type { SalesContext, SalesWrite } from './context.js';
+import * as leadsQ from './db/lead-queries.js';
+import { campaignsByIds, lockTenant } from './db/queries.js';
+import type { LeadRow, OpportunityRow } from './db/schema.js';
+import { Code, refuse } from './errors.js';
+import type {
+  AssignLeadInput,
+  ConvertLeadInput,
+  CreateLeadInput,
+  DisqualifyLeadInput,
+  QualifyLeadInput,
+  UpdateLeadInput,
+} from './generated/resolvers.js';
+import { openOpportunity, opportunityFields } from './opportunities.js';
+import { publishLeadConverted } from './publish.js';
+import { canSetLeadStatus, leadValues, nextRoundRobinOwner, type LeadFields } from './rules.js';
+
+type LeadInput = LeadFields & { customFields?: Record<string, unknown> | null };
+
+const leadForUpdate = (tx: Queryable, ctx: SalesWrite, id: string, field: string[] = ['input', 'id']) =>
+  findOrFail(id, (id) => leadsQ.lockLead(tx, ctx.tenantId, id), 'Lead', field);
+
+/** A converted lead is final. */
+function refuseConverted(lead: LeadRow, field: string[]) {
+  if (lead.status === 'CONVERTED') refuse(Code.LEAD_CONVERTED, field, 'The lead has been converted');
+}
+
+/** A converted or disqualified lead is out of the funnel. */
+function refuseClosed(lead: LeadRow, field: string[] = ['input', 'id']) {
+  refuseConverted(lead, field);
+  if (lead.status === 'DISQUALIFIED') refuse(Code.LEAD_DISQUALIFIED, field, 'The lead has been disqualified');
+}
+
+/** Validates the fields and custom fields of a lead; the definitions come from the customer subgraph. */
+async function validLead(
+  tx: Queryable,
+  ctx: SalesWrite,
+  input: LeadInput,
+  current: LeadRow | null,
+  definitions: CustomFieldDefinition[],
+) {
+  const check = new FieldCheck();
+  const values = leadValues(check, input, current === null);
+  if (input.campaignId) {
+    const found = isUuid(input.campaignId) ? await campaignsByIds(tx, ctx.tenantId, [input.campaignId]) : [];
+    if (!found.length) check.errors.push(notFound('Campaign', check.path('campaignId')));
+  }
+  const custom: { customFields?: Record<string, StoredValue> } = {};
+  if (current === null || input.customFields != null) {
+    const merged = mergeCustomFields(
+      definitions,
+      (current?.customFields ?? {}) as Record<string, StoredValue>,
+      input.customFields ?? {},
+      check.path('customFields'),
+    );
+    check.errors.push(...merged.errors);
+    custom.customFields = merged.values;
+  }
+  check.done();
+  return { ...values, ...custom };
+}
+
+/** `definitions`: the tenant's LEAD custom fields, asked of the customer subgraph before the transaction. */
+export async function createLead(
+  tx: Queryable,
+  ctx: SalesWrite,
+  input: CreateLeadInput,
+  definitions: CustomFieldDefinition[],
+) {
+  const values = await validLead(tx, ctx, input, null, definitions);
+  const now = new Date();
+  return leadsQ.insertLead(tx, {
+    source: 'OTHER',
+    ...values,
+    name: values.name!,
+    tenantId: ctx.tenantId,
+    id: uuidv7(),
+    status: 'NEW',
+    assignedAt: values.ownerId ? now : null,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/** `definitions`: as for createLead (only needed when custom fields are given). */
+export async function updateLead(
+  tx: Queryable,
+  ctx: SalesWrite,
+  input: UpdateLeadInput,
+  definitions: CustomFieldDefinition[],
+) {
+  const current = await leadForUpdate(tx, ctx, input.id);
+  refuseConverted(current, ['input', 'id']);
+  if (input.status && !canSetLeadStatus(current.status, input.status)) {
+    refuse(
+      Code.INVALID_STATUS_TRANSITION,
+      ['input', 'status'],
+      `Use qualifyLead, disqualifyLead or convertLead to move a lead from ${current.status} to ${input.status}`,
+    );
+  }
+  const { id: _id, status, ...fields } = input;
+  const values = await validLead(tx, ctx, fields, current, definitions);
+  return leadsQ.updateLead(tx, ctx.tenantId, current.id, { ...values, ...(status ? { status } : {}) });
+}
+
+/** To one owner, or round-robin to the one of a list who least recently received a lead. */
+export async function assignLead(tx: Queryable, ctx: SalesWrite, input: AssignLeadInput) {
+  const check = new FieldCheck();
+  const owners = [...new Set((input.roundRobin ?? []).map((o) => o.trim()).filter(Boolean))];
+  check.check(
+    !!input.ownerId?.trim() !== owners.length > 0,
+    'ownerId',
+    Code.OWNER_OR_ROUND_ROBIN,
+    'Give either ownerId or a non-empty roundRobin list',
+  );
+  check.count('roundRobin', owners, { max: 50, what: 'owner' });
+  const explicit = check.text('ownerId', input.ownerId, { max: 100 });
+  check.done();
+  // Round-robin picks must not interleave: two assignments at once would pick the same owner.
+  if (owners.length) await lockTenant(tx, ctx.tenantId);
+  const lead = await leadForUpdate(tx, ctx, input.leadId, ['input', 'leadId']);
+  refuseConverted(lead, ['input', 'leadId']);
+  let ownerId = explicit!;
+  if (owners.length) {
+    const last = await leadsQ.lastAssignments(tx, ctx.tenantId, owners);
+    ownerId = nextRoundRobinOwner(owners, new Map(last.map((r) => [r.ownerId!, new Date(r.last)])));
+  }
+  return leadsQ.updateLead(tx, ctx.tenantId, lead.id, { ownerId, assignedAt: new Date() });
+}
+
+export async function qualifyLead(tx: Queryable, ctx: SalesWrite, input: QualifyLeadInput) {
+  const lead = await leadForUpdate(tx, ctx, input.id);
+  refuseClosed(lead);
+  return lead.status === 'QUALIFIED' ? lead : leadsQ.updateLead(tx, ctx.tenantId, lead.id, { status: 'QUALIFIED' });
+}
+
+export async function disqualifyLead(tx: Queryable, ctx: SalesWrite, input: DisqualifyLeadInput) {
+  const check = new FieldCheck();
+  const reason = check.text('reason', input.reason, { max: 500, required: true });
+  check.done();
+  const lead = await leadForUpdate(tx, ctx, input.id);
+  refuseClosed(lead);
+  return leadsQ.updateLead(tx, ctx.tenantId, lead.id, { status: 'DISQUALIFIED', disqualifiedReason: reason });
+}
+
+// ---- conversion
+
+/** What a conversion made: the converted lead, the opportunity it opened and the customer it became. */
+export interface Conversion {
+  lead: LeadRow;
+  opportunity: OpportunityRow;
+  customerId: string;
+}
+
+/**
+ * Converts in three steps so that no failure leaves a stray or duplicate customer: (1) reserve the
+ * new customer's id on the lead, (2) create that customer in the customer subgraph (idempotent by
+ * id, so a retry after a failure reuses it), (3) open the opportunity and close the lead. Steps 1
+ * and 3 are transactions of their own; no transaction is open while the customer subgraph works.
+ */
+export async function convertLead(ctx: SalesContext, input: ConvertLeadInput): Promise<Outcome<Conversion>> {
+  const unknownCustomer = input.customerId
+    ? await missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId'])
+    : [];
+  // Creating the customer is a CRM write: the caller's token must allow it.
+  if (!input.customerId && !ctx.scopes.has('crm:write'))
+    throw forbidden('Converting a lead into a new customer needs the crm:write scope (or pass customerId)');
+
+  const reserved = await inTransaction(ctx, (tx, write) => reserveCustomer(tx, write, input, unknownCustomer));
+  if (!reserved.value) return { value: null, userErrors: reserved.userErrors };
+  const { lead, customerId, create } = reserved.value;
+
+  if (create) {
+    const failed = await createCustomerFrom(ctx, lead, customerId);
+    if (failed.length) return { value: null, userErrors: failed };
+  }
+
+  return inTransaction(ctx, (tx, write) => completeConversion(tx, write, input, customerId));
+}
+
+/** A lead that can be converted: neither converted already nor disqualified. */
+function refuseUnconvertible(lead: LeadRow, field: string[]) {
+  if (lead.status === 'CONVERTED') refuse(Code.LEAD_CONVERTED, field, 'The lead has been converted already');
+  if (lead.status === 'DISQUALIFIED') refuse(Code.LEAD_DISQUALIFIED, field, 'A disqualified lead cannot be converted');
+}
+
+/** Step 1: everything the last step checks is checked first, before a customer is created. */
+async function reserveCustomer(tx: Queryable, ctx: SalesWrite, input: ConvertLeadInput, unknownCustomer: UserError[]) {
+  const field = ['input', 'leadId'];
+  opportunityFields({ ...input.opportunity, field: ['input', 'opportunity'] }, ctx.settings.currency).check.done();
+  const lead = await leadForUpdate(tx, ctx, input.leadId, field);
+  refuseUnconvertible(lead, field);
+  if (input.customerId) {
+    failOn(unknownCustomer);
+    return { lead, customerId: input.customerId, create: false };
+  }
+  const pending = lead.pendingCustomerId ?? uuidv7();
+  if (!lead.pendingCustomerId) await leadsQ.updateLead(tx, ctx.tenantId, lead.id, { pendingCustomerId: pending });
+  return { lead, customerId: pending, create: true };
+}
+
+/** Step 2: the customer, from the lead's details, under the reserved id; its user errors, at the lead. */
+async function createCustomerFrom(ctx: SalesContext, lead: LeadRow, customerId: string): Promise<UserError[]> {
+  const created = await ctx.customers.create(ctx, {
+    id: customerId,
+    name: lead.company ?? lead.name,
+    kind: lead.company ? 'COMPANY' : 'PERSON',
+    email: lead.email,
+    phone: lead.phone,
+    ownerId: lead.ownerId,
+  });
+  return created.userErrors.map((e) => ({
+    ...e,
+    field: ['input', 'leadId'],
+    message: `The customer could not be created: ${e.message}`,
+  }));
+}
+
+/** Step 3: someone may have converted or disqualified the lead while the customer was being created. */
+async function completeConversion(
+  tx: Queryable,
+  ctx: SalesWrite,
+  input: ConvertLeadInput,
+  customerId: string,
+): Promise<Conversion> {
+  const field = ['input', 'leadId'];
+  const lead = await leadForUpdate(tx, ctx, input.leadId, field);
+  refuseUnconvertible(lead, field);
+  const opportunity = await openOpportunity(tx, ctx, {
+    title: input.opportunity.title,
+    customerId,
+    ownerId: lead.ownerId ?? ctx.userId,
+    amount: input.opportunity.amount ?? null,
+    expectedCloseDate: input.opportunity.expectedCloseDate ?? null,
+    leadId: lead.id,
+    field: ['input', 'opportunity'],
+  });
+  const converted = await leadsQ.updateLead(tx, ctx.tenantId, lead.id, {
+    status: 'CONVERTED',
+    convertedAt: new Date(),
+    customerId,
+    opportunityId: opportunity.id,
+    pendingCustomerId: null,
+  });
+  await publishLeadConverted(tx, ctx, { leadId: lead.id, customerId, opportunityId: opportunity.id });
+  return { lead: converted, opportunity, customerId };
+}
