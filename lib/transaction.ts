@@ -84,3 +84,10 @@ export async function findOrFail<T>(
   if (!row) failOn([notFound(what, field)]);
   return row!;
 }
+
+/** A mutation's payload from a write's outcome: the result under `key` (null on user errors) and the user errors. */
+export function payload<K extends string, T>(key: K, outcome: Outcome<T>) {
+  return { [key]: outcome.value, userErrors: outcome.userErrors } as { [P in K]: T | null } & {
+    userErrors: UserError[];
+  };
+}

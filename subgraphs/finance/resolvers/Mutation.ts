@@ -1,5 +1,5 @@
 import { missingCustomer } from '../../../lib/clients/customer-directory.js';
-import { inTransaction } from '../../../lib/transaction.js';
+import { inTransaction, payload } from '../../../lib/transaction.js';
 import { setCreditLimit, setPaymentTerms, setTaxRate } from '../accounts.js';
 import { reservationOf, reserveCredit } from '../credit.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
@@ -18,14 +18,10 @@ export const Mutation: MutationResolvers = {
     );
     return { invoice, userErrors };
   },
-  issueInvoice: async (_, { input }, ctx) => {
-    const { value: invoice, userErrors } = await inTransaction(ctx, (tx, write) => issueInvoice(tx, write, input));
-    return { invoice, userErrors };
-  },
-  voidInvoice: async (_, { input }, ctx) => {
-    const { value: invoice, userErrors } = await inTransaction(ctx, (tx, write) => voidInvoice(tx, write, input));
-    return { invoice, userErrors };
-  },
+  issueInvoice: async (_, { input }, ctx) =>
+    payload('invoice', await inTransaction(ctx, (tx, write) => issueInvoice(tx, write, input))),
+  voidInvoice: async (_, { input }, ctx) =>
+    payload('invoice', await inTransaction(ctx, (tx, write) => voidInvoice(tx, write, input))),
   recordPayment: async (_, { input }, ctx) => {
     const unknown = await missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']);
     const { value: payment, userErrors } = await inTransaction(ctx, (tx, write) =>
@@ -33,10 +29,8 @@ export const Mutation: MutationResolvers = {
     );
     return { payment, userErrors };
   },
-  allocatePayment: async (_, { input }, ctx) => {
-    const { value: payment, userErrors } = await inTransaction(ctx, (tx, write) => allocatePayment(tx, write, input));
-    return { payment, userErrors };
-  },
+  allocatePayment: async (_, { input }, ctx) =>
+    payload('payment', await inTransaction(ctx, (tx, write) => allocatePayment(tx, write, input))),
   setCreditLimit: async (_, { input }, ctx) => {
     const unknown = await missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId']);
     const { value: customer, userErrors } = await inTransaction(ctx, (tx, write) =>
@@ -51,10 +45,8 @@ export const Mutation: MutationResolvers = {
     );
     return { customer, userErrors };
   },
-  setTaxRate: async (_, { input }, ctx) => {
-    const { value: settings, userErrors } = await inTransaction(ctx, (tx, write) => setTaxRate(tx, write, input));
-    return { settings, userErrors };
-  },
+  setTaxRate: async (_, { input }, ctx) =>
+    payload('settings', await inTransaction(ctx, (tx, write) => setTaxRate(tx, write, input))),
 
   /**
    * Internal (order-fulfilment's signed call while it confirms an order): faults, not user errors,

@@ -1,10 +1,11 @@
 import { missingCustomer } from '../../../lib/clients/customer-directory.js';
 import { missingProduct } from '../../../lib/clients/product-catalogue.js';
-import { inTransaction } from '../../../lib/transaction.js';
+import { inTransaction, payload } from '../../../lib/transaction.js';
 import { createCampaign } from '../campaigns.js';
 import { replayDeadLetters, replayEvent } from '../event-log.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
-import { assignLead, convertLead, createLead, disqualifyLead, qualifyLead, updateLead } from '../leads.js';
+import { convertLead } from '../lead-conversion.js';
+import { assignLead, createLead, disqualifyLead, qualifyLead, updateLead } from '../leads.js';
 import {
   addLine,
   createOpportunity,
@@ -49,18 +50,12 @@ export const Mutation: MutationResolvers = {
     );
     return { lead, userErrors };
   },
-  assignLead: async (_, { input }, ctx) => {
-    const { value: lead, userErrors } = await inTransaction(ctx, (tx, write) => assignLead(tx, write, input));
-    return { lead, userErrors };
-  },
-  qualifyLead: async (_, { input }, ctx) => {
-    const { value: lead, userErrors } = await inTransaction(ctx, (tx, write) => qualifyLead(tx, write, input));
-    return { lead, userErrors };
-  },
-  disqualifyLead: async (_, { input }, ctx) => {
-    const { value: lead, userErrors } = await inTransaction(ctx, (tx, write) => disqualifyLead(tx, write, input));
-    return { lead, userErrors };
-  },
+  assignLead: async (_, { input }, ctx) =>
+    payload('lead', await inTransaction(ctx, (tx, write) => assignLead(tx, write, input))),
+  qualifyLead: async (_, { input }, ctx) =>
+    payload('lead', await inTransaction(ctx, (tx, write) => qualifyLead(tx, write, input))),
+  disqualifyLead: async (_, { input }, ctx) =>
+    payload('lead', await inTransaction(ctx, (tx, write) => disqualifyLead(tx, write, input))),
   // Two transactions around a call to the customer subgraph (leads.ts).
   convertLead: async (_, { input }, ctx) => {
     const { value, userErrors } = await convertLead(ctx, input);
@@ -71,20 +66,14 @@ export const Mutation: MutationResolvers = {
       userErrors,
     };
   },
-  createCampaign: async (_, { input }, ctx) => {
-    const { value: campaign, userErrors } = await inTransaction(ctx, (tx, write) => createCampaign(tx, write, input));
-    return { campaign, userErrors };
-  },
+  createCampaign: async (_, { input }, ctx) =>
+    payload('campaign', await inTransaction(ctx, (tx, write) => createCampaign(tx, write, input))),
 
   // ---- stages
-  createPipelineStage: async (_, { input }, ctx) => {
-    const { value: stage, userErrors } = await inTransaction(ctx, (tx, write) => createStage(tx, write, input));
-    return { stage, userErrors };
-  },
-  updatePipelineStage: async (_, { input }, ctx) => {
-    const { value: stage, userErrors } = await inTransaction(ctx, (tx, write) => updateStageFields(tx, write, input));
-    return { stage, userErrors };
-  },
+  createPipelineStage: async (_, { input }, ctx) =>
+    payload('stage', await inTransaction(ctx, (tx, write) => createStage(tx, write, input))),
+  updatePipelineStage: async (_, { input }, ctx) =>
+    payload('stage', await inTransaction(ctx, (tx, write) => updateStageFields(tx, write, input))),
   reorderPipelineStages: async (_, { input }, ctx) => {
     const { value: stages, userErrors } = await inTransaction(ctx, (tx, write) => reorderStages(tx, write, input));
     return { stages: stages ?? [], userErrors };
@@ -102,12 +91,8 @@ export const Mutation: MutationResolvers = {
     );
     return { opportunity, userErrors };
   },
-  updateOpportunity: async (_, { input }, ctx) => {
-    const { value: opportunity, userErrors } = await inTransaction(ctx, (tx, write) =>
-      updateOpportunity(tx, write, input),
-    );
-    return { opportunity, userErrors };
-  },
+  updateOpportunity: async (_, { input }, ctx) =>
+    payload('opportunity', await inTransaction(ctx, (tx, write) => updateOpportunity(tx, write, input))),
   addOpportunityLine: async (_, { input }, ctx) => {
     const field = ['input', 'line', 'productId'];
     const unknownProduct = await missingProduct(ctx.products, ctx, input.line.productId, field);
@@ -123,42 +108,24 @@ export const Mutation: MutationResolvers = {
     );
     return { opportunity, userErrors };
   },
-  removeOpportunityLine: async (_, { input }, ctx) => {
-    const { value: opportunity, userErrors } = await inTransaction(ctx, (tx, write) => removeLine(tx, write, input));
-    return { opportunity, userErrors };
-  },
-  moveOpportunityStage: async (_, { input }, ctx) => {
-    const { value: opportunity, userErrors } = await inTransaction(ctx, (tx, write) => moveStage(tx, write, input));
-    return { opportunity, userErrors };
-  },
-  markOpportunityWon: async (_, { input }, ctx) => {
-    const { value: opportunity, userErrors } = await inTransaction(ctx, (tx, write) => markWon(tx, write, input));
-    return { opportunity, userErrors };
-  },
-  markOpportunityLost: async (_, { input }, ctx) => {
-    const { value: opportunity, userErrors } = await inTransaction(ctx, (tx, write) => markLost(tx, write, input));
-    return { opportunity, userErrors };
-  },
+  removeOpportunityLine: async (_, { input }, ctx) =>
+    payload('opportunity', await inTransaction(ctx, (tx, write) => removeLine(tx, write, input))),
+  moveOpportunityStage: async (_, { input }, ctx) =>
+    payload('opportunity', await inTransaction(ctx, (tx, write) => moveStage(tx, write, input))),
+  markOpportunityWon: async (_, { input }, ctx) =>
+    payload('opportunity', await inTransaction(ctx, (tx, write) => markWon(tx, write, input))),
+  markOpportunityLost: async (_, { input }, ctx) =>
+    payload('opportunity', await inTransaction(ctx, (tx, write) => markLost(tx, write, input))),
 
   // ---- quotes
-  createQuote: async (_, { input }, ctx) => {
-    const { value: quote, userErrors } = await inTransaction(ctx, (tx, write) => createQuote(tx, write, input));
-    return { quote, userErrors };
-  },
-  updateQuoteLine: async (_, { input }, ctx) => {
-    const { value: quote, userErrors } = await inTransaction(ctx, (tx, write) => updateQuoteLine(tx, write, input));
-    return { quote, userErrors };
-  },
-  sendQuote: async (_, { input }, ctx) => {
-    const { value: quote, userErrors } = await inTransaction(ctx, (tx, write) => sendQuote(tx, write, input));
-    return { quote, userErrors };
-  },
-  acceptQuote: async (_, { input }, ctx) => {
-    const { value: quote, userErrors } = await inTransaction(ctx, (tx, write) => acceptQuote(tx, write, input));
-    return { quote, userErrors };
-  },
-  rejectQuote: async (_, { input }, ctx) => {
-    const { value: quote, userErrors } = await inTransaction(ctx, (tx, write) => rejectQuote(tx, write, input));
-    return { quote, userErrors };
-  },
+  createQuote: async (_, { input }, ctx) =>
+    payload('quote', await inTransaction(ctx, (tx, write) => createQuote(tx, write, input))),
+  updateQuoteLine: async (_, { input }, ctx) =>
+    payload('quote', await inTransaction(ctx, (tx, write) => updateQuoteLine(tx, write, input))),
+  sendQuote: async (_, { input }, ctx) =>
+    payload('quote', await inTransaction(ctx, (tx, write) => sendQuote(tx, write, input))),
+  acceptQuote: async (_, { input }, ctx) =>
+    payload('quote', await inTransaction(ctx, (tx, write) => acceptQuote(tx, write, input))),
+  rejectQuote: async (_, { input }, ctx) =>
+    payload('quote', await inTransaction(ctx, (tx, write) => rejectQuote(tx, write, input))),
 };
