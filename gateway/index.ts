@@ -5,10 +5,11 @@ import http from '@graphql-mesh/transport-http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isProduction, type Secrets } from '../lib/config.js';
+import { isProduction, upstreamSettings, type Secrets } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
 import { createVerifier, validateFieldScopes, type Caller } from './auth.js';
 import { useAnswerFullyForbidden, useErrorCodes, useGatewayAuth, type RequestState } from './plugins.js';
+import { useSubgraphResilience } from './resilience.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const GRAPHQL_PATH = '/graphql';
@@ -34,7 +35,14 @@ const hiveLogger = () => {
  * JWT authentication, @requiresScopes/@authenticated enforcement and signed upstream requests.
  * `subgraphUrls` overrides where each subgraph lives (tests run them on free ports).
  */
-export function createGateway(opts: { secrets: Secrets; subgraphUrls?: Record<string, string>; supergraph?: string }) {
+export function createGateway(opts: {
+  secrets: Secrets;
+  subgraphUrls?: Record<string, string>;
+  supergraph?: string;
+  /** Timeout and breaker of subgraph calls (UPSTREAM_* from the environment when not given). */
+  upstream?: ReturnType<typeof upstreamSettings>;
+}) {
+  const upstream = opts.upstream ?? upstreamSettings();
   const supergraph = opts.supergraph ?? readFileSync(path.join(root, 'schema', 'supergraph.graphql'), 'utf8');
   const transportEntries = Object.fromEntries(
     Object.entries(opts.subgraphUrls ?? {}).map(([name, location]) => [name, { location }]),
@@ -70,6 +78,7 @@ export function createGateway(opts: { secrets: Secrets; subgraphUrls?: Record<st
       }),
       useAnswerFullyForbidden(),
       useErrorCodes(),
+      useSubgraphResilience(upstream),
     ],
   });
 }

@@ -68,6 +68,18 @@ export function relaySettings() {
   };
 }
 
+/**
+ * Calls to a subgraph (the gateway's, and one subgraph's to another): how long one may take, and
+ * when a breaker stops trying (UPSTREAM_TIMEOUT_MS, UPSTREAM_BREAKER_FAILURES, UPSTREAM_BREAKER_OPEN_MS).
+ */
+export function upstreamSettings() {
+  return {
+    timeoutMs: intFromEnv('UPSTREAM_TIMEOUT_MS', 5000),
+    failures: intFromEnv('UPSTREAM_BREAKER_FAILURES', 5),
+    openMs: intFromEnv('UPSTREAM_BREAKER_OPEN_MS', 5000),
+  };
+}
+
 /** A subgraph may have its own database; otherwise all share DATABASE_URL. */
 export function subgraphDatabaseUrl(name: SubgraphName): string | undefined {
   return process.env[`${envPrefix(name)}_DATABASE_URL`] ?? process.env.DATABASE_URL;

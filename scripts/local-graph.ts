@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ACTIVE_SUBGRAPHS, type Secrets, type SubgraphName } from '../lib/config.js';
+import { ACTIVE_SUBGRAPHS, type Secrets, type SubgraphName, type upstreamSettings } from '../lib/config.js';
 import { connect } from '../lib/db.js';
 import { freePort } from '../lib/net.js';
 import { peersOf } from '../lib/peers.js';
@@ -22,7 +22,14 @@ import { buildSalesSubgraph } from '../subgraphs/sales-pipeline/index.js';
  */
 export async function startLocalGraph(
   databaseUrl: string,
-  opts: { poolSize?: number; secrets?: Secrets; relays?: boolean; relay?: Partial<RelayOptions> } = {},
+  opts: {
+    poolSize?: number;
+    secrets?: Secrets;
+    relays?: boolean;
+    relay?: Partial<RelayOptions>;
+    /** The gateway's timeout and breaker of subgraph calls (UPSTREAM_* defaults). */
+    upstream?: ReturnType<typeof upstreamSettings>;
+  } = {},
 ) {
   const secrets: Secrets = opts.secrets ?? {
     jwtSecret: randomBytes(16).toString('hex'),
@@ -48,14 +55,15 @@ export async function startLocalGraph(
   };
   const serve = async <C extends BaseContext>(name: SubgraphName, subgraph: Subgraph<C>) => {
     await subgraph.apollo.start();
-    return serveSubgraph(subgraph, { port: ports[name], signingSecret });
+    const listen = () => serveSubgraph(subgraph, { port: ports[name], signingSecret });
+    return { listen, server: await listen() };
   };
-  const servers = [
-    await serve('customer', subgraphs.customer),
-    await serve('sales-pipeline', subgraphs.sales),
-    await serve('order-fulfilment', subgraphs.fulfilment),
-    await serve('finance', subgraphs.finance),
-  ];
+  const servers: Record<SubgraphName, Awaited<ReturnType<typeof serve>>> = {
+    customer: await serve('customer', subgraphs.customer),
+    'sales-pipeline': await serve('sales-pipeline', subgraphs.sales),
+    'order-fulfilment': await serve('order-fulfilment', subgraphs.fulfilment),
+    finance: await serve('finance', subgraphs.finance),
+  };
   const subgraphUrls = Object.fromEntries(ACTIVE_SUBGRAPHS.map((n) => [n, locations.graphqlUrl(n)])) as Record<
     SubgraphName,
     string
@@ -80,7 +88,7 @@ export async function startLocalGraph(
   );
   if (opts.relays !== false) await Promise.all(relays.map((r) => r.start()));
 
-  const gateway = createGateway({ secrets, subgraphUrls });
+  const gateway = createGateway({ secrets, subgraphUrls, upstream: opts.upstream });
   const server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -91,6 +99,14 @@ export async function startLocalGraph(
     eventUrls,
     subgraphs,
     relays,
+    /** Stops one subgraph's HTTP server (its port refuses connections, as when the service is down). */
+    async stopSubgraph(name: SubgraphName) {
+      await servers[name].server.close();
+    },
+    /** Serves the subgraph again on the same port, as a restarted service would. */
+    async restartSubgraph(name: SubgraphName) {
+      servers[name].server = await servers[name].listen();
+    },
     /** Delivers everything due (and what that causes) before returning: tests read the effects next. */
     async settle() {
       for (let pass = 0; pass < 10; pass++) {
@@ -106,7 +122,7 @@ export async function startLocalGraph(
       server.closeAllConnections();
       await Promise.all(relays.map((r) => r.stop()));
       await gateway.dispose();
-      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all(Object.values(servers).map((s) => s.server.close()));
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
       await relayDatabase.close();
       await database.close();

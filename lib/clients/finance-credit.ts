@@ -30,12 +30,7 @@ export const RESERVE_CREDIT = `mutation ReserveCredit($input: ReserveCreditInput
  * confirm (fail safe); an unknown customer is told apart, as it is not worth retrying.
  */
 export function financeCreditAt(opts: { financeUrl: string; signingSecret: string }) {
-  const call = internalClient({
-    url: opts.financeUrl,
-    signingSecret: opts.signingSecret,
-    audience: 'finance',
-    timeoutMs: 3000,
-  });
+  const call = internalClient({ url: opts.financeUrl, signingSecret: opts.signingSecret, audience: 'finance' });
   return {
     async reserveCredit(ctx: BaseContext, request: CreditRequest): Promise<CreditVerdict> {
       // The call carries just what it needs: writing the reservation, and the override only when granted.

@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, upstreamExpiry, type ForwardedAuth } from '../auth.js';
+import { CircuitBreaker } from '../circuit-breaker.js';
+import { upstreamSettings } from '../config.js';
 import type { BaseContext } from '../context.js';
 
 /** Errors of the called service that are about the caller's request, and reach the caller as they are. */
@@ -8,12 +10,43 @@ const PASSED_ON = new Set(['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN']);
 /** A service another subgraph depends on could not answer. */
 export class DependencyUnavailable extends Error {}
 
+/** An operation that only reads: safe to send again when the first attempt got no answer. */
+const isRead = (operation: string) => /^\s*(query\b|\{)/.test(operation);
+
 /**
  * Calls another subgraph directly, signed like the gateway signs, on behalf of the current caller
  * (same tenant, user and request id) with just the scopes the call needs. Used where a write must
  * see its effect in another domain before it returns (lead conversion creating a customer).
+ *
+ * Each call has the gateway's timeout (UPSTREAM_TIMEOUT_MS) and each client a circuit breaker: after
+ * that many calls in a row without an answer, calls fail at once (DependencyUnavailable) until a
+ * probe gets through. A read that got no answer is tried once more; a write never is, as the
+ * first attempt may have done its work (a caller that may retry a write makes it idempotent, as
+ * credit reservations are, by order id).
  */
 export function internalClient(opts: { url: string; signingSecret: string; timeoutMs?: number; audience?: string }) {
+  const settings = upstreamSettings();
+  const breaker = new CircuitBreaker(settings);
+
+  async function attempt(ctx: BaseContext, body: string): Promise<Response> {
+    if (!breaker.allows()) throw new DependencyUnavailable(`${opts.url} is failing: not called for now`);
+    try {
+      const response = await fetch(opts.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': ctx.requestId },
+        body,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? settings.timeoutMs),
+      });
+      if (response.status >= 500) throw new DependencyUnavailable(`${opts.url} answered ${response.status}`);
+      breaker.succeeded();
+      return response;
+    } catch (error) {
+      breaker.failed();
+      if (error instanceof DependencyUnavailable) throw error;
+      throw new DependencyUnavailable(`${opts.url} did not answer: ${(error as Error).message}`);
+    }
+  }
+
   return async function call<T>(
     ctx: BaseContext,
     scopes: string[],
@@ -32,31 +65,28 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
       [AUTH_EXTENSION]: auth,
       [SIGNATURE_EXTENSION]: signUpstream(opts.signingSecret, query, variables, auth),
     };
+    const body = JSON.stringify({ query, variables, extensions });
     let response: Response;
     try {
-      response = await fetch(opts.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-request-id': ctx.requestId },
-        body: JSON.stringify({ query, variables, extensions }),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
-      });
+      response = await attempt(ctx, body);
     } catch (error) {
-      throw new DependencyUnavailable(`${opts.url} did not answer: ${(error as Error).message}`);
+      if (!isRead(query) || !(error instanceof DependencyUnavailable) || breaker.current === 'OPEN') throw error;
+      response = await attempt(ctx, body);
     }
-    const body = (await response.json().catch(() => null)) as {
+    const answer = (await response.json().catch(() => null)) as {
       data?: T;
       errors?: { message: string; extensions?: { code?: string } }[];
     } | null;
-    // Anything but an answer to the operation (401 when secrets disagree, 400 when schemas do, 5xx)
+    // Anything but an answer to the operation (401 when secrets disagree, 400 when schemas do)
     // is the other service's problem, never the caller's: their token and input were fine.
-    if (!response.ok || !body) throw new DependencyUnavailable(`${opts.url} answered ${response.status}`);
-    const first = body.errors?.[0];
+    if (!response.ok || !answer) throw new DependencyUnavailable(`${opts.url} answered ${response.status}`);
+    const first = answer.errors?.[0];
     if (first) {
       const code = first.extensions?.code ?? '';
       if (PASSED_ON.has(code)) throw new GraphQLError(first.message, { extensions: { code } });
       throw new Error(`${opts.url} failed: ${code} ${first.message}`);
     }
-    return body.data as T;
+    return answer.data as T;
   };
 }
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES } from '../../lib/auth.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { financeCreditAt } from '../../lib/clients/finance-credit.js';
 import { expectLedgerConsistent, strictClient } from '../support/fulfilment.js';
+import { startProxy } from '../support/proxy.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -82,7 +84,7 @@ async function scenario() {
         .sql`select order_id, status from finance.order_exposures where tenant_id = ${tenant} order by order_id`
     ).map((r) => [r.order_id, r.status]);
   /** order-fulfilment's own credit client, as confirmSalesOrder calls it (a signed call to finance). */
-  const reserve = async (orderId: string, amount: string, customerId = customer) => {
+  const reserve = async (orderId: string, amount: string, customerId = customer, financeUrl?: string) => {
     const ctx = await stack.subgraphs.fulfilment.contextFor({
       tenantId: tenant,
       userId: 'u',
@@ -90,7 +92,10 @@ async function scenario() {
       exp: Date.now() / 1000 + 60,
       requestId: 'r',
     });
-    return ctx.credit.reserveCredit(ctx, { orderId, customerId, amount: { amount, currency: 'CNY' }, override: false });
+    const credit = financeUrl
+      ? financeCreditAt({ financeUrl, signingSecret: stack.secrets.signingSecret })
+      : ctx.credit;
+    return credit.reserveCredit(ctx, { orderId, customerId, amount: { amount, currency: 'CNY' }, override: false });
   };
   return { tenant, customer, order, confirm, state, exposures, reserve };
 }
@@ -165,6 +170,32 @@ describe('credit reservations on confirmation', () => {
     expect(await s.confirm(a)).toEqual({ order: { status: 'CONFIRMED' }, userErrors: [] });
     expect(await s.exposures()).toEqual([[a, 'RESERVED']]);
     expect(await s.state([a])).toMatchObject({ available: '41', exposure: '99.40' });
+  });
+
+  it('a reservation whose answer was lost is safe to repeat: finance counts the order once', async () => {
+    const s = await scenario();
+    const a = await s.order('9');
+    const proxy = await startProxy(new URL(stack.subgraphUrls.finance).origin, (n) =>
+      n === 1 ? 'lose-answer' : 'forward',
+    );
+    try {
+      // Finance reserved, but the answer never came back: the client does not resend a write by itself.
+      expect(await s.reserve(a, '9.00', s.customer, `${proxy.url}/graphql`)).toEqual({ unavailable: true });
+      expect(proxy.seen).toHaveLength(1);
+      expect(await s.exposures()).toEqual([[a, 'RESERVED']]);
+      // The caller retries (a user confirming again): the same order is reserved once, not twice.
+      expect(await s.reserve(a, '9.00', s.customer, `${proxy.url}/graphql`)).toEqual({
+        reserved: true,
+        overridden: false,
+        reason: null,
+      });
+      expect(await s.exposures()).toEqual([[a, 'RESERVED']]);
+      expect((await s.state([a])).exposure).toBe('99.40'); // 90.40 + 9.00, not + 18.00
+      expect(await s.confirm(a)).toEqual({ order: { status: 'CONFIRMED' }, userErrors: [] });
+      expect(await s.state([a])).toMatchObject({ statuses: ['CONFIRMED'], available: '41', exposure: '99.40' });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('an unknown customer is not "unavailable"; the gateway does not expose reserveCredit', async () => {

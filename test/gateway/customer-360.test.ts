@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../lib/dates.js';
-import { strictClient } from '../support/fulfilment.js';
-import { countStatements, newTenant, startStack, type Stack } from '../support/stack.js';
+import { cny, CUSTOMER_360, PAGE, tenantWithCustomers } from '../support/customer-360.js';
+import { countStatements, startStack, type Stack } from '../support/stack.js';
 
 /**
  * The customer 360 query (the README's first example, read from the README itself): one request
@@ -14,89 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const ERRORS = 'userErrors { code field message }';
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
-
-/** The first ```graphql block of README.md. */
-const CUSTOMER_360 = /```graphql\n([\s\S]*?)```/.exec(
-  readFileSync(new URL('../../README.md', import.meta.url), 'utf8'),
-)![1];
-/** The same selection for a page of customers. */
-const selection = CUSTOMER_360.slice(
-  CUSTOMER_360.indexOf('{', CUSTOMER_360.indexOf('customer(')) + 1,
-  CUSTOMER_360.lastIndexOf('}', CUSTOMER_360.lastIndexOf('}') - 1),
-);
-const PAGE = `query Page($first: Int, $asOf: Date) { customers(first: $first, orderBy: {field: NAME, direction: ASC}) { nodes { ${selection} } } }`;
-
-async function tenantWithCustomers(n: number) {
-  const tenant = newTenant('c360');
-  const token = await stack.token(tenant);
-  const run = strictClient(stack, token);
-  const warehouse = (
-    await run(`mutation { createWarehouse(input: {code: "MAIN", name: "Main"}) { warehouse { id } ${ERRORS} } }`)
-  ).warehouse.id;
-  const product = (
-    await run(
-      `mutation { createProduct(input: {sku: "VASE", name: "Vase", listPrice: {amount: "120.00", currency: "CNY"}}) { product { id } ${ERRORS} } }`,
-    )
-  ).product.id;
-  await run(
-    `mutation($p: ID!, $w: ID!) { receiveStock(input: {productId: $p, warehouseId: $w, quantity: "1000"}) { ${ERRORS} } }`,
-    { p: product, w: warehouse },
-  );
-  const ids: string[] = [];
-  const one = async (i: number) => {
-    const name = `Customer ${String(i).padStart(3, '0')}`;
-    const c = (
-      await run(
-        `mutation($n: String!) { createCustomer(input: {name: $n, segment: "SMB", tags: ["ceramics"]}) { customer { id } ${ERRORS} } }`,
-        { n: name },
-      )
-    ).customer.id;
-    await run(
-      `mutation($c: ID!) { addContact(input: {customerId: $c, name: "Buyer", email: "buyer@example.cn", decisionRole: DECISION_MAKER}) { contact { id } ${ERRORS} } }`,
-      { c },
-    );
-    const opp = (
-      await run(
-        `mutation($c: ID!) { createOpportunity(input: {title: "Spring range", customerId: $c}) { opportunity { id } ${ERRORS} } }`,
-        { c },
-      )
-    ).opportunity.id;
-    await run(
-      `mutation($id: ID!, $p: ID!) { addOpportunityLine(input: {opportunityId: $id, line: {productId: $p, quantity: "10", unitPrice: {amount: "110.00", currency: "CNY"}}}) { opportunity { id } ${ERRORS} } }`,
-      { id: opp, p: product },
-    );
-    await run(
-      `mutation($c: ID!, $l: MoneyInput) { setCreditLimit(input: {customerId: $c, limit: $l}) { customer { id } ${ERRORS} } }`,
-      { c, l: cny('5000.00') },
-    );
-    const order = (
-      await run(
-        `mutation($c: ID!, $p: ID!) { createSalesOrder(input: {customerId: $c, lines: [{productId: $p, quantity: "2"}]}) { order { id } ${ERRORS} } }`,
-        { c, p: product },
-      )
-    ).order.id;
-    await run(`mutation($id: ID!) { confirmSalesOrder(input: {id: $id}) { order { status } ${ERRORS} } }`, {
-      id: order,
-    });
-    const invoice = (
-      await run(
-        `mutation($c: ID!) { createInvoice(input: {customerId: $c, lines: [{description: "Workshop", quantity: "1", unitPrice: {amount: "100.00", currency: "CNY"}}]}) { invoice { id } ${ERRORS} } }`,
-        { c },
-      )
-    ).invoice.id;
-    await run(`mutation($id: ID!) { issueInvoice(input: {id: $id}) { invoice { id } ${ERRORS} } }`, { id: invoice });
-    ids[i] = c;
-  };
-  for (let i = 0; i < n; i += 10) await Promise.all(Array.from({ length: Math.min(10, n - i) }, (_, k) => one(i + k)));
-  await stack.settle();
-  return { tenant, token, ids };
-}
-
 describe('customer 360', () => {
   it('answers the README query for one customer across all four subgraphs', async () => {
-    const { tenant, token, ids } = await tenantWithCustomers(1);
+    const { tenant, token, ids } = await tenantWithCustomers(stack, 1);
     const { result, statements } = await countStatements(tenant, () =>
       stack.query(token, CUSTOMER_360, { id: ids[0], asOf: todayUtc() }),
     );
@@ -153,7 +72,7 @@ describe('customer 360', () => {
   });
 
   it('runs the same number of SQL statements for a page of 1 customer as for 50', async () => {
-    const { tenant, token, ids } = await tenantWithCustomers(50);
+    const { tenant, token, ids } = await tenantWithCustomers(stack, 50);
     const page = async (first: number) => {
       const { result, statements } = await countStatements(tenant, () =>
         stack.query(token, PAGE, { first, asOf: todayUtc() }),

@@ -38,9 +38,9 @@ export type Query = {
   tenant: Tenant;
   /** A customer of the caller's tenant, or null when there is none with this id. */
   customer: Maybe<Customer>;
-  customers: CustomerConnection;
+  customers: Maybe<CustomerConnection>;
   /** The tenant's custom field definitions for an entity. */
-  customFieldDefinitions: Array<CustomFieldDefinition>;
+  customFieldDefinitions: Maybe<Array<CustomFieldDefinition>>;
 };
 
 export type QueryCustomerArgs = {
@@ -1014,9 +1014,14 @@ export type QueryResolvers<
     ContextType,
     RequireFields<QueryCustomerArgs, 'id'>
   >;
-  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
+  customers?: Resolver<
+    Maybe<ResolversTypes['CustomerConnection']>,
+    ParentType,
+    ContextType,
+    Partial<QueryCustomersArgs>
+  >;
   customFieldDefinitions?: Resolver<
-    Array<ResolversTypes['CustomFieldDefinition']>,
+    Maybe<Array<ResolversTypes['CustomFieldDefinition']>>,
     ParentType,
     ContextType,
     RequireFields<QueryCustomFieldDefinitionsArgs, 'entity'>

@@ -28,14 +28,14 @@ export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
   /** Receivables as of a date (default today): buckets by days past due. */
-  receivables: Receivables;
+  receivables: Maybe<Receivables>;
   /** The customer's invoices, newest first. */
-  invoices: InvoiceConnection;
+  invoices: Maybe<InvoiceConnection>;
   /** The customer's payments, newest first. */
-  payments: PaymentConnection;
-  credit: Credit;
+  payments: Maybe<PaymentConnection>;
+  credit: Maybe<Credit>;
   /** Days from issue to due date for the customer's invoices (the tenant's default, 30, unless set). */
-  paymentTermsDays: Scalars['Int']['output'];
+  paymentTermsDays: Maybe<Scalars['Int']['output']>;
 };
 
 /** A customer (owned by the customer subgraph), with what they owe and their credit. */
@@ -73,19 +73,19 @@ export type Query = {
   invoice: Maybe<Invoice>;
   /** INV-2026-000045 */
   invoiceByNumber: Maybe<Invoice>;
-  invoices: InvoiceConnection;
+  invoices: Maybe<InvoiceConnection>;
   payment: Maybe<Payment>;
-  payments: PaymentConnection;
+  payments: Maybe<PaymentConnection>;
   /** Whether `amount` more can be sold to the customer on credit now. */
-  creditCheck: CreditCheck;
+  creditCheck: Maybe<CreditCheck>;
   /** Journal entries posted between `from` and `to` (UTC days, both included), oldest first. */
-  journalEntries: JournalEntryConnection;
+  journalEntries: Maybe<JournalEntryConnection>;
   /** Balances per account of everything posted up to `asOf` (default today). */
-  trialBalance: TrialBalance;
+  trialBalance: Maybe<TrialBalance>;
   /** Ageing per customer and in total as of a date, with days sales outstanding over the 90 days before it. */
-  receivablesAgeing: ReceivablesAgeing;
+  receivablesAgeing: Maybe<ReceivablesAgeing>;
   /** The tenant's finance settings. */
-  financeSettings: FinanceSettings;
+  financeSettings: Maybe<FinanceSettings>;
 };
 
 export type QueryInvoiceArgs = {
@@ -237,7 +237,8 @@ export type Invoice = {
   id: Scalars['ID']['output'];
   /** INV-2026-000045 once issued; null while DRAFT. */
   number: Maybe<Scalars['String']['output']>;
-  customer: Customer;
+  /** Its customer (the customer subgraph's entity): null only while that subgraph is unavailable, with a SERVICE_UNAVAILABLE error. */
+  customer: Maybe<Customer>;
   order: Maybe<SalesOrder>;
   /** The shipment (of order-fulfilment) this invoice bills: invoices are made when goods ship. */
   shipmentId: Maybe<Scalars['ID']['output']>;
@@ -372,7 +373,8 @@ export type PaymentMethod = (typeof PaymentMethod)[keyof typeof PaymentMethod];
 export type Payment = {
   __typename?: 'Payment';
   id: Scalars['ID']['output'];
-  customer: Customer;
+  /** Its customer (the customer subgraph's entity): null only while that subgraph is unavailable, with a SERVICE_UNAVAILABLE error. */
+  customer: Maybe<Customer>;
   amount: Money;
   receivedOn: Scalars['Date']['output'];
   method: PaymentMethod;
@@ -536,7 +538,8 @@ export type CustomerFinancePayload = {
 
 export type CustomerAgeing = {
   __typename?: 'CustomerAgeing';
-  customer: Customer;
+  /** Its customer (the customer subgraph's entity): null only while that subgraph is unavailable, with a SERVICE_UNAVAILABLE error. */
+  customer: Maybe<Customer>;
   outstanding: Money;
   ageing: AgeingBuckets;
 };
@@ -910,7 +913,9 @@ export type ResolversTypes = {
   CustomerFinancePayload: ResolverTypeWrapper<
     Omit<CustomerFinancePayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }
   >;
-  CustomerAgeing: ResolverTypeWrapper<Omit<CustomerAgeing, 'customer'> & { customer: ResolversTypes['Customer'] }>;
+  CustomerAgeing: ResolverTypeWrapper<
+    Omit<CustomerAgeing, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }
+  >;
   ReceivablesAgeing: ResolverTypeWrapper<
     Omit<ReceivablesAgeing, 'customers'> & { customers: Array<ResolversTypes['CustomerAgeing']> }
   >;
@@ -983,7 +988,7 @@ export type ResolversParentTypes = {
   CustomerFinancePayload: Omit<CustomerFinancePayload, 'customer'> & {
     customer?: Maybe<ResolversParentTypes['Customer']>;
   };
-  CustomerAgeing: Omit<CustomerAgeing, 'customer'> & { customer: ResolversParentTypes['Customer'] };
+  CustomerAgeing: Omit<CustomerAgeing, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> };
   ReceivablesAgeing: Omit<ReceivablesAgeing, 'customers'> & {
     customers: Array<ResolversParentTypes['CustomerAgeing']>;
   };
@@ -1016,11 +1021,26 @@ export type CustomerResolvers<
     ContextType
   >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  receivables?: Resolver<ResolversTypes['Receivables'], ParentType, ContextType, Partial<CustomerReceivablesArgs>>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<CustomerInvoicesArgs>>;
-  payments?: Resolver<ResolversTypes['PaymentConnection'], ParentType, ContextType, Partial<CustomerPaymentsArgs>>;
-  credit?: Resolver<ResolversTypes['Credit'], ParentType, ContextType>;
-  paymentTermsDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  receivables?: Resolver<
+    Maybe<ResolversTypes['Receivables']>,
+    ParentType,
+    ContextType,
+    Partial<CustomerReceivablesArgs>
+  >;
+  invoices?: Resolver<
+    Maybe<ResolversTypes['InvoiceConnection']>,
+    ParentType,
+    ContextType,
+    Partial<CustomerInvoicesArgs>
+  >;
+  payments?: Resolver<
+    Maybe<ResolversTypes['PaymentConnection']>,
+    ParentType,
+    ContextType,
+    Partial<CustomerPaymentsArgs>
+  >;
+  credit?: Resolver<Maybe<ResolversTypes['Credit']>, ParentType, ContextType>;
+  paymentTermsDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type SalesOrderResolvers<
@@ -1048,29 +1068,34 @@ export type QueryResolvers<
     ContextType,
     RequireFields<QueryInvoiceByNumberArgs, 'number'>
   >;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<QueryInvoicesArgs>>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, Partial<QueryInvoicesArgs>>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
-  payments?: Resolver<ResolversTypes['PaymentConnection'], ParentType, ContextType, Partial<QueryPaymentsArgs>>;
+  payments?: Resolver<Maybe<ResolversTypes['PaymentConnection']>, ParentType, ContextType, Partial<QueryPaymentsArgs>>;
   creditCheck?: Resolver<
-    ResolversTypes['CreditCheck'],
+    Maybe<ResolversTypes['CreditCheck']>,
     ParentType,
     ContextType,
     RequireFields<QueryCreditCheckArgs, 'customerId' | 'amount'>
   >;
   journalEntries?: Resolver<
-    ResolversTypes['JournalEntryConnection'],
+    Maybe<ResolversTypes['JournalEntryConnection']>,
     ParentType,
     ContextType,
     Partial<QueryJournalEntriesArgs>
   >;
-  trialBalance?: Resolver<ResolversTypes['TrialBalance'], ParentType, ContextType, Partial<QueryTrialBalanceArgs>>;
+  trialBalance?: Resolver<
+    Maybe<ResolversTypes['TrialBalance']>,
+    ParentType,
+    ContextType,
+    Partial<QueryTrialBalanceArgs>
+  >;
   receivablesAgeing?: Resolver<
-    ResolversTypes['ReceivablesAgeing'],
+    Maybe<ResolversTypes['ReceivablesAgeing']>,
     ParentType,
     ContextType,
     Partial<QueryReceivablesAgeingArgs>
   >;
-  financeSettings?: Resolver<ResolversTypes['FinanceSettings'], ParentType, ContextType>;
+  financeSettings?: Resolver<Maybe<ResolversTypes['FinanceSettings']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<
@@ -1162,7 +1187,7 @@ export type InvoiceResolvers<
   >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['SalesOrder']>, ParentType, ContextType>;
   shipmentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
@@ -1225,7 +1250,7 @@ export type PaymentResolvers<
   ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment'],
 > = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   receivedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType>;
@@ -1338,7 +1363,7 @@ export type CustomerAgeingResolvers<
   ContextType = Context.FinanceContext,
   ParentType extends ResolversParentTypes['CustomerAgeing'] = ResolversParentTypes['CustomerAgeing'],
 > = {
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   outstanding?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   ageing?: Resolver<ResolversTypes['AgeingBuckets'], ParentType, ContextType>;
 };

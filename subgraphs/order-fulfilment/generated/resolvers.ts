@@ -28,11 +28,11 @@ export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
   /** The customer's sales orders, newest first. */
-  orders: SalesOrderConnection;
+  orders: Maybe<SalesOrderConnection>;
   /** When the customer's most recent non-cancelled order was created. */
   lastOrderAt: Maybe<Scalars['DateTime']['output']>;
   /** Non-cancelled orders (drafts excluded) and their total. */
-  orderStats: OrderStats;
+  orderStats: Maybe<OrderStats>;
 };
 
 /** A customer (owned by the customer subgraph), with its sales orders. */
@@ -64,17 +64,17 @@ export type Query = {
   __typename?: 'Query';
   product: Maybe<Product>;
   productBySku: Maybe<Product>;
-  products: ProductConnection;
-  warehouses: Array<Warehouse>;
+  products: Maybe<ProductConnection>;
+  warehouses: Maybe<Array<Warehouse>>;
   /** The stock ledger of a product, newest first. */
-  stockMovements: StockMovementConnection;
+  stockMovements: Maybe<StockMovementConnection>;
   salesOrder: Maybe<SalesOrder>;
   salesOrderByNumber: Maybe<SalesOrder>;
-  salesOrders: SalesOrderConnection;
+  salesOrders: Maybe<SalesOrderConnection>;
   shipment: Maybe<Shipment>;
-  replenishmentRequests: ReplenishmentConnection;
+  replenishmentRequests: Maybe<ReplenishmentConnection>;
   /** Delivery and stock performance over orders delivered / stock shipped between `from` and `to` (UTC days, both included). */
-  fulfilmentMetrics: FulfilmentMetrics;
+  fulfilmentMetrics: Maybe<FulfilmentMetrics>;
 };
 
 export type QueryProductArgs = {
@@ -452,7 +452,8 @@ export type SalesOrder = {
   id: Scalars['ID']['output'];
   /** Per-tenant sequence, e.g. SO-000123. */
   number: Scalars['String']['output'];
-  customer: Customer;
+  /** Its customer (the customer subgraph's entity): null only while that subgraph is unavailable, with a SERVICE_UNAVAILABLE error. */
+  customer: Maybe<Customer>;
   opportunity: Maybe<Opportunity>;
   status: SalesOrderStatus;
   priority: SalesOrderPriority;
@@ -1165,9 +1166,14 @@ export type CustomerResolvers<
     ContextType
   >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['SalesOrderConnection'], ParentType, ContextType, Partial<CustomerOrdersArgs>>;
+  orders?: Resolver<
+    Maybe<ResolversTypes['SalesOrderConnection']>,
+    ParentType,
+    ContextType,
+    Partial<CustomerOrdersArgs>
+  >;
   lastOrderAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  orderStats?: Resolver<ResolversTypes['OrderStats'], ParentType, ContextType>;
+  orderStats?: Resolver<Maybe<ResolversTypes['OrderStats']>, ParentType, ContextType>;
 };
 
 export type OrderStatsResolvers<
@@ -1203,10 +1209,10 @@ export type QueryResolvers<
     ContextType,
     RequireFields<QueryProductBySkuArgs, 'sku'>
   >;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
-  warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+  products?: Resolver<Maybe<ResolversTypes['ProductConnection']>, ParentType, ContextType, Partial<QueryProductsArgs>>;
+  warehouses?: Resolver<Maybe<Array<ResolversTypes['Warehouse']>>, ParentType, ContextType>;
   stockMovements?: Resolver<
-    ResolversTypes['StockMovementConnection'],
+    Maybe<ResolversTypes['StockMovementConnection']>,
     ParentType,
     ContextType,
     RequireFields<QueryStockMovementsArgs, 'productId'>
@@ -1224,7 +1230,7 @@ export type QueryResolvers<
     RequireFields<QuerySalesOrderByNumberArgs, 'number'>
   >;
   salesOrders?: Resolver<
-    ResolversTypes['SalesOrderConnection'],
+    Maybe<ResolversTypes['SalesOrderConnection']>,
     ParentType,
     ContextType,
     Partial<QuerySalesOrdersArgs>
@@ -1236,13 +1242,13 @@ export type QueryResolvers<
     RequireFields<QueryShipmentArgs, 'id'>
   >;
   replenishmentRequests?: Resolver<
-    ResolversTypes['ReplenishmentConnection'],
+    Maybe<ResolversTypes['ReplenishmentConnection']>,
     ParentType,
     ContextType,
     Partial<QueryReplenishmentRequestsArgs>
   >;
   fulfilmentMetrics?: Resolver<
-    ResolversTypes['FulfilmentMetrics'],
+    Maybe<ResolversTypes['FulfilmentMetrics']>,
     ParentType,
     ContextType,
     RequireFields<QueryFulfilmentMetricsArgs, 'from' | 'to'>
@@ -1502,7 +1508,7 @@ export type SalesOrderResolvers<
   >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SalesOrderStatus'], ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['SalesOrderPriority'], ParentType, ContextType>;

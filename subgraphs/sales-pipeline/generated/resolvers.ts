@@ -28,9 +28,9 @@ export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
   /** The customer's opportunities, newest first. */
-  opportunities: OpportunityConnection;
+  opportunities: Maybe<OpportunityConnection>;
   /** Totals over the customer's open opportunities. */
-  pipeline: CustomerPipeline;
+  pipeline: Maybe<CustomerPipeline>;
 };
 
 /** A customer (owned by the customer subgraph), with its sales pipeline. */
@@ -61,28 +61,28 @@ export type Query = {
    * invoice.paid...), newest first, whichever subgraph published them, each with its delivery state
    * per subscriber. Dead-lettered deliveries (filter state: DEAD) can be sent again with replayEvent.
    */
-  events: EventConnection;
+  events: Maybe<EventConnection>;
   lead: Maybe<Lead>;
-  leads: LeadConnection;
-  campaigns: Array<Campaign>;
+  leads: Maybe<LeadConnection>;
+  campaigns: Maybe<Array<Campaign>>;
   /** Leads and open opportunities whose next follow-up is due by `before` (default now), earliest first. */
-  followUpsDue: Array<FollowUp>;
+  followUpsDue: Maybe<Array<FollowUp>>;
   /** The tenant's pipeline stages in position order. */
-  pipelineStages: Array<PipelineStage>;
+  pipelineStages: Maybe<Array<PipelineStage>>;
   opportunity: Maybe<Opportunity>;
-  opportunities: OpportunityConnection;
+  opportunities: Maybe<OpportunityConnection>;
   quote: Maybe<Quote>;
   /**
    * Conversion through the open stages for opportunities that entered them between `from` and `to`
    * (UTC days, both included; default: the 365 days up to today), optionally for one owner.
    */
-  salesFunnel: SalesFunnel;
+  salesFunnel: Maybe<SalesFunnel>;
   /**
    * Open opportunities by month of expected close, starting with the current month. Open
    * opportunities whose expected close date has passed count in the current month; those without
    * one are left out.
    */
-  pipelineForecast: Array<ForecastMonth>;
+  pipelineForecast: Maybe<Array<ForecastMonth>>;
 };
 
 export type QueryEventsArgs = {
@@ -523,7 +523,8 @@ export type Opportunity = {
   __typename?: 'Opportunity';
   id: Scalars['ID']['output'];
   title: Scalars['String']['output'];
-  customer: Customer;
+  /** Its customer (the customer subgraph's entity): null only while that subgraph is unavailable, with a SERVICE_UNAVAILABLE error. */
+  customer: Maybe<Customer>;
   ownerId: Maybe<Scalars['String']['output']>;
   stage: PipelineStage;
   status: OpportunityStatus;
@@ -1368,12 +1369,12 @@ export type CustomerResolvers<
   >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   opportunities?: Resolver<
-    ResolversTypes['OpportunityConnection'],
+    Maybe<ResolversTypes['OpportunityConnection']>,
     ParentType,
     ContextType,
     Partial<CustomerOpportunitiesArgs>
   >;
-  pipeline?: Resolver<ResolversTypes['CustomerPipeline'], ParentType, ContextType>;
+  pipeline?: Resolver<Maybe<ResolversTypes['CustomerPipeline']>, ParentType, ContextType>;
 };
 
 export type CustomerPipelineResolvers<
@@ -1396,17 +1397,17 @@ export type QueryResolvers<
   ContextType = Context.SalesContext,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = {
-  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
+  events?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, Partial<QueryEventsArgs>>;
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType, RequireFields<QueryLeadArgs, 'id'>>;
-  leads?: Resolver<ResolversTypes['LeadConnection'], ParentType, ContextType, Partial<QueryLeadsArgs>>;
-  campaigns?: Resolver<Array<ResolversTypes['Campaign']>, ParentType, ContextType>;
+  leads?: Resolver<Maybe<ResolversTypes['LeadConnection']>, ParentType, ContextType, Partial<QueryLeadsArgs>>;
+  campaigns?: Resolver<Maybe<Array<ResolversTypes['Campaign']>>, ParentType, ContextType>;
   followUpsDue?: Resolver<
-    Array<ResolversTypes['FollowUp']>,
+    Maybe<Array<ResolversTypes['FollowUp']>>,
     ParentType,
     ContextType,
     RequireFields<QueryFollowUpsDueArgs, 'first'>
   >;
-  pipelineStages?: Resolver<Array<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  pipelineStages?: Resolver<Maybe<Array<ResolversTypes['PipelineStage']>>, ParentType, ContextType>;
   opportunity?: Resolver<
     Maybe<ResolversTypes['Opportunity']>,
     ParentType,
@@ -1414,15 +1415,15 @@ export type QueryResolvers<
     RequireFields<QueryOpportunityArgs, 'id'>
   >;
   opportunities?: Resolver<
-    ResolversTypes['OpportunityConnection'],
+    Maybe<ResolversTypes['OpportunityConnection']>,
     ParentType,
     ContextType,
     Partial<QueryOpportunitiesArgs>
   >;
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, RequireFields<QueryQuoteArgs, 'id'>>;
-  salesFunnel?: Resolver<ResolversTypes['SalesFunnel'], ParentType, ContextType, Partial<QuerySalesFunnelArgs>>;
+  salesFunnel?: Resolver<Maybe<ResolversTypes['SalesFunnel']>, ParentType, ContextType, Partial<QuerySalesFunnelArgs>>;
   pipelineForecast?: Resolver<
-    Array<ResolversTypes['ForecastMonth']>,
+    Maybe<Array<ResolversTypes['ForecastMonth']>>,
     ParentType,
     ContextType,
     RequireFields<QueryPipelineForecastArgs, 'months'>
@@ -1725,7 +1726,7 @@ export type OpportunityResolvers<
   >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   ownerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stage?: Resolver<ResolversTypes['PipelineStage'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OpportunityStatus'], ParentType, ContextType>;
