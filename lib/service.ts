@@ -15,6 +15,7 @@ import { migrateSubgraph } from './migrate.js';
 import type { BaseContext } from './context.js';
 import { peersOf, type Peers } from './peers.js';
 import { serveSubgraph, type Subgraph } from './subgraph-server.js';
+import { stopWithSupervisor } from './supervised.js';
 
 /**
  * Runs one subgraph as its own service: migrates its schema, listens on its port, and shuts down
@@ -60,4 +61,5 @@ export async function runSubgraphService<C extends BaseContext>(
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  stopWithSupervisor(stop, name);
 }

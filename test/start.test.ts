@@ -1,5 +1,5 @@
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,23 @@ async function leftBehind(needle: string): Promise<string[]> {
   return processesUsing(needle);
 }
 
+const freePorts = async () => ({
+  gateway: await freePort(),
+  customer: await freePort(),
+  sales: await freePort(),
+  fulfilment: await freePort(),
+  finance: await freePort(),
+});
+
+const graphqlWith = async (url: string, token: string, query: string, variables: Record<string, unknown> = {}) =>
+  (await (
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    })
+  ).json()) as any;
+
 const graphql = async (url: string, token: string, query: string) =>
   (await (
     await fetch(url, {
@@ -124,6 +141,7 @@ describe('npm start', () => {
 
     expect(['SIGINT', 'exit 0']).toContain(await ctrlC(first));
     expect(first.output()).toContain('[start] stopping');
+    await expect.poll(() => first.output(), { timeout: 15_000 }).toContain('[start] PostgreSQL stopped');
     expect(await leftBehind(dataDir)).toEqual([]);
     // The subgraph and the gateway are gone too (their command lines do not name the data directory).
     await expect(fetch(first.url)).rejects.toThrow();
@@ -139,4 +157,95 @@ describe('npm start', () => {
     expect(['SIGINT', 'exit 0']).toContain(await ctrlC(second));
     expect(await leftBehind(dataDir)).toEqual([]);
   });
+
+  it(
+    'restarts a crashed service; an event published while its consumer was down is delivered once it is back',
+    { timeout: 240_000 },
+    async () => {
+      const ports = await freePorts();
+      const started = await npmStart(ports);
+      try {
+        const run = (query: string, variables: Record<string, unknown> = {}) =>
+          graphqlWith(started.url, started.token, query, variables);
+        const customer = (await run('mutation { createCustomer(input: {name: "Crash Test"}) { customer { id } } }'))
+          .data.createCustomer.customer.id;
+        const product = (await run('{ products(first: 1) { nodes { id } } }')).data.products.nodes[0].id;
+        const opportunity = (
+          await run(
+            'mutation($c: ID!) { createOpportunity(input: {title: "Crash deal", customerId: $c}) { opportunity { id } } }',
+            { c: customer },
+          )
+        ).data.createOpportunity.opportunity.id;
+        await run(
+          'mutation($o: ID!, $p: ID!) { addOpportunityLine(input: {opportunityId: $o, line: {productId: $p, quantity: "1", unitPrice: {amount: "10", currency: "CNY"}}}) { userErrors { code } } }',
+          { o: opportunity, p: product },
+        );
+        const [fulfilment] = processesUsing('subgraphs/order-fulfilment/main.ts');
+        process.kill(Number(fulfilment.trim().split(/\s+/)[0]), 'SIGKILL');
+        // Won while order-fulfilment is down: opportunity.won waits in the outbox.
+        const won = await run(
+          'mutation($o: ID!) { markOpportunityWon(input: {id: $o}) { opportunity { status } userErrors { code } } }',
+          { o: opportunity },
+        );
+        expect(won.data.markOpportunityWon).toEqual({ opportunity: { status: 'WON' }, userErrors: [] });
+        await expect
+          .poll(() => started.output(), { timeout: 20_000 })
+          .toMatch(/order-fulfilment exited \(SIGKILL\); restarting it/);
+        await expect.poll(() => started.output(), { timeout: 20_000 }).toMatch(/order-fulfilment restarted/);
+        // The relay retries the delivery; the draft order appears once the consumer is back.
+        const order = async () =>
+          (await run('query($o: ID!) { opportunity(id: $o) { salesOrder { status } } }', { o: opportunity })).data
+            ?.opportunity?.salesOrder;
+        await expect.poll(order, { timeout: 60_000, interval: 500 }).toEqual({ status: 'DRAFT' });
+        expect(
+          (await run('{ salesOrders(filter: {status: [DRAFT]}) { totalCount } }')).data.salesOrders.totalCount,
+        ).toBeGreaterThan(0);
+      } finally {
+        await ctrlC(started);
+      }
+      expect(await leftBehind(dataDir)).toEqual([]);
+    },
+  );
+
+  it(
+    'after kill -9 of the supervisor its services stop by themselves, and the next start takes over the PostgreSQL it left',
+    { timeout: 240_000 },
+    async () => {
+      const ports = await freePorts();
+      const started = await npmStart(ports);
+      const supervisor = Number(readFileSync(path.join(dataDir, 'start.pid'), 'utf8'));
+      process.kill(supervisor, 'SIGKILL');
+      const answering = async () => {
+        const up = await Promise.all(
+          Object.values(ports).map((port) =>
+            fetch(`http://127.0.0.1:${port}/healthz`).then(
+              () => 1,
+              () => 0,
+            ),
+          ),
+        );
+        return up.reduce((a: number, b: number) => a + b, 0);
+      };
+      // Each service notices that its supervisor is gone (the IPC channel closes) and exits.
+      await expect.poll(answering, { timeout: 10_000, interval: 250 }).toBe(0);
+      // npm, and tsx between it and the supervisor, end with it.
+      await new Promise((resolve) =>
+        started.child.exitCode !== null ? resolve(null) : started.child.once('exit', resolve),
+      );
+      expect((await leftBehind('subgraphs/')).length + (await leftBehind('gateway/main.ts')).length).toBe(0);
+      // The embedded PostgreSQL is left: the next start stops it, says so, and comes up.
+      expect(processesUsing(dataDir).length).toBeGreaterThan(0);
+      const next = await npmStart(ports);
+      expect(next.output()).toMatch(
+        /stopped the PostgreSQL \(pid \d+\) an earlier start left running; starting it afresh/,
+      );
+      expect(next.output()).not.toContain('failed');
+      const customers = await graphqlWith(next.url, next.token, '{ customers { totalCount } }');
+      expect(customers.data.customers.totalCount).toBeGreaterThan(0);
+      expect(['SIGINT', 'exit 0']).toContain(await ctrlC(next));
+      // The supervisor may still be stopping PostgreSQL when npm has exited.
+      await expect.poll(() => next.output(), { timeout: 15_000 }).toContain('PostgreSQL stopped');
+      expect(await leftBehind(dataDir)).toEqual([]);
+    },
+  );
 });

@@ -5,7 +5,11 @@ describe('circuit breaker', () => {
   const setup = () => {
     let now = 0;
     const changes: BreakerState[] = [];
-    const breaker = new CircuitBreaker({ failures: 5, openMs: 5000 }, (s) => changes.push(s), () => now);
+    const breaker = new CircuitBreaker(
+      { failures: 5, openMs: 5000 },
+      (s) => changes.push(s),
+      () => now,
+    );
     return { breaker, changes, advance: (ms: number) => (now += ms) };
   };
 
