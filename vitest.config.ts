@@ -13,6 +13,7 @@ export default defineConfig({
       // Many tests drive hundreds of concurrent writes on two cores: a call there may well take
       // longer than the 5 s a client gets in production. The tests of timeouts set their own.
       UPSTREAM_TIMEOUT_MS: '30000',
+      INTERNAL_TIMEOUT_MS: '20000',
     },
   },
 });

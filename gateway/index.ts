@@ -40,7 +40,7 @@ export function createGateway(opts: {
   subgraphUrls?: Record<string, string>;
   supergraph?: string;
   /** Timeout and breaker of subgraph calls (UPSTREAM_* from the environment when not given). */
-  upstream?: ReturnType<typeof upstreamSettings>;
+  upstream?: Pick<ReturnType<typeof upstreamSettings>, 'timeoutMs' | 'failures' | 'openMs'>;
 }) {
   const upstream = opts.upstream ?? upstreamSettings();
   const supergraph = opts.supergraph ?? readFileSync(path.join(root, 'schema', 'supergraph.graphql'), 'utf8');

@@ -15,7 +15,10 @@ server.listen(port, process.env.HOST ?? '0.0.0.0', () =>
   logger.info({ service: 'gateway', url: `http://localhost:${port}/graphql` }, 'gateway listening'),
 );
 
-const stop = async () => {
+// SIGINT, SIGTERM and the supervisor's going may all come: stop once.
+let stopping: Promise<void> | undefined;
+const stop = () => (stopping ??= shutdown());
+const shutdown = async () => {
   server.close();
   server.closeAllConnections();
   await gateway.dispose();

@@ -38,11 +38,13 @@ export function unavailableErrors(service: string, request: ExecutionRequest) {
   const operation = getOperationAST(request.document, request.operationName);
   const roots = operation ? operation.selectionSet.selections : [];
   const entities = roots.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities');
+  // A write that got no answer may still have been done: the client must read before writing again.
+  const message =
+    operation?.operation === 'mutation'
+      ? `The ${service} service did not answer; whether this mutation was applied is unknown: read before trying again.`
+      : `The ${service} service is unavailable; these fields are null. Try again shortly.`;
   const error = (path: (string | number)[], fields: string[]) =>
-    createGraphQLError(`The ${service} service is unavailable; these fields are null. Try again shortly.`, {
-      path,
-      extensions: { code: 'SERVICE_UNAVAILABLE', service, fields },
-    });
+    createGraphQLError(message, { path, extensions: { code: 'SERVICE_UNAVAILABLE', service, fields } });
   if (entities?.kind === Kind.FIELD && entities.selectionSet) {
     const fields = keysOf(entities.selectionSet);
     const representations = (request.variables?.representations as unknown[] | undefined) ?? [];
@@ -78,7 +80,19 @@ export function useSubgraphResilience(settings: BreakerSettings & { timeoutMs: n
         // The call is aborted at the timeout (the HTTP executor reports it as a TIMEOUT_ERROR result).
         const timeout = AbortSignal.timeout(settings.timeoutMs);
         const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-        const result = (await executor({ ...request, signal })) as ExecutionResult;
+        let result: ExecutionResult;
+        try {
+          result = (await executor({ ...request, signal })) as ExecutionResult;
+        } catch (error) {
+          result = {
+            errors: [createGraphQLError((error as Error).message ?? 'failed', { originalError: error as Error })],
+          };
+        }
+        // The client went away: the subgraph is not to blame for the aborted call.
+        if (request.signal?.aborted && !timeout.aborted) {
+          breaker.released();
+          return result;
+        }
         if (isNoAnswer(result)) {
           breaker.failed();
           log.warn({ service: subgraphName, error: result.errors?.[0]?.message }, 'subgraph did not answer');

@@ -48,6 +48,11 @@ export class CircuitBreaker {
     if (this.state !== 'CLOSED') this.move('CLOSED');
   }
 
+  /** A call that ended without telling either way (its caller gave up): frees the probe, counts nothing. */
+  released() {
+    this.probing = false;
+  }
+
   failed() {
     this.probing = false;
     this.failuresInARow += 1;

@@ -70,11 +70,17 @@ export function relaySettings() {
 
 /**
  * Calls to a subgraph (the gateway's, and one subgraph's to another): how long one may take, and
- * when a breaker stops trying (UPSTREAM_TIMEOUT_MS, UPSTREAM_BREAKER_FAILURES, UPSTREAM_BREAKER_OPEN_MS).
+ * when a breaker stops trying (UPSTREAM_TIMEOUT_MS, INTERNAL_TIMEOUT_MS, UPSTREAM_BREAKER_FAILURES,
+ * UPSTREAM_BREAKER_OPEN_MS).
  */
 export function upstreamSettings() {
   return {
     timeoutMs: intFromEnv('UPSTREAM_TIMEOUT_MS', 5000),
+    /**
+     * A subgraph's own calls to another get less than the gateway gives the subgraph, so that it
+     * can still answer with its own coded error when the one it calls hangs (INTERNAL_TIMEOUT_MS).
+     */
+    internalTimeoutMs: intFromEnv('INTERNAL_TIMEOUT_MS', 3000),
     failures: intFromEnv('UPSTREAM_BREAKER_FAILURES', 5),
     openMs: intFromEnv('UPSTREAM_BREAKER_OPEN_MS', 5000),
   };

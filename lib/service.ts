@@ -51,7 +51,10 @@ export async function runSubgraphService<C extends BaseContext>(
   });
   await relay.start();
   logger.info({ subgraph: name, url: server.url, database: redactUrl(url) }, 'subgraph listening');
-  const stop = async () => {
+  // SIGINT, SIGTERM and the supervisor's going may all come: stop once.
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= shutdown());
+  const shutdown = async () => {
     await relay.stop();
     await relayDatabase.close();
     await server.close();

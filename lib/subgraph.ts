@@ -60,7 +60,11 @@ export function createSubgraph<
   /** The subgraph's resolver map (its resolvers/index.ts, typed `Resolvers` from generated/resolvers.ts). */
   resolvers: object;
   database: Database;
-  createLoaders: (db: Queryable, tenantId: string) => Loaders;
+  /**
+   * The request's loaders; when renewed after a write, `previous` is the set they replace (what the
+   * write cannot have changed, such as another subgraph's answers, may be carried over).
+   */
+  createLoaders: (db: Queryable, tenantId: string, previous?: Loaders) => Loaders;
   provisionTenant: (db: Queryable, tenantId: string) => Promise<void>;
   /** Clients of other services the resolvers need (added to every request's context). */
   services?: Services;
@@ -93,7 +97,7 @@ export function createSubgraph<
   };
   async function contextFor(auth: ForwardedAuth): Promise<SubgraphContext<Loaders, Services>> {
     await provision(auth.tenantId);
-    const newLoaders = () => opts.createLoaders(opts.database.db, auth.tenantId);
+    const newLoaders = (previous?: Loaders) => opts.createLoaders(opts.database.db, auth.tenantId, previous);
     const ctx: SubgraphContext<Loaders, Services> = {
       tenantId: auth.tenantId,
       userId: auth.userId,
@@ -103,7 +107,7 @@ export function createSubgraph<
       database: opts.database,
       loaders: newLoaders(),
       renewLoaders() {
-        this.loaders = newLoaders();
+        this.loaders = newLoaders(this.loaders);
       },
       outbox: opts.outbox,
       ...(opts.services as Services),

@@ -25,6 +25,12 @@ const embedded = process.env.DATABASE_URL
   ? undefined
   : await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), persistent: false });
 const url = process.env.DATABASE_URL ?? embedded!.url;
+// Ctrl-C during a run: the embedded server and its directory go too (nothing else stops them).
+process.once('SIGINT', async () => {
+  await embedded?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(130);
+});
 for (const name of ACTIVE_SUBGRAPHS) await migrateSubgraph(name, url);
 // Relays poll only every second, as in production: what arrives sooner was woken by NOTIFY.
 const graph = await startLocalGraph(url, { poolSize: 20, relay: { pollMs: 1000 } });

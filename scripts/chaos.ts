@@ -54,6 +54,18 @@ const supervisor = spawn('npm', ['start'], {
   },
 });
 let output = '';
+const stopStack = () => {
+  try {
+    process.kill(-supervisor.pid!, 'SIGINT');
+  } catch {
+    // gone already
+  }
+};
+process.on('uncaughtException', (error) => {
+  console.error(error);
+  stopStack();
+  process.exit(1);
+});
 supervisor.stdout!.on('data', (d) => (output += d));
 supervisor.stderr!.on('data', (d) => (output += d));
 const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
@@ -84,7 +96,9 @@ async function call(query: string, variables: Record<string, unknown> = {}): Pro
     });
   } catch (error) {
     // The gateway itself not listening (being restarted) is a refusal; a hang past 10 s is not.
-    return { outcome: (error as Error).name === 'TimeoutError' ? 'raw' : 'refused', data: null };
+    const timedOut = (error as Error).name === 'TimeoutError';
+    if (!timedOut) await new Promise((r) => setTimeout(r, 100)); // a client would not hammer a closed port
+    return { outcome: timedOut ? 'raw' : 'refused', data: null };
   }
   const body = (await res.json().catch(() => null)) as {
     data?: any;
@@ -271,9 +285,11 @@ const [checks] = await sql`select
   (select count(*) from fulfilment.shipments s where s.tenant_id = ${tenant} and s.status in ('SHIPPED', 'DELIVERED')
      and (select count(*) from finance.invoices i where i.tenant_id = s.tenant_id and i.shipment_id = s.id) <> 1) as shipped_without_one_invoice,
   (select count(*) from fulfilment.shipments s where s.tenant_id = ${tenant} and s.status in ('SHIPPED', 'DELIVERED')) as shipped,
-  (select count(*) from fulfilment.stock_levels l where l.tenant_id = ${tenant} and (l.on_hand, l.reserved) is distinct from
-     (select coalesce(sum(m.on_hand_change), 0), coalesce(sum(m.reserved_change), 0) from fulfilment.stock_movements m
-      where m.tenant_id = l.tenant_id and m.product_id = l.product_id and m.warehouse_id = l.warehouse_id)) as ledger_mismatches,
+  (select count(*) from fulfilment.stock_levels l
+     left join (select product_id, warehouse_id, sum(on_hand_change) as on_hand, sum(reserved_change) as reserved
+                from fulfilment.stock_movements where tenant_id = ${tenant} group by product_id, warehouse_id) m
+       on m.product_id = l.product_id and m.warehouse_id = l.warehouse_id
+     where l.tenant_id = ${tenant} and (l.on_hand <> coalesce(m.on_hand, 0) or l.reserved <> coalesce(m.reserved, 0))) as ledger_mismatches,
   (select coalesce(sum(debit), 0) - coalesce(sum(credit), 0) from finance.journal_lines where tenant_id = ${tenant}) as trial_balance_difference,
   (select count(*) from fulfilment.outbox_deliveries where tenant_id = ${tenant} and status = 'DEAD')
     + (select count(*) from sales.outbox_deliveries where tenant_id = ${tenant} and status = 'DEAD')
@@ -281,7 +297,7 @@ const [checks] = await sql`select
 const pending = await stuck();
 await sql.end();
 
-process.kill(-supervisor.pid!, 'SIGINT');
+stopStack();
 await new Promise((r) => supervisor.once('exit', r));
 rmSync(dataDir, { recursive: true, force: true });
 

@@ -28,7 +28,7 @@ export async function startLocalGraph(
     relays?: boolean;
     relay?: Partial<RelayOptions>;
     /** The gateway's timeout and breaker of subgraph calls (UPSTREAM_* defaults). */
-    upstream?: ReturnType<typeof upstreamSettings>;
+    upstream?: Pick<ReturnType<typeof upstreamSettings>, 'timeoutMs' | 'failures' | 'openMs'>;
   } = {},
 ) {
   const secrets: Secrets = opts.secrets ?? {

@@ -10,11 +10,11 @@
  * left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACTIVE_SUBGRAPHS, dataDir, envPrefix, intFromEnv, loadSecrets, subgraphPort } from '../lib/config.js';
-import { startEmbeddedPostgres, stopStaleServer, type RunningPostgres } from '../lib/embedded-postgres.js';
+import { isRunning, startEmbeddedPostgres, stopStaleServer, type RunningPostgres } from '../lib/embedded-postgres.js';
 import { migrateSubgraph } from '../lib/migrate.js';
 import { signToken } from '../lib/tokens.js';
 import { MAX_RESTARTS_PER_MINUTE, nextRestart } from './restart-policy.js';
@@ -37,6 +37,8 @@ interface Service {
 const services: Service[] = [];
 let postgres: RunningPostgres | undefined;
 let stopping = false;
+/** Whether this process wrote the data directory's lock (and so removes it on the way out). */
+let ownsLock = false;
 const lockFile = () => path.join(dataDir(), 'start.pid');
 
 async function stopAll(code: number) {
@@ -61,12 +63,14 @@ async function stopAll(code: number) {
     await postgres.stop().catch((error) => say(`PostgreSQL did not stop cleanly: ${describe(error)}`));
     say('PostgreSQL stopped');
   }
-  rmSync(lockFile(), { force: true });
+  if (ownsLock) rmSync(lockFile(), { force: true });
   process.exit(code);
 }
 
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+// A closed terminal: stop like Ctrl-C (PostgreSQL takes SIGHUP for a reload and would run on).
+process.on('SIGHUP', () => void stopAll(129));
 
 /** Runs a service as a child with an IPC channel (so that it notices when this process is gone). */
 function launch(service: Service) {
@@ -126,28 +130,24 @@ function describe(error: unknown): string {
   return `${String(error)} (no detail given; the lines above may say more)`;
 }
 
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
  * One supervisor per data directory. A lock left by a start that died is taken over; so is the
  * PostgreSQL that start left running (stopped, then started afresh), and each is said in one line.
  */
 async function takeDataDir(pgDir: string) {
   mkdirSync(dataDir(), { recursive: true });
-  const other = existsSync(lockFile()) ? Number(readFileSync(lockFile(), 'utf8')) : NaN;
-  if (Number.isInteger(other) && other !== process.pid && isRunning(other)) {
-    throw new Error(
-      `another npm start (pid ${other}) is running on ${displayPath(dataDir())}: stop it first, or set DATA_DIR`,
-    );
+  try {
+    writeFileSync(lockFile(), String(process.pid), { flag: 'wx' });
+  } catch {
+    const other = Number(readFileSync(lockFile(), 'utf8'));
+    if (Number.isInteger(other) && isRunning(other)) {
+      throw new Error(
+        `another npm start (pid ${other}) is running on ${displayPath(dataDir())}: stop it first, or set DATA_DIR`,
+      );
+    }
+    writeFileSync(lockFile(), String(process.pid)); // left by a start that died
   }
-  writeFileSync(lockFile(), String(process.pid));
+  ownsLock = true;
   const stale = await stopStaleServer(pgDir);
   if (stale !== null) say(`stopped the PostgreSQL (pid ${stale}) an earlier start left running; starting it afresh`);
 }

@@ -8,21 +8,31 @@ import type { BaseContext } from '../context.js';
 const PASSED_ON = new Set(['NOT_FOUND', 'BAD_USER_INPUT', 'FORBIDDEN']);
 
 /** A service another subgraph depends on could not answer. */
-export class DependencyUnavailable extends Error {}
+export class DependencyUnavailable extends Error {
+  /** The request never reached the service (refused, reset): sending a read again is harmless. */
+  constructor(
+    message: string,
+    readonly unreached = false,
+  ) {
+    super(message);
+  }
+}
 
 /** An operation that only reads: safe to send again when the first attempt got no answer. */
 const isRead = (operation: string) => /^\s*(query\b|\{)/.test(operation);
 
 /**
  * Calls another subgraph directly, signed like the gateway signs, on behalf of the current caller
- * (same tenant, user and request id) with just the scopes the call needs. Used where a write must
- * see its effect in another domain before it returns (lead conversion creating a customer).
+ * (same tenant, user and request id) with just the scopes the call needs: every call between
+ * subgraphs (customer checks, lead field definitions, creating a lead's customer, the product
+ * catalogue, credit reservations) goes through here.
  *
- * Each call has the gateway's timeout (UPSTREAM_TIMEOUT_MS) and each client a circuit breaker: after
- * that many calls in a row without an answer, calls fail at once (DependencyUnavailable) until a
- * probe gets through. A read that got no answer is tried once more; a write never is, as the
- * first attempt may have done its work (a caller that may retry a write makes it idempotent, as
- * credit reservations are, by order id).
+ * Each call has INTERNAL_TIMEOUT_MS (less than the gateway gives the caller, so that the caller can
+ * still answer with its own error) and each client a circuit breaker: after UPSTREAM_BREAKER_FAILURES
+ * calls in a row without an answer, calls fail at once (DependencyUnavailable) until a probe gets
+ * through. A read the service never received (refused, reset) is sent once more; a write never is,
+ * nor a call that timed out, as the first attempt may be doing its work (a caller that may retry a
+ * write makes it idempotent, as credit reservations are, by order id).
  */
 export function internalClient(opts: { url: string; signingSecret: string; timeoutMs?: number; audience?: string }) {
   const settings = upstreamSettings();
@@ -35,7 +45,7 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': ctx.requestId },
         body,
-        signal: AbortSignal.timeout(opts.timeoutMs ?? settings.timeoutMs),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? settings.internalTimeoutMs),
       });
       if (response.status >= 500) throw new DependencyUnavailable(`${opts.url} answered ${response.status}`);
       breaker.succeeded();
@@ -43,7 +53,8 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
     } catch (error) {
       breaker.failed();
       if (error instanceof DependencyUnavailable) throw error;
-      throw new DependencyUnavailable(`${opts.url} did not answer: ${(error as Error).message}`);
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new DependencyUnavailable(`${opts.url} did not answer: ${(error as Error).message}`, !timedOut);
     }
   }
 
@@ -70,7 +81,8 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
     try {
       response = await attempt(ctx, body);
     } catch (error) {
-      if (!isRead(query) || !(error instanceof DependencyUnavailable) || breaker.current === 'OPEN') throw error;
+      const unreached = error instanceof DependencyUnavailable && error.unreached;
+      if (!isRead(query) || !unreached || breaker.current === 'OPEN') throw error;
       response = await attempt(ctx, body);
     }
     const answer = (await response.json().catch(() => null)) as {

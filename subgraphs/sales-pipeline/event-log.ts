@@ -8,10 +8,12 @@ import type { SalesContext } from './context.js';
 import { Code, userError } from './errors.js';
 import type { QueryEventsArgs, ReplayDeadLettersInput, ReplayEventInput } from './generated/resolvers.js';
 
-/**
+/*
  * The event log's admin operations. They live in this subgraph only because one subgraph must own
  * the root fields; the log itself is every subgraph's outbox (lib/events/event-log.ts).
  */
+
+/** Who asks: the tenant, and the client of every subgraph's outbox. */
 type Caller = Pick<SalesContext, 'tenantId' | 'eventLog'>;
 
 const SUBSCRIBERS = new Set(Object.values(EVENT_CATALOG).flatMap((e) => e.subscribers as readonly string[]));

@@ -11,19 +11,31 @@ import * as q from './db/queries.js';
 import * as quotesQ from './db/quote-queries.js';
 import type { StageRow, TenantRow } from './db/schema.js';
 
-/** The request's DataLoaders: every list and entity reference is one query per batch. */
-export function createLoaders(db: Queryable, tenantId: string) {
+/** What renewed loaders take over from the ones they replace. */
+interface CarriedOver {
+  leadFieldDefinitions: { cached(): Promise<CustomFieldDefinition[]> | undefined };
+}
+
+/**
+ * The request's DataLoaders: every list and entity reference is one query per batch. Renewed after
+ * a write (`previous`), they keep the lead field definitions: the customer subgraph owns them, so
+ * no write here can have changed them, and asking again would be a second call for nothing.
+ */
+export function createLoaders(db: Queryable, tenantId: string, previous?: CarriedOver) {
   let tenant: Promise<TenantRow> | undefined;
   /** All of the tenant's stages, loaded once per request (a handful of rows). */
   let stages: Promise<Map<string, StageRow>> | undefined;
   const stageMap = () => (stages ??= q.allStages(db, tenantId).then((rows) => new Map(rows.map((s) => [s.id, s]))));
-  let leadFields: Promise<CustomFieldDefinition[]> | undefined;
+  let leadFields: Promise<CustomFieldDefinition[]> | undefined = previous?.leadFieldDefinitions.cached();
 
   return {
     tenant: () => (tenant ??= q.tenantById(db, tenantId)),
     /** The tenant's LEAD custom field definitions, asked of the customer subgraph once per request. */
-    leadFieldDefinitions: (caller: BaseContext & { customers: CustomerDirectory }) =>
-      (leadFields ??= caller.customers.leadFieldDefinitions(caller)),
+    leadFieldDefinitions: Object.assign(
+      (caller: BaseContext & { customers: CustomerDirectory }) =>
+        (leadFields ??= caller.customers.leadFieldDefinitions(caller)),
+      { cached: () => leadFields },
+    ),
     stages: stageMap,
     stage: new DataLoader<string, StageRow | null>(async (ids) => {
       const map = await stageMap();

@@ -96,6 +96,35 @@ describe('partial answers', () => {
     }
   });
 
+  it('a mutation its subgraph did not answer says that its outcome is unknown', async () => {
+    const { token, ids } = await tenantWithCustomers(stack, 1);
+    await stack.stopSubgraph('finance');
+    try {
+      const res = await stack.query(
+        token,
+        'mutation($c: ID!) { setPaymentTerms(input: {customerId: $c, days: 45}) { customer { id } userErrors { code } } }',
+        { c: ids[0] },
+      );
+      // Payloads are non-null (the Mutation convention): a mutation with no answer nulls the data.
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors).toEqual([
+        {
+          message:
+            'The finance service did not answer; whether this mutation was applied is unknown: read before trying again.',
+          path: ['setPaymentTerms'],
+          extensions: {
+            code: 'SERVICE_UNAVAILABLE',
+            service: 'finance',
+            serviceName: 'finance',
+            fields: ['setPaymentTerms'],
+          },
+        },
+      ]);
+    } finally {
+      await stack.restartSubgraph('finance');
+    }
+  });
+
   it('after 5 calls without an answer the subgraph is skipped, then probed again', async () => {
     const { token, ids } = await tenantWithCustomers(stack, 1);
     const credit = async (): Promise<Answer> => {

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { signUpstream, stableStringify, verifyUpstream, type ForwardedAuth } from '../../lib/auth.js';
-import { customFieldValues, mergeCustomFields, type CustomFieldDefinition } from '../../lib/custom-fields.js';
+import {
+  customFieldValues,
+  mergeCustomFields,
+  validateDefinition,
+  type CustomFieldDefinition,
+} from '../../lib/custom-fields.js';
 import { isUuid, uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, encodeCursor, pageWindow, toConnection } from '../../lib/pagination.js';
 import { DecimalScalar } from '../../lib/scalars.js';
@@ -192,5 +197,28 @@ describe('shared dates, rates and postings', () => {
         { account: '4000', credit: '100.00' },
       ]),
     ).toBe(false);
+  });
+});
+
+describe('custom field definitions', () => {
+  it('names each problem with a shared code at its path', () => {
+    expect(
+      validateDefinition({ key: '1st', label: ' ', type: 'SELECT', options: ['a', 'a', 'x'.repeat(101)] }),
+    ).toEqual([
+      {
+        code: 'INVALID_KEY',
+        field: ['input', 'key'],
+        message: 'Key must start with a letter and hold only letters, digits and underscores (at most 40)',
+      },
+      { code: 'REQUIRED', field: ['input', 'label'], message: 'Label is required' },
+      { code: 'DUPLICATE', field: ['input', 'options'], message: 'Options must be unique' },
+      { code: 'TOO_LONG', field: ['input', 'options', '2'], message: 'An option must be at most 100 characters' },
+    ]);
+    expect(validateDefinition({ key: 'tier', label: 'Tier', type: 'TEXT', options: ['a'] })).toEqual([
+      { code: 'OPTIONS_NOT_ALLOWED', field: ['input', 'options'], message: 'Only SELECT fields have options' },
+    ]);
+    expect(validateDefinition({ key: 'tier', label: 'Tier', type: 'SELECT', options: [] })[0].code).toBe(
+      'OPTIONS_REQUIRED',
+    );
   });
 });

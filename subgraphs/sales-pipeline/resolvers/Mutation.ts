@@ -56,7 +56,7 @@ export const Mutation: MutationResolvers = {
     payload('lead', await inTransaction(ctx, (tx, write) => qualifyLead(tx, write, input))),
   disqualifyLead: async (_, { input }, ctx) =>
     payload('lead', await inTransaction(ctx, (tx, write) => disqualifyLead(tx, write, input))),
-  // Two transactions around a call to the customer subgraph (leads.ts).
+  // Two transactions around a call to the customer subgraph (lead-conversion.ts).
   convertLead: async (_, { input }, ctx) => {
     const { value, userErrors } = await convertLead(ctx, input);
     return {
