@@ -5,10 +5,11 @@ import http from '@graphql-mesh/transport-http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isProduction, upstreamSettings, type Secrets } from '../lib/config.js';
+import { isProduction, operationLimits, upstreamSettings, type Secrets } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
 import { createVerifier, validateFieldScopes, type Caller } from './auth.js';
 import { useAnswerFullyForbidden, useErrorCodes, useGatewayAuth, type RequestState } from './plugins.js';
+import { useBodyLimit, useOperationLimits } from './limits.js';
 import { useSubgraphResilience } from './resilience.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,6 +44,7 @@ export function createGateway(opts: {
   upstream?: Pick<ReturnType<typeof upstreamSettings>, 'timeoutMs' | 'failures' | 'openMs'>;
 }) {
   const upstream = opts.upstream ?? upstreamSettings();
+  const limits = operationLimits();
   const supergraph = opts.supergraph ?? readFileSync(path.join(root, 'schema', 'supergraph.graphql'), 'utf8');
   const transportEntries = Object.fromEntries(
     Object.entries(opts.subgraphUrls ?? {}).map(([name, location]) => [name, { location }]),
@@ -70,6 +72,8 @@ export function createGateway(opts: {
       rejectUnauthenticated: false,
     },
     plugins: () => [
+      useBodyLimit(limits.maxBodyBytes),
+      useOperationLimits(limits),
       useGatewayAuth({
         verify: createVerifier(opts.secrets),
         signingSecret: opts.secrets.signingSecret,

@@ -86,6 +86,16 @@ export function upstreamSettings() {
   };
 }
 
+/** What one request to the gateway may hold (MAX_QUERY_DEPTH, MAX_ALIASES, MAX_TOKENS, MAX_BODY_BYTES). */
+export function operationLimits() {
+  return {
+    maxDepth: intFromEnv('MAX_QUERY_DEPTH', 15),
+    maxAliases: intFromEnv('MAX_ALIASES', 30),
+    maxTokens: intFromEnv('MAX_TOKENS', 5000),
+    maxBodyBytes: intFromEnv('MAX_BODY_BYTES', 1024 * 1024),
+  };
+}
+
 /** A subgraph may have its own database; otherwise all share DATABASE_URL. */
 export function subgraphDatabaseUrl(name: SubgraphName): string | undefined {
   return process.env[`${envPrefix(name)}_DATABASE_URL`] ?? process.env.DATABASE_URL;
