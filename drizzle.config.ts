@@ -7,6 +7,7 @@ const schemaName: Record<string, string> = {
   'sales-pipeline': 'sales',
   'order-fulfilment': 'fulfilment',
   finance: 'finance',
+  platform: 'platform',
 };
 
 export default defineConfig({

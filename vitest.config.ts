@@ -14,6 +14,12 @@ export default defineConfig({
       // longer than the 5 s a client gets in production. The tests of timeouts set their own.
       UPSTREAM_TIMEOUT_MS: '30000',
       INTERNAL_TIMEOUT_MS: '20000',
+      // Tests build their fixtures as fast as they can as one user, and the batching tests read
+      // pages far over a client's budget: cost and rate limits stay out of their way. The tests of
+      // cost and throttling (test/gateway/cost.test.ts, throttle.test.ts) set their own.
+      MAX_QUERY_COST: '1000000000',
+      RATE_LIMIT_POINTS: '1000000000',
+      RATE_LIMIT_RESTORE_RATE: '1000000000',
     },
   },
 });

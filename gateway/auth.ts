@@ -1,20 +1,35 @@
 import { createGraphQLError } from '@graphql-tools/utils';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
+import { isApiKeyToken } from '../lib/api-keys.js';
 import { TENANT_ID } from '../lib/auth.js';
 import type { Secrets } from '../lib/config.js';
 
 /** The verified caller, as the gateway's context carries it. */
 export interface Caller {
   tenantId: string;
+  /** The JWT's subject, or the API key's id. */
   userId: string;
   scopes: string[];
+  /** When the credential stops being valid (seconds since the epoch). */
   exp: number;
+  /** USER for a JWT, API_KEY for an `sme_` key. */
+  kind: 'USER' | 'API_KEY';
 }
 
+/** The credential was refused (401). */
 export class AuthError extends Error {}
 
+/** The credential could not be checked now (503): the service that knows API keys did not answer. */
+export class AuthUnavailable extends Error {}
+
 type Verifier = (token: string) => Promise<JWTPayload>;
+
+/** How the gateway checks each kind of credential. */
+export interface Authenticators {
+  jwt: Verifier;
+  apiKey: (token: string) => Promise<Caller>;
+}
 
 /** HS256 with JWT_SECRET, or the keys published at JWKS_URL (RS256/ES256). */
 export function createVerifier(secrets: Secrets): Verifier {
@@ -31,13 +46,17 @@ export function createVerifier(secrets: Secrets): Verifier {
   return async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
 }
 
-/** Verifies the bearer token of a request into a Caller; throws AuthError with a client-safe message. */
-export async function authenticate(verify: Verifier, authorization: string | null): Promise<Caller> {
+/**
+ * Verifies the bearer credential of a request into a Caller: an API key (`sme_...`) or a JWT.
+ * Throws AuthError with a client-safe message (or AuthUnavailable).
+ */
+export async function authenticate(check: Authenticators, authorization: string | null): Promise<Caller> {
   const match = authorization?.match(/^Bearer\s+(\S+)$/i);
   if (!match) throw new AuthError('Missing bearer token');
+  if (isApiKeyToken(match[1])) return check.apiKey(match[1]);
   let payload: JWTPayload;
   try {
-    payload = await verify(match[1]);
+    payload = await check.jwt(match[1]);
   } catch {
     throw new AuthError('Invalid or expired token');
   }
@@ -49,6 +68,7 @@ export async function authenticate(verify: Verifier, authorization: string | nul
     userId: String(payload.sub),
     scopes: typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : [],
     exp: payload.exp!,
+    kind: 'USER',
   };
 }
 

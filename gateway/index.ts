@@ -5,12 +5,28 @@ import http from '@graphql-mesh/transport-http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isProduction, operationLimits, upstreamSettings, type Secrets } from '../lib/config.js';
+import {
+  apiKeyCacheSettings,
+  costSettings,
+  documentSettings,
+  isProduction,
+  operationLimits,
+  rateLimitSettings,
+  subgraphUrl,
+  upstreamSettings,
+  type Secrets,
+} from '../lib/config.js';
 import { logger } from '../lib/logger.js';
+import { API_KEY_LOOKUP_PATH } from '../lib/api-keys.js';
+import { apiKeyAuthenticator, type ApiKeyCacheSettings } from './api-keys.js';
 import { createVerifier, validateFieldScopes, type Caller } from './auth.js';
 import { useAnswerFullyForbidden, useErrorCodes, useGatewayAuth, type RequestState } from './plugins.js';
 import { useBodyLimit, useOperationLimits } from './limits.js';
 import { useSubgraphResilience } from './resilience.js';
+import { loadDocumentManifest, trustedDocuments } from './documents.js';
+import { useNoSuggestions, useReadableRequests } from './requests.js';
+import { createCostCalculator, useQueryCost } from './cost.js';
+import { createBucketStore, createThrottle } from './throttle.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const GRAPHQL_PATH = '/graphql';
@@ -40,15 +56,34 @@ export function createGateway(opts: {
   secrets: Secrets;
   subgraphUrls?: Record<string, string>;
   supergraph?: string;
+  /** How long answers about API keys are cached (API_KEY_CACHE_SECONDS when not given). */
+  apiKeyCache?: Partial<ApiKeyCacheSettings>;
   /** Timeout and breaker of subgraph calls (UPSTREAM_* from the environment when not given). */
   upstream?: Pick<ReturnType<typeof upstreamSettings>, 'timeoutMs' | 'failures' | 'openMs'>;
+  /** The most an operation may cost (MAX_QUERY_COST when not given). */
+  maxQueryCost?: number;
+  /**
+   * Each client's bucket (RATE_LIMIT_POINTS, RATE_LIMIT_RESTORE_RATE, REDIS_URL when not given);
+   * `keyPrefix` names the Redis keys (tests sharing one Redis use their own).
+   */
+  rateLimit?: Partial<ReturnType<typeof rateLimitSettings>> & { keyPrefix?: string };
 }) {
   const upstream = opts.upstream ?? upstreamSettings();
   const limits = operationLimits();
+  const documents = documentSettings();
+  const production = isProduction();
   const supergraph = opts.supergraph ?? readFileSync(path.join(root, 'schema', 'supergraph.graphql'), 'utf8');
   const transportEntries = Object.fromEntries(
     Object.entries(opts.subgraphUrls ?? {}).map(([name, location]) => [name, { location }]),
   );
+  const platformUrl = opts.subgraphUrls?.platform ?? subgraphUrl('platform');
+  const authenticateKey = apiKeyAuthenticator({
+    lookupUrl: platformUrl.replace(/\/graphql$/, API_KEY_LOOKUP_PATH),
+    signingSecret: opts.secrets.signingSecret,
+    settings: opts.apiKeyCache ?? apiKeyCacheSettings(),
+  });
+  const rateLimit = { ...rateLimitSettings(), ...opts.rateLimit };
+  const throttle = createThrottle(rateLimit, createBucketStore(rateLimit));
   // Per-request state shared by the auth plugin and genericAuth (whose context hook runs first).
   const states = new WeakMap<Request, RequestState>();
   return createGatewayRuntime({
@@ -60,7 +95,7 @@ export function createGateway(opts: {
     healthCheckEndpoint: '/healthz',
     readinessCheckEndpoint: '/readyz',
     landingPage: false,
-    graphiql: !isProduction(),
+    graphiql: !production,
     requestId: false,
     logging: hiveLogger(),
     maskedErrors: true,
@@ -71,17 +106,32 @@ export function createGateway(opts: {
       validateUser: validateFieldScopes as any,
       rejectUnauthenticated: false,
     },
+    // The runtime's own persisted documents (documentId, or Apollo's sha256Hash), from a manifest file.
+    persistedDocuments: documents.manifest
+      ? trustedDocuments({
+          documents: loadDocumentManifest(documents.manifest),
+          trustedOnly: documents.trustedOnly,
+          states,
+        })
+      : undefined,
     plugins: () => [
       useBodyLimit(limits.maxBodyBytes),
+      useReadableRequests(),
       useOperationLimits(limits),
       useGatewayAuth({
-        verify: createVerifier(opts.secrets),
+        authenticators: { jwt: createVerifier(opts.secrets), apiKey: authenticateKey },
         signingSecret: opts.secrets.signingSecret,
         graphqlPath: GRAPHQL_PATH,
         states,
       }),
+      useQueryCost({
+        calculate: createCostCalculator(supergraph),
+        maxCost: opts.maxQueryCost ?? costSettings().maxCost,
+        throttle,
+      }),
       useAnswerFullyForbidden(),
       useErrorCodes(),
+      ...(production ? [useNoSuggestions()] : []),
       useSubgraphResilience(upstream),
     ],
   });

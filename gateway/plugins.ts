@@ -3,13 +3,25 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { getOperationAST, GraphQLError, Kind } from 'graphql';
 import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, upstreamExpiry, type ForwardedAuth } from '../lib/auth.js';
 import { logger } from '../lib/logger.js';
-import { authenticate, AuthError, requestIdFrom, type Caller } from './auth.js';
+import { authenticate, AuthError, AuthUnavailable, requestIdFrom, type Authenticators, type Caller } from './auth.js';
 
 export interface RequestState {
   requestId: string;
   started: number;
   caller?: Caller;
   operation?: string | null;
+  /** The client's address: the socket's, or with TRUST_PROXY=true the first X-Forwarded-For hop. */
+  clientIp: string | null;
+}
+
+/** The address a request came from, for the audit trail. */
+function clientIpOf(request: Request, serverContext: unknown): string | null {
+  if (process.env.TRUST_PROXY === 'true') {
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 64);
+  }
+  const socket = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket;
+  return socket?.remoteAddress ?? null;
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string>) =>
@@ -19,12 +31,13 @@ const json = (status: number, body: unknown, headers: Record<string, string>) =>
   });
 
 /**
- * Authenticates every GraphQL request (401 UNAUTHENTICATED before any parsing or planning),
+ * Authenticates every GraphQL request with a JWT or an API key (401 UNAUTHENTICATED before any
+ * parsing or planning),
  * forwards the verified identity to the subgraphs inside an HMAC signature, carries the request id
  * to subgraphs and back to the client, and logs one structured line per request.
  */
 export function useGatewayAuth(opts: {
-  verify: (token: string) => Promise<import('jose').JWTPayload>;
+  authenticators: Authenticators;
   signingSecret: string;
   graphqlPath: string;
   states: WeakMap<Request, RequestState>;
@@ -33,10 +46,11 @@ export function useGatewayAuth(opts: {
   const log = logger.child({ component: 'gateway' });
 
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       const state: RequestState = {
         requestId: requestIdFrom(request.headers.get('x-request-id')),
         started: performance.now(),
+        clientIp: clientIpOf(request, serverContext),
       };
       states.set(request, state);
       if (url.pathname !== opts.graphqlPath) return;
@@ -48,8 +62,12 @@ export function useGatewayAuth(opts: {
       )
         return;
       try {
-        state.caller = await authenticate(opts.verify, request.headers.get('authorization'));
+        state.caller = await authenticate(opts.authenticators, request.headers.get('authorization'));
       } catch (error) {
+        if (error instanceof AuthUnavailable) {
+          const body = { errors: [{ message: error.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+          return endResponse(json(503, body, { 'retry-after': '1', 'x-request-id': state.requestId }));
+        }
         if (!(error instanceof AuthError)) throw error;
         endResponse(
           json(
@@ -63,7 +81,7 @@ export function useGatewayAuth(opts: {
 
     onContextBuilding({ context, extendContext }) {
       const state = states.get(context.request);
-      extendContext({ caller: state?.caller ?? null, requestId: state?.requestId } as any);
+      extendContext({ caller: state?.caller ?? null, requestId: state?.requestId, requestState: state } as any);
     },
 
     onExecute({ args }) {
@@ -73,11 +91,16 @@ export function useGatewayAuth(opts: {
     },
 
     onSubgraphExecute({ executionRequest, subgraphName }) {
-      const context = executionRequest.context as { caller?: Caller | null; requestId?: string } | undefined;
+      const context = executionRequest.context as
+        { caller?: Caller | null; requestId?: string; requestState?: RequestState } | undefined;
       const caller = context?.caller;
       if (!caller) return;
+      const { kind, ...identity } = caller;
       const auth: ForwardedAuth = {
-        ...caller,
+        ...identity,
+        actorKind: kind,
+        clientIp: context.requestState?.clientIp ?? null,
+        operationName: context.requestState?.operation ?? null,
         exp: upstreamExpiry(caller.exp),
         aud: subgraphName,
         requestId: context.requestId ?? '',

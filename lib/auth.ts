@@ -16,11 +16,21 @@ export const ALL_SCOPES = [
 /** Tenant ids go into every key and log line: keep them short and plain. */
 export const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-/** What the gateway forwards to subgraphs after verifying the client's JWT. */
+/** Who acts: a person (JWT), an integration (API key), or an event handler (the event). */
+export type ActorKind = 'USER' | 'API_KEY' | 'EVENT';
+
+/** What the gateway forwards to subgraphs after verifying the client's JWT or API key. */
 export interface ForwardedAuth {
   tenantId: string;
+  /** The actor: the JWT's subject, or the API key's id. */
   userId: string;
   scopes: string[];
+  /** USER when absent (internal calls act for the user who caused them). */
+  actorKind?: ActorKind;
+  /** The client's address as the gateway saw it (for the audit trail). */
+  clientIp?: string | null;
+  /** The client's operation name (subgraph operations are the planner's, not the client's). */
+  operationName?: string | null;
   /**
    * When this signed request stops being valid (seconds since the epoch): at most a minute after
    * the gateway signed it (and never after the client's token expires), so a captured request

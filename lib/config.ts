@@ -9,15 +9,16 @@ import path from 'node:path';
  */
 export const SUBGRAPHS = {
   customer: { schema: 'customer', port: 4001, calls: [] },
-  'sales-pipeline': {
-    schema: 'sales',
-    port: 4002,
-    calls: ['customer', 'order-fulfilment'],
+  'sales-pipeline': { schema: 'sales', port: 4002, calls: ['customer', 'order-fulfilment'] },
+  'order-fulfilment': { schema: 'fulfilment', port: 4003, calls: ['customer', 'finance'] },
+  finance: { schema: 'finance', port: 4004, calls: ['customer'] },
+  platform: {
+    schema: 'platform',
+    port: 4005,
+    calls: [],
     /** It serves the tenant's event log, asking every subgraph's outbox (`/events/admin`). */
     servesEventLog: true,
   },
-  'order-fulfilment': { schema: 'fulfilment', port: 4003, calls: ['customer', 'finance'] },
-  finance: { schema: 'finance', port: 4004, calls: ['customer'] },
 } as const satisfies Record<
   string,
   { schema: string; port: number; calls: readonly string[]; servesEventLog?: boolean }
@@ -26,7 +27,13 @@ export const SUBGRAPHS = {
 export type SubgraphName = keyof typeof SUBGRAPHS;
 
 /** The subgraphs this build runs. */
-export const ACTIVE_SUBGRAPHS: SubgraphName[] = ['customer', 'sales-pipeline', 'order-fulfilment', 'finance'];
+export const ACTIVE_SUBGRAPHS: SubgraphName[] = [
+  'customer',
+  'sales-pipeline',
+  'order-fulfilment',
+  'finance',
+  'platform',
+];
 
 export const isProduction = () => process.env.NODE_ENV === 'production';
 
@@ -94,6 +101,51 @@ export function operationLimits() {
     maxTokens: intFromEnv('MAX_TOKENS', 5000),
     maxBodyBytes: intFromEnv('MAX_BODY_BYTES', 1024 * 1024),
   };
+}
+
+/**
+ * Trusted documents (PERSISTED_DOCUMENTS: the path of a JSON manifest of document id -> document;
+ * TRUSTED_DOCUMENTS_ONLY=true: user tokens may run nothing else). Only-trusted without a manifest
+ * would refuse every user request, so it is a configuration error.
+ */
+export function documentSettings() {
+  const manifest = process.env.PERSISTED_DOCUMENTS || undefined;
+  const only = process.env.TRUSTED_DOCUMENTS_ONLY || 'false';
+  if (only !== 'true' && only !== 'false')
+    throw new Error(`TRUSTED_DOCUMENTS_ONLY must be true or false, got "${only}"`);
+  if (only === 'true' && !manifest) throw new Error('TRUSTED_DOCUMENTS_ONLY=true needs PERSISTED_DOCUMENTS');
+  return { manifest, trustedOnly: only === 'true' };
+}
+
+/** The most an operation may cost (MAX_QUERY_COST, points of gateway/cost.ts). */
+export function costSettings() {
+  return { maxCost: intFromEnv('MAX_QUERY_COST', 2000) };
+}
+
+/**
+ * Each client's leaky bucket (gateway/throttle.ts): RATE_LIMIT_POINTS, restored at
+ * RATE_LIMIT_RESTORE_RATE points a second, kept in Redis at REDIS_URL when set (shared by every
+ * gateway replica), otherwise in this process.
+ */
+export function rateLimitSettings() {
+  const points = intFromEnv('RATE_LIMIT_POINTS', 2000);
+  const restoreRate = intFromEnv('RATE_LIMIT_RESTORE_RATE', 100);
+  if (points < 1 || restoreRate < 1) {
+    throw new Error('RATE_LIMIT_POINTS and RATE_LIMIT_RESTORE_RATE must be at least 1');
+  }
+  return { points, restoreRate, redisUrl: process.env.REDIS_URL || undefined };
+}
+
+/**
+ * How long the gateway uses what it learnt about an API key (API_KEY_CACHE_SECONDS, default 20)
+ * before asking the platform again; with the 10 s more it may serve a cached answer while the
+ * platform is unreachable, a revocation takes effect within 30 s.
+ */
+export function apiKeyCacheSettings() {
+  const ttlSeconds = intFromEnv('API_KEY_CACHE_SECONDS', 20);
+  if (ttlSeconds > 20)
+    throw new Error('API_KEY_CACHE_SECONDS must be at most 20 (revocations take effect within 30 s)');
+  return { ttlMs: ttlSeconds * 1000, maxStaleMs: ttlSeconds * 1000 + 10_000 };
 }
 
 /** A subgraph may have its own database; otherwise all share DATABASE_URL. */

@@ -27,6 +27,12 @@ export interface Subgraph<TContext extends BaseContext> {
   consume(event: unknown): Promise<'applied' | 'duplicate'>;
   /** Lists or replays this subgraph's outbox for the `events` admin query (lib/events/admin.ts). */
   eventAdmin(request: AdminRequest): Promise<unknown>;
+  /**
+   * Signed endpoints for other services besides GraphQL (path -> handler of the JSON body; the
+   * handler answers null for a body it cannot read). Each is signed for the audience
+   * `<subgraph><path>`, like event deliveries (lib/events/signature.ts).
+   */
+  internalRoutes?: Record<string, (body: unknown) => Promise<unknown>>;
   /** Resolves when the subgraph can serve, including its database. */
   health(): Promise<void>;
   close(): Promise<void>;
@@ -147,6 +153,30 @@ async function answerEventAdmin(
   return send(res, 200, await subgraph.eventAdmin(request));
 }
 
+/** `POST <path>` of one of the subgraph's internal routes: signed for `<subgraph><path>`, JSON in and out. */
+async function answerInternal(
+  subgraph: Subgraph<any>,
+  handler: (body: unknown) => Promise<unknown>,
+  path: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  secret: string,
+) {
+  const raw = await readBody(req);
+  const signature = req.headers[EVENT_SIGNATURE_HEADER];
+  if (!verifyDelivery(secret, `${subgraph.name}${path}`, raw, typeof signature === 'string' ? signature : undefined))
+    return send(res, 401, errorBody('Internal requests must be signed', 'UNAUTHENTICATED'));
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return send(res, 400, errorBody('The body must be JSON', 'BAD_REQUEST'));
+  }
+  const answer = await handler(body);
+  if (answer === null) return send(res, 400, errorBody('Malformed request', 'BAD_REQUEST'));
+  return send(res, 200, answer);
+}
+
 /**
  * Serves a subgraph over HTTP: `GET /healthz`, and `POST /graphql` for requests that carry the
  * gateway's signature. Anything unsigned is answered 401 before GraphQL runs.
@@ -167,6 +197,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
         return await receiveEvent(subgraph, req, res, opts.signingSecret);
       if (url.pathname === '/events/admin' && req.method === 'POST')
         return await answerEventAdmin(subgraph, req, res, opts.signingSecret);
+      const internal = subgraph.internalRoutes?.[url.pathname];
+      if (internal && req.method === 'POST')
+        return await answerInternal(subgraph, internal, url.pathname, req, res, opts.signingSecret);
       if (url.pathname !== '/graphql') return send(res, 404, errorBody('Not found', 'NOT_FOUND'));
       if (req.method !== 'POST') return send(res, 405, errorBody('Use POST', 'BAD_REQUEST'));
       const started = performance.now();

@@ -2,11 +2,13 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { parse } from 'graphql';
+import { parse, type GraphQLResolveInfo } from 'graphql';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { outboxSink, type AuditSink, type AuditTrail } from './audit.js';
 import type { ForwardedAuth } from './auth.js';
+import type { SubgraphName } from './config.js';
 import type { BaseContext } from './context.js';
 import { enforceScopes } from './scope-enforcement.js';
 import { writeContext, type WriteContext } from './transaction.js';
@@ -27,14 +29,15 @@ export const readSdl = (name: string) => `${schemaFile(name)}\n${schemaFile('sha
 
 /**
  * A request's context in a subgraph: the caller, the database, the request's DataLoaders (renewed
- * after each committed write, see lib/transaction.ts), where writes publish, and the clients of
- * other services the subgraph calls.
+ * after each committed write, see lib/transaction.ts), where writes publish and record their
+ * audit entries, and the clients of other services the subgraph calls.
  */
 export type SubgraphContext<Loaders, Services = object> = BaseContext & {
   database: Database;
   loaders: Loaders;
   renewLoaders(): void;
   outbox: Outbox;
+  audit: AuditTrail;
 } & Services;
 
 /** The loaders every subgraph has: its tenant's settings, read once per request. */
@@ -44,6 +47,34 @@ export interface TenantLoader<Settings> {
 
 /** Who event handlers act as: the tenant of the event, no caller scopes. */
 export const EVENT_USER = 'system:events';
+
+type Resolve = (
+  parent: unknown,
+  args: { input?: unknown },
+  ctx: { audit: AuditTrail },
+  info: GraphQLResolveInfo,
+) => unknown;
+
+/**
+ * Every Mutation resolver, noting its field and input on the request's audit trail first, for the
+ * entry inTransaction writes with the change. Mutations run one after another, so the note is
+ * the running one's; the context is not copied (inTransaction renews its loaders in place).
+ */
+function audited(mutation: Record<string, unknown>): Record<string, unknown> {
+  const note =
+    (resolve: Resolve): Resolve =>
+    (parent, args, ctx, info) => {
+      ctx.audit.mutation = { field: info.fieldName, input: args.input ?? null };
+      return resolve(parent, args, ctx, info);
+    };
+  return Object.fromEntries(
+    Object.entries(mutation).map(([field, resolver]) => {
+      if (typeof resolver === 'function') return [field, note(resolver as Resolve)];
+      const withResolve = resolver as { resolve?: Resolve };
+      return [field, withResolve.resolve ? { ...withResolve, resolve: note(withResolve.resolve) } : resolver];
+    }),
+  );
+}
 
 /**
  * Builds a subgraph the same way for every domain: its SDL from schema/<name>.graphql, its
@@ -56,7 +87,7 @@ export function createSubgraph<
   Settings,
   Services extends object = object,
 >(opts: {
-  name: string;
+  name: SubgraphName;
   /** The subgraph's resolver map (its resolvers/index.ts, typed `Resolvers` from generated/resolvers.ts). */
   resolvers: object;
   database: Database;
@@ -72,9 +103,15 @@ export function createSubgraph<
   outbox: Outbox;
   /** The events it consumes, each applied exactly once (events.ts). */
   consumes?: EventHandlers<WriteContext<Settings>>;
+  /** Where its audit entries go: by default its outbox, to platform (lib/audit.ts). */
+  auditSink?: AuditSink;
+  /** Signed non-GraphQL endpoints for other services (lib/subgraph-server.ts). */
+  internalRoutes?: Subgraph<SubgraphContext<Loaders, Services>>['internalRoutes'];
 }): Subgraph<SubgraphContext<Loaders, Services>> {
   // The generated Resolvers type is checked where the map is written; @apollo/subgraph takes the untyped shape.
   const resolvers = { ...scalarResolvers, ...opts.resolvers } as GraphQLResolverMap<unknown>;
+  if (resolvers.Mutation) resolvers.Mutation = audited(resolvers.Mutation as Record<string, unknown>) as never;
+  const auditSink = opts.auditSink ?? outboxSink(opts.outbox);
   const schema = enforceScopes(buildSubgraphSchema({ typeDefs: parse(readSdl(opts.name)), resolvers }));
   const apollo = new ApolloServer<SubgraphContext<Loaders, Services>>({
     schema,
@@ -101,6 +138,9 @@ export function createSubgraph<
     const ctx: SubgraphContext<Loaders, Services> = {
       tenantId: auth.tenantId,
       userId: auth.userId,
+      actorKind: auth.actorKind ?? 'USER',
+      clientIp: auth.clientIp ?? null,
+      operationName: auth.operationName ?? null,
       scopes: new Set(auth.scopes),
       requestId: auth.requestId,
       log: logger.child({ subgraph: opts.name, requestId: auth.requestId, tenant: auth.tenantId }),
@@ -110,6 +150,7 @@ export function createSubgraph<
         this.loaders = newLoaders(this.loaders);
       },
       outbox: opts.outbox,
+      audit: { service: opts.name, sink: auditSink, mutation: null },
       ...(opts.services as Services),
     };
     return ctx;
@@ -119,18 +160,20 @@ export function createSubgraph<
     apollo,
     contextFor,
     outbox: opts.outbox,
+    internalRoutes: opts.internalRoutes,
     async consume(body: unknown) {
       const event = parseEnvelope(body, opts.name);
       const ctx = await contextFor({
         tenantId: event.tenantId,
         userId: EVENT_USER,
+        actorKind: 'EVENT',
         scopes: [],
         exp: 0,
         requestId: event.id,
       });
       // The settings are read before the handler's transaction opens, like every write's.
       const write = writeContext(ctx, await ctx.loaders.tenant());
-      return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, write);
+      return consumeEvent(opts.database, opts.outbox.tables, opts.consumes ?? {}, event, write, ctx.audit);
     },
     async eventAdmin(request: AdminRequest) {
       if (request.action === 'replay')

@@ -1,3 +1,5 @@
+import { mutationRecord, type AuditTrail } from './audit.js';
+import type { BaseContext } from './context.js';
 import type { Database, Queryable } from './db.js';
 import { failOn, notFound, UserInputError, type UserError } from './errors.js';
 import type { Outbox } from './events/outbox.js';
@@ -18,10 +20,22 @@ export interface WriteContext<Settings> {
   log: Logger;
   outbox: Outbox;
   settings: Settings;
+  /**
+   * Ids the operation changed that its result does not carry: the audit entry lists them with
+   * the result's (lib/audit.ts entityIdsOf). Fresh for every attempt of the transaction.
+   */
+  changedIds: string[];
 }
 
-/** What a request's context must offer for a write: the database, its loaders, and a way to refresh them. */
-export interface Writable<Settings> extends Omit<WriteContext<Settings>, 'settings'> {
+/**
+ * What a request's context must offer for a write: the database, its loaders, a way to refresh
+ * them, and who acts (for the audit entry the write commits with).
+ */
+export interface Writable<Settings>
+  extends
+    Omit<WriteContext<Settings>, 'settings' | 'changedIds'>,
+    Pick<BaseContext, 'actorKind' | 'clientIp' | 'operationName'> {
+  audit: AuditTrail;
   database: Database;
   loaders: { tenant(): Promise<Settings> };
   /** Replaces the request's loaders: after a write, what they cached may be stale. */
@@ -32,9 +46,9 @@ export interface Writable<Settings> extends Omit<WriteContext<Settings>, 'settin
 export type Outcome<T> = { value: T; userErrors: UserError[] } | { value: null; userErrors: UserError[] };
 
 /** The write context of a request (or an event handler), with the settings already read. */
-export function writeContext<S>(ctx: Omit<WriteContext<S>, 'settings'>, settings: S): WriteContext<S> {
+export function writeContext<S>(ctx: Omit<WriteContext<S>, 'settings' | 'changedIds'>, settings: S): WriteContext<S> {
   const { tenantId, userId, scopes, requestId, log, outbox } = ctx;
-  return { tenantId, userId, scopes, requestId, log, outbox, settings };
+  return { tenantId, userId, scopes, requestId, log, outbox, settings, changedIds: [] };
 }
 
 /**
@@ -43,15 +57,23 @@ export function writeContext<S>(ctx: Omit<WriteContext<S>, 'settings'>, settings
  * and comes back as `userErrors`: nothing is ever half written. A deadlock victim is run again.
  * After a commit the request's loaders are renewed, so that the payload (built by the caller,
  * outside the transaction) and later mutations of the same operation read what was written.
+ * Inside a mutation, the change's audit entry is written in the same transaction, after the work
+ * returned: a committed change always has its entry, a refused or failed one never has.
  */
 export async function inTransaction<S, T>(
   ctx: Writable<S>,
   work: (tx: Queryable, write: WriteContext<S>) => Promise<T>,
 ): Promise<Outcome<T>> {
-  const write = writeContext(ctx, await ctx.loaders.tenant());
+  const settings = await ctx.loaders.tenant();
+  const { mutation, service, sink } = ctx.audit;
   for (let attempt = 1; ; attempt++) {
+    const write = writeContext(ctx, settings);
     try {
-      const value = await ctx.database.db.transaction((tx) => work(tx, write));
+      const value = await ctx.database.db.transaction(async (tx) => {
+        const value = await work(tx, write);
+        if (mutation) await sink(tx, ctx.tenantId, mutationRecord(ctx, service, mutation, value, write.changedIds));
+        return value;
+      });
       ctx.renewLoaders();
       return { value, userErrors: [] };
     } catch (error) {

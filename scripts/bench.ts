@@ -14,6 +14,7 @@ import { logger } from '../lib/logger.js';
 import { migrateSubgraph } from '../lib/migrate.js';
 import { signToken } from '../lib/tokens.js';
 import { contacts, customers, serviceTickets } from '../subgraphs/customer/db/schema.js';
+import { layerCost, underAttack } from './bench-access.js';
 import { startLocalGraph } from './local-graph.js';
 
 logger.level = process.env.LOG_LEVEL ?? 'error';
@@ -32,6 +33,10 @@ process.once('SIGINT', async () => {
   process.exit(130);
 });
 for (const name of ACTIVE_SUBGRAPHS) await migrateSubgraph(name, url);
+// The throughput scenarios measure the graph, not one client's rate limit: their gateway lets the
+// bench client spend without bounds (the under-attack scenario below runs with the defaults).
+process.env.RATE_LIMIT_POINTS ??= '1000000000';
+process.env.RATE_LIMIT_RESTORE_RATE ??= '1000000000';
 // Relays poll only every second, as in production: what arrives sooner was woken by NOTIFY.
 const graph = await startLocalGraph(url, { poolSize: 20, relay: { pollMs: 1000 } });
 
@@ -233,6 +238,15 @@ console.log(
 );
 for (const [name, make] of scenarios) await run(name, make);
 await eventLatency(50);
+await layerCost(graph, tenantId);
+const victim = `bench-victim-${Date.now()}`;
+const victimToken = await signToken(graph.secrets.jwtSecret!, { tenantId: victim });
+const victimCustomer = await fetch(graph.gatewayUrl, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${victimToken}` },
+  body: JSON.stringify({ query: 'mutation { createCustomer(input: {name: "Victim"}) { customer { id } } }' }),
+}).then(async (res) => ((await res.json()) as any).data.createCustomer.customer.id);
+await underAttack(graph, { attacker: tenantId, victim, seconds, customerId: victimCustomer });
 await graph.close();
 await embedded?.stop();
 rmSync(tmp, { recursive: true, force: true });

@@ -30,6 +30,7 @@ const ports = {
   sales: await freePort(),
   fulfilment: await freePort(),
   finance: await freePort(),
+  platform: await freePort(),
 };
 
 // ---- the stack, as npm start runs it
@@ -49,6 +50,7 @@ const supervisor = spawn('npm', ['start'], {
     SALES_PIPELINE_PORT: String(ports.sales),
     ORDER_FULFILMENT_PORT: String(ports.fulfilment),
     FINANCE_PORT: String(ports.finance),
+    PLATFORM_PORT: String(ports.platform),
     LOG_LEVEL: 'error',
     EVENT_RETRY_BASE_MS: '500',
   },
@@ -215,10 +217,12 @@ const pidOf = (needle: string) => {
 const entry = (name: string) => (name === 'gateway' ? 'gateway/main.ts' : `subgraphs/${name}/main.ts`);
 
 const faults: [string, () => Promise<void>][] = [
-  ...['customer', 'sales-pipeline', 'order-fulfilment', 'finance'].map((name): [string, () => Promise<void>] => [
-    `kill -9 ${name}`,
-    async () => void process.kill(pidOf(entry(name)), 'SIGKILL'),
-  ]),
+  ...['customer', 'sales-pipeline', 'order-fulfilment', 'finance', 'platform'].map(
+    (name): [string, () => Promise<void>] => [
+      `kill -9 ${name}`,
+      async () => void process.kill(pidOf(entry(name)), 'SIGKILL'),
+    ],
+  ),
   ['SIGTERM gateway', async () => void process.kill(pidOf(entry('gateway')), 'SIGTERM')],
   ['PostgreSQL restart', async () => void execSync(pgRestart, { stdio: 'ignore' })],
   [

@@ -12,6 +12,7 @@ import { createGateway } from '../gateway/index.js';
 import { buildCustomerSubgraph } from '../subgraphs/customer/index.js';
 import { buildFinanceSubgraph } from '../subgraphs/finance/index.js';
 import { buildFulfilmentSubgraph } from '../subgraphs/order-fulfilment/index.js';
+import { buildPlatformSubgraph } from '../subgraphs/platform/index.js';
 import { buildSalesSubgraph } from '../subgraphs/sales-pipeline/index.js';
 
 /**
@@ -52,6 +53,7 @@ export async function startLocalGraph(
     sales: buildSalesSubgraph(database, peersOf('sales-pipeline', locations)),
     fulfilment: buildFulfilmentSubgraph(database, peersOf('order-fulfilment', locations)),
     finance: buildFinanceSubgraph(database, peersOf('finance', locations)),
+    platform: buildPlatformSubgraph(database, peersOf('platform', locations)),
   };
   const serve = async <C extends BaseContext>(name: SubgraphName, subgraph: Subgraph<C>) => {
     await subgraph.apollo.start();
@@ -63,6 +65,7 @@ export async function startLocalGraph(
     'sales-pipeline': await serve('sales-pipeline', subgraphs.sales),
     'order-fulfilment': await serve('order-fulfilment', subgraphs.fulfilment),
     finance: await serve('finance', subgraphs.finance),
+    platform: await serve('platform', subgraphs.platform),
   };
   const subgraphUrls = Object.fromEntries(ACTIVE_SUBGRAPHS.map((n) => [n, locations.graphqlUrl(n)])) as Record<
     SubgraphName,

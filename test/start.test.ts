@@ -29,6 +29,7 @@ async function npmStart(ports: Record<string, number>): Promise<Started> {
     SALES_PIPELINE_PORT: String(ports.sales),
     ORDER_FULFILMENT_PORT: String(ports.fulfilment),
     FINANCE_PORT: String(ports.finance),
+    PLATFORM_PORT: String(ports.platform),
     LOG_LEVEL: 'info',
   };
   delete env.DATABASE_URL;
@@ -81,6 +82,7 @@ const freePorts = async () => ({
   sales: await freePort(),
   fulfilment: await freePort(),
   finance: await freePort(),
+  platform: await freePort(),
 });
 
 const graphqlWith = async (url: string, token: string, query: string, variables: Record<string, unknown> = {}) =>
@@ -109,6 +111,7 @@ describe('npm start', () => {
       sales: await freePort(),
       fulfilment: await freePort(),
       finance: await freePort(),
+      platform: await freePort(),
     };
     const first = await npmStart(ports);
     expect(first.url).toBe(`http://localhost:${ports.gateway}/graphql`);
@@ -149,6 +152,7 @@ describe('npm start', () => {
     await expect(fetch(`http://127.0.0.1:${ports.sales}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${ports.fulfilment}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${ports.finance}/healthz`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${ports.platform}/healthz`)).rejects.toThrow();
 
     const second = await npmStart(ports);
     expect(second.output()).not.toContain('seeded the demo tenant');

@@ -67,6 +67,9 @@ export function internalClient(opts: { url: string; signingSecret: string; timeo
     const auth: ForwardedAuth = {
       tenantId: ctx.tenantId,
       userId: ctx.userId,
+      actorKind: ctx.actorKind,
+      clientIp: ctx.clientIp,
+      operationName: ctx.operationName,
       scopes,
       exp: upstreamExpiry(Infinity),
       aud: opts.audience,

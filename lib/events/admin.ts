@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { SubgraphName } from '../config.js';
 import type { Queryable } from '../db.js';
 import type { Outbox } from './outbox.js';
@@ -48,11 +48,17 @@ const stateSql = (outbox: Outbox) => {
     from ${d} x where x.tenant_id = ${e.tenantId} and x.event_id = ${e.id})`;
 };
 
+/**
+ * audit.recorded events are the audit trail's transport (it has its own query, auditLog), not
+ * business events: the log leaves them out, though one asked for by id (a replay) is found.
+ */
+const AUDIT_TRANSPORT = 'audit.recorded';
+
 function where(outbox: Outbox, q: Omit<OutboxQuery, 'limit' | 'before'>): SQL {
   const e = outbox.tables.outboxEvents;
   return and(
     eq(e.tenantId, q.tenantId),
-    q.id ? eq(e.id, q.id) : undefined,
+    q.id ? eq(e.id, q.id) : ne(e.type, AUDIT_TRANSPORT),
     q.type ? eq(e.type, q.type) : undefined,
     q.since ? gte(e.occurredAt, new Date(q.since)) : undefined,
     q.state ? sql`${stateSql(outbox)} = ${q.state}` : undefined,

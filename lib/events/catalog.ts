@@ -1,9 +1,12 @@
+import type { AuditRecord } from '../audit.js';
 import type { SubgraphName } from '../config.js';
 
 /**
  * Every event the graph publishes: who publishes it, its payload version, and which subgraphs
  * consume it. Events nobody consumes yet are still recorded (for webhooks and the audit trail).
  * Payloads carry what consumers need so that no consumer has to call back into the publisher.
+ * Most types have one publisher; `'*'`: every subgraph publishes it (audit.recorded: each
+ * subgraph's changes travel to the audit log through its own outbox, see lib/audit.ts).
  */
 export const EVENT_CATALOG = {
   'lead.converted': { publisher: 'sales-pipeline', version: 1, subscribers: [] },
@@ -17,7 +20,17 @@ export const EVENT_CATALOG = {
   'invoice.paid': { publisher: 'finance', version: 1, subscribers: ['customer'] },
   'invoice.voided': { publisher: 'finance', version: 1, subscribers: ['customer'] },
   'serviceTicket.resolved': { publisher: 'customer', version: 1, subscribers: [] },
-} as const satisfies Record<string, { publisher: SubgraphName; version: number; subscribers: readonly SubgraphName[] }>;
+  'audit.recorded': { publisher: '*', version: 1, subscribers: ['platform'] },
+} as const satisfies Record<
+  string,
+  { publisher: SubgraphName | '*'; version: number; subscribers: readonly SubgraphName[] }
+>;
+
+/** Whether `publisher` may publish events of `type`. */
+export const publishes = (publisher: SubgraphName, type: EventType): boolean => {
+  const allowed: SubgraphName | '*' = EVENT_CATALOG[type].publisher;
+  return allowed === '*' || allowed === publisher;
+};
 
 export type EventType = keyof typeof EVENT_CATALOG;
 
@@ -101,6 +114,8 @@ export interface EventPayloads {
   };
   'invoice.voided': { invoiceId: string; number: string; customerId: string };
   'serviceTicket.resolved': { ticketId: string; customerId: string; resolvedAt: string };
+  /** One committed change, for platform's audit log (the audit trail's transport, not a business event). */
+  'audit.recorded': AuditRecord;
 }
 
 /** An event as stored, delivered and handed to consumers. */

@@ -1,3 +1,4 @@
+import { eventRecord, type AuditTrail } from '../audit.js';
 import { TENANT_ID } from '../auth.js';
 import type { Database, Queryable } from '../db.js';
 import { UserInputError } from '../errors.js';
@@ -7,9 +8,10 @@ import type { EventTables } from './tables.js';
 
 /**
  * A consumer: an adapter, like a resolver, from an event to a domain operation, run in the
- * transaction that records the event in the inbox. `ctx` acts as the event (EVENT_USER).
+ * transaction that records the event in the inbox. `ctx` acts as the event (EVENT_USER). What it
+ * returns names what it changed, for the audit entry (lib/audit.ts entityIdsOf).
  */
-export type EventHandler<C, T extends EventType> = (tx: Queryable, ctx: C, event: EventEnvelope<T>) => Promise<void>;
+export type EventHandler<C, T extends EventType> = (tx: Queryable, ctx: C, event: EventEnvelope<T>) => Promise<unknown>;
 
 /** What a subgraph does with each event type it consumes (its events.ts). */
 export type EventHandlers<C> = { [T in EventType]?: EventHandler<C, T> };
@@ -35,16 +37,18 @@ export function parseEnvelope(value: unknown, consumer: string): EventEnvelope {
 }
 
 /**
- * Applies an event exactly once: the inbox row and the handler's effects commit together. A
- * second delivery of the same event finds the row (waiting for a concurrent first delivery to
- * commit or roll back) and changes nothing.
+ * Applies an event exactly once: the inbox row, the handler's effects and their audit entry
+ * (`audit`, acting as the event) commit together. A second delivery of the same event finds the
+ * row (waiting for a concurrent first delivery to commit or roll back) and changes nothing.
+ * audit.recorded itself (the audit trail's transport) is never audited: that would never end.
  */
-export async function consumeEvent<C>(
+export async function consumeEvent<C extends { changedIds: string[] }>(
   database: Database,
   tables: EventTables,
   handlers: EventHandlers<C>,
   event: EventEnvelope,
   ctx: C,
+  audit: AuditTrail,
 ): Promise<'applied' | 'duplicate'> {
   const handler = handlers[event.type] as EventHandler<C, EventType> | undefined;
   if (!handler) throw new RejectedEvent(`No handler for ${event.type}`);
@@ -56,7 +60,9 @@ export async function consumeEvent<C>(
         .onConflictDoNothing()
         .returning({ id: tables.inbox.eventId });
       if (recorded.length === 0) return 'duplicate';
-      await handler(tx, ctx, event);
+      const result = await handler(tx, ctx, event);
+      if (event.type !== 'audit.recorded')
+        await audit.sink(tx, event.tenantId, eventRecord(audit.service, event, result, ctx.changedIds));
       return 'applied';
     });
   } catch (error) {

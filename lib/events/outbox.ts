@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { SUBGRAPHS, type SubgraphName } from '../config.js';
 import type { Queryable } from '../db.js';
 import { uuidv7 } from '../ids.js';
-import { EVENT_CATALOG, type EventEnvelope, type EventPayloads, type EventType } from './catalog.js';
+import { EVENT_CATALOG, publishes, type EventEnvelope, type EventPayloads, type EventType } from './catalog.js';
 import type { EventTables } from './tables.js';
 
 /** The NOTIFY channel a publisher's relay listens on. */
@@ -35,7 +35,7 @@ export class Outbox {
     payloads: EventPayloads[T][],
   ): Promise<EventEnvelope<T>[]> {
     const entry = EVENT_CATALOG[type];
-    if (entry.publisher !== this.publisher) throw new Error(`${this.publisher} does not publish ${type}`);
+    if (!publishes(this.publisher, type)) throw new Error(`${this.publisher} does not publish ${type}`);
     if (payloads.length === 0) return [];
     const now = new Date();
     const events = payloads.map((payload): EventEnvelope<T> => ({

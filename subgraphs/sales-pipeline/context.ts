@@ -1,6 +1,5 @@
 import type { CustomerDirectory } from '../../lib/clients/customer-directory.js';
 import type { ProductCatalogue } from '../../lib/clients/product-catalogue.js';
-import type { EventLog } from '../../lib/events/event-log.js';
 import type { SubgraphContext } from '../../lib/subgraph.js';
 import type { WriteContext } from '../../lib/transaction.js';
 import type { TenantRow } from './db/schema.js';
@@ -10,7 +9,6 @@ import type { Loaders } from './loaders.js';
 export interface SalesServices {
   customers: CustomerDirectory;
   products: ProductCatalogue;
-  eventLog: EventLog;
 }
 
 /** A request's context in the sales-pipeline subgraph. */

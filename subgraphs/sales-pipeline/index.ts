@@ -1,7 +1,6 @@
 import { customerDirectoryAt } from '../../lib/clients/customer-directory.js';
 import { productCatalogueAt } from '../../lib/clients/product-catalogue.js';
 import type { Database } from '../../lib/db.js';
-import { eventLogAt } from '../../lib/events/event-log.js';
 import type { Peers } from '../../lib/peers.js';
 import { createSubgraph } from '../../lib/subgraph.js';
 import type { SalesServices } from './context.js';
@@ -13,13 +12,12 @@ import { resolvers } from './resolvers/index.js';
 /**
  * The sales-pipeline subgraph (CRM process): leads, campaigns, stages, opportunities, quotes and
  * the funnel. It calls the customer subgraph and order-fulfilment's product catalogue with signed
- * internal calls, and serves the tenant's event log (`events`), asking every subgraph's outbox.
+ * internal calls.
  */
 export function buildSalesSubgraph(database: Database, peers: Peers) {
   const services: SalesServices = {
     customers: customerDirectoryAt({ customerUrl: peers.url('customer'), signingSecret: peers.signingSecret }),
     products: productCatalogueAt({ fulfilmentUrl: peers.url('order-fulfilment'), signingSecret: peers.signingSecret }),
-    eventLog: eventLogAt({ adminUrls: peers.eventAdminUrls(), signingSecret: peers.signingSecret }),
   };
   return createSubgraph({
     name: 'sales-pipeline',

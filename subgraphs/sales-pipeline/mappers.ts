@@ -4,7 +4,6 @@
  * entities other subgraphs own. `npm run codegen` maps every type exported here (by name) in
  * generated/resolvers.ts.
  */
-import type { ListedEvent } from '../../lib/events/admin.js';
 import type { Connection } from '../../lib/pagination.js';
 import type { CampaignRow, LeadRow, LineRow, OpportunityRow, QuoteRow, StageRow, StageVisitRow } from './db/schema.js';
 
@@ -29,7 +28,3 @@ export type Quote = QuoteRow;
 export type PricedLine = Omit<LineRow, 'opportunityId'> & { currency: string };
 export type OpportunityLine = PricedLine;
 export type QuoteLine = PricedLine;
-
-export type Event = ListedEvent;
-export type EventDelivery = ListedEvent['deliveries'][number];
-export type EventConnection = Connection<ListedEvent>;

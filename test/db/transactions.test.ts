@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Database } from '../../lib/db.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { logger } from '../../lib/logger.js';
+import { outboxSink } from '../../lib/audit.js';
 import { inTransaction, type Writable } from '../../lib/transaction.js';
 import { outbox } from '../../subgraphs/customer/events.js';
 import { newTenant } from '../support/stack.js';
@@ -36,10 +37,15 @@ describe('inTransaction', () => {
     const ctx: Writable<object> = {
       tenantId: tenant,
       userId: 'u',
+      actorKind: 'USER',
+      clientIp: null,
+      operationName: null,
       scopes: new Set(),
       requestId: 'r',
       log: logger,
       outbox,
+      // Outside a mutation: nothing to record.
+      audit: { service: 'customer', sink: outboxSink(outbox), mutation: null },
       database,
       loaders: { tenant: async () => ({}) },
       renewLoaders: () => {},

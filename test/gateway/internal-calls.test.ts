@@ -15,6 +15,9 @@ afterAll(() => stack?.close());
 const caller = (tenantId: string) => ({
   tenantId,
   userId: 'u',
+  actorKind: 'USER' as const,
+  clientIp: null,
+  operationName: null,
   scopes: new Set<string>(),
   requestId: 'r',
   log: logger,

@@ -5,8 +5,8 @@ import { newTenant, type Stack } from './stack.js';
 export const ERRORS = 'userErrors { code field message }';
 export const cny = (amount: string) => ({ amount, currency: 'CNY' });
 
-/** The first ```graphql block of README.md. */
-export const CUSTOMER_360 = /```graphql\n([\s\S]*?)```/.exec(
+/** README.md's customer 360 (its ```graphql block that starts `query Customer360`). */
+export const CUSTOMER_360 = /```graphql\n(query Customer360[\s\S]*?)```/.exec(
   readFileSync(new URL('../../README.md', import.meta.url), 'utf8'),
 )![1];
 /** The same selection for a page of customers. */

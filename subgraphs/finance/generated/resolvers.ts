@@ -631,8 +631,8 @@ export type UserError = {
   __typename?: 'UserError';
   /**
    * One of the InputErrorCode values (checks every subgraph makes the same way) or of the
-   * owning domain's own codes: CustomerErrorCode, SalesErrorCode, FulfilmentErrorCode or
-   * FinanceErrorCode. Each value's description says what it means.
+   * owning domain's own codes: CustomerErrorCode, SalesErrorCode, FulfilmentErrorCode,
+   * FinanceErrorCode or PlatformErrorCode. Each value's description says what it means.
    */
   code: Scalars['String']['output'];
   field: Maybe<Array<Scalars['String']['output']>>;

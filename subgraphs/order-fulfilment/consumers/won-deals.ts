@@ -35,5 +35,6 @@ export async function onOpportunityWon(
     };
   });
   check.done();
-  await draftFromWonDeal(tx, ctx, { opportunityId, customerId, lines });
+  // The draft order (null when there was nothing to draft) names what changed, for the audit entry.
+  return draftFromWonDeal(tx, ctx, { opportunityId, customerId, lines });
 }

@@ -56,12 +56,6 @@ export type Product = {
 
 export type Query = {
   __typename?: 'Query';
-  /**
-   * The tenant's events (lead.converted, opportunity.won, salesOrder.confirmed, shipment.shipped,
-   * invoice.paid...), newest first, whichever subgraph published them, each with its delivery state
-   * per subscriber. Dead-lettered deliveries (filter state: DEAD) can be sent again with replayEvent.
-   */
-  events: Maybe<EventConnection>;
   lead: Maybe<Lead>;
   leads: Maybe<LeadConnection>;
   campaigns: Maybe<Array<Campaign>>;
@@ -83,12 +77,6 @@ export type Query = {
    * one are left out.
    */
   pipelineForecast: Maybe<Array<ForecastMonth>>;
-};
-
-export type QueryEventsArgs = {
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-  filter?: InputMaybe<EventFilter>;
 };
 
 export type QueryLeadArgs = {
@@ -135,10 +123,6 @@ export type QueryPipelineForecastArgs = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Sends an event's dead-lettered deliveries again (with a fresh retry budget). Consumers ignore what they already applied. */
-  replayEvent: ReplayEventPayload;
-  /** Sends every dead-lettered delivery again (optionally only of one event type or to one subscriber), e.g. after an outage. */
-  replayDeadLetters: ReplayDeadLettersPayload;
   createLead: LeadPayload;
   updateLead: LeadPayload;
   assignLead: LeadPayload;
@@ -170,14 +154,6 @@ export type Mutation = {
   /** Accepts a SENT quote; the opportunity's lines and amount become the quote's. */
   acceptQuote: QuotePayload;
   rejectQuote: QuotePayload;
-};
-
-export type MutationReplayEventArgs = {
-  input: ReplayEventInput;
-};
-
-export type MutationReplayDeadLettersArgs = {
-  input: ReplayDeadLettersInput;
 };
 
 export type MutationCreateLeadArgs = {
@@ -771,105 +747,6 @@ export type ForecastMonth = {
   weightedAmount: Money;
 };
 
-/**
- * Something that happened in one domain, recorded with the change (transactional outbox) and
- * delivered at least once to each subscribing subgraph, which applies it exactly once.
- */
-export type Event = {
-  __typename?: 'Event';
-  /** UUIDv7: ids sort by time. */
-  id: Scalars['ID']['output'];
-  /** e.g. opportunity.won, salesOrder.confirmed, shipment.shipped, invoice.paid. */
-  type: Scalars['String']['output'];
-  /** The payload's version for this type. */
-  version: Scalars['Int']['output'];
-  /** The subgraph that published it. */
-  publisher: Scalars['String']['output'];
-  occurredAt: Scalars['DateTime']['output'];
-  payload: Scalars['JSONObject']['output'];
-  state: EventState;
-  deliveries: Array<EventDelivery>;
-};
-
-export const EventState = {
-  /** Nobody subscribes to this type yet (kept for webhooks and audit). */
-  PUBLISHED: 'PUBLISHED',
-  /** A delivery is under way or waiting to be retried. */
-  PENDING: 'PENDING',
-  /** Every subscriber applied it. */
-  DELIVERED: 'DELIVERED',
-  /** A delivery failed for good: see lastError; replayEvent sends it again. */
-  DEAD: 'DEAD',
-} as const;
-
-export type EventState = (typeof EventState)[keyof typeof EventState];
-export const DeliveryStatus = {
-  PENDING: 'PENDING',
-  DELIVERED: 'DELIVERED',
-  DEAD: 'DEAD',
-} as const;
-
-export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
-export type EventDelivery = {
-  __typename?: 'EventDelivery';
-  subscriber: Scalars['String']['output'];
-  status: DeliveryStatus;
-  attempts: Scalars['Int']['output'];
-  lastError: Maybe<Scalars['String']['output']>;
-  /** When a pending delivery is tried next. */
-  nextAttemptAt: Maybe<Scalars['DateTime']['output']>;
-  deliveredAt: Maybe<Scalars['DateTime']['output']>;
-};
-
-export type EventFilter = {
-  /** An event type, e.g. shipment.shipped. */
-  type?: InputMaybe<Scalars['String']['input']>;
-  /** Events that occurred at or after this instant. */
-  since?: InputMaybe<Scalars['DateTime']['input']>;
-  state?: InputMaybe<EventState>;
-};
-
-export type EventConnection = {
-  __typename?: 'EventConnection';
-  edges: Array<EventEdge>;
-  nodes: Array<Event>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type EventEdge = {
-  __typename?: 'EventEdge';
-  cursor: Scalars['String']['output'];
-  node: Event;
-};
-
-export type ReplayEventInput = {
-  id: Scalars['ID']['input'];
-};
-
-export type ReplayEventPayload = {
-  __typename?: 'ReplayEventPayload';
-  /** The event, its dead deliveries pending again. */
-  event: Maybe<Event>;
-  /** How many deliveries were sent again. */
-  replayed: Scalars['Int']['output'];
-  userErrors: Array<UserError>;
-};
-
-export type ReplayDeadLettersInput = {
-  /** Only events of this type, e.g. shipment.shipped. */
-  type?: InputMaybe<Scalars['String']['input']>;
-  /** Only deliveries to this subgraph, e.g. finance. */
-  subscriber?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type ReplayDeadLettersPayload = {
-  __typename?: 'ReplayDeadLettersPayload';
-  /** How many deliveries were sent again. */
-  replayed: Scalars['Int']['output'];
-  userErrors: Array<UserError>;
-};
-
 /** The sales-pipeline subgraph's own codes of `UserError.code` (besides the shared InputErrorCode). */
 export const SalesErrorCode = {
   /** The lead has been converted: it can be read but not changed, assigned, qualified or converted again. */
@@ -896,12 +773,6 @@ export const SalesErrorCode = {
   QUOTE_EXPIRED: 'QUOTE_EXPIRED',
   /** Another quote of the opportunity was accepted already (an opportunity accepts one quote). */
   QUOTE_ALREADY_ACCEPTED: 'QUOTE_ALREADY_ACCEPTED',
-  /** The event has no dead-lettered delivery to send again. */
-  NOTHING_TO_REPLAY: 'NOTHING_TO_REPLAY',
-  /** No subgraph of that name subscribes to any event. */
-  UNKNOWN_SUBSCRIBER: 'UNKNOWN_SUBSCRIBER',
-  /** No event of that type exists in the event catalog. */
-  UNKNOWN_EVENT_TYPE: 'UNKNOWN_EVENT_TYPE',
 } as const;
 
 export type SalesErrorCode = (typeof SalesErrorCode)[keyof typeof SalesErrorCode];
@@ -913,8 +784,8 @@ export type UserError = {
   __typename?: 'UserError';
   /**
    * One of the InputErrorCode values (checks every subgraph makes the same way) or of the
-   * owning domain's own codes: CustomerErrorCode, SalesErrorCode, FulfilmentErrorCode or
-   * FinanceErrorCode. Each value's description says what it means.
+   * owning domain's own codes: CustomerErrorCode, SalesErrorCode, FulfilmentErrorCode,
+   * FinanceErrorCode or PlatformErrorCode. Each value's description says what it means.
    */
   code: Scalars['String']['output'];
   field: Maybe<Array<Scalars['String']['output']>>;
@@ -1234,19 +1105,6 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FunnelStage: ResolverTypeWrapper<Omit<FunnelStage, 'stage'> & { stage: ResolversTypes['PipelineStage'] }>;
   ForecastMonth: ResolverTypeWrapper<ForecastMonth>;
-  Event: ResolverTypeWrapper<Parent.Event>;
-  EventState: EventState;
-  DeliveryStatus: DeliveryStatus;
-  EventDelivery: ResolverTypeWrapper<Parent.EventDelivery>;
-  EventFilter: EventFilter;
-  EventConnection: ResolverTypeWrapper<Parent.EventConnection>;
-  EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
-  ReplayEventInput: ReplayEventInput;
-  ReplayEventPayload: ResolverTypeWrapper<
-    Omit<ReplayEventPayload, 'event'> & { event?: Maybe<ResolversTypes['Event']> }
-  >;
-  ReplayDeadLettersInput: ReplayDeadLettersInput;
-  ReplayDeadLettersPayload: ResolverTypeWrapper<ReplayDeadLettersPayload>;
   SalesErrorCode: SalesErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1336,15 +1194,6 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   FunnelStage: Omit<FunnelStage, 'stage'> & { stage: ResolversParentTypes['PipelineStage'] };
   ForecastMonth: ForecastMonth;
-  Event: Parent.Event;
-  EventDelivery: Parent.EventDelivery;
-  EventFilter: EventFilter;
-  EventConnection: Parent.EventConnection;
-  EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
-  ReplayEventInput: ReplayEventInput;
-  ReplayEventPayload: Omit<ReplayEventPayload, 'event'> & { event?: Maybe<ResolversParentTypes['Event']> };
-  ReplayDeadLettersInput: ReplayDeadLettersInput;
-  ReplayDeadLettersPayload: ReplayDeadLettersPayload;
   Decimal: Scalars['Decimal']['output'];
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
@@ -1397,7 +1246,6 @@ export type QueryResolvers<
   ContextType = Context.SalesContext,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = {
-  events?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, Partial<QueryEventsArgs>>;
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType, RequireFields<QueryLeadArgs, 'id'>>;
   leads?: Resolver<Maybe<ResolversTypes['LeadConnection']>, ParentType, ContextType, Partial<QueryLeadsArgs>>;
   campaigns?: Resolver<Maybe<Array<ResolversTypes['Campaign']>>, ParentType, ContextType>;
@@ -1434,18 +1282,6 @@ export type MutationResolvers<
   ContextType = Context.SalesContext,
   ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
 > = {
-  replayEvent?: Resolver<
-    ResolversTypes['ReplayEventPayload'],
-    ParentType,
-    ContextType,
-    RequireFields<MutationReplayEventArgs, 'input'>
-  >;
-  replayDeadLetters?: Resolver<
-    ResolversTypes['ReplayDeadLettersPayload'],
-    ParentType,
-    ContextType,
-    RequireFields<MutationReplayDeadLettersArgs, 'input'>
-  >;
   createLead?: Resolver<
     ResolversTypes['LeadPayload'],
     ParentType,
@@ -1863,68 +1699,6 @@ export type ForecastMonthResolvers<
   weightedAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
-export type EventResolvers<
-  ContextType = Context.SalesContext,
-  ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event'],
-> = {
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  publisher?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  payload?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['EventState'], ParentType, ContextType>;
-  deliveries?: Resolver<Array<ResolversTypes['EventDelivery']>, ParentType, ContextType>;
-};
-
-export type EventDeliveryResolvers<
-  ContextType = Context.SalesContext,
-  ParentType extends ResolversParentTypes['EventDelivery'] = ResolversParentTypes['EventDelivery'],
-> = {
-  subscriber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
-  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-};
-
-export type EventConnectionResolvers<
-  ContextType = Context.SalesContext,
-  ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection'],
-> = {
-  edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
-  nodes?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-};
-
-export type EventEdgeResolvers<
-  ContextType = Context.SalesContext,
-  ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge'],
-> = {
-  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
-};
-
-export type ReplayEventPayloadResolvers<
-  ContextType = Context.SalesContext,
-  ParentType extends ResolversParentTypes['ReplayEventPayload'] = ResolversParentTypes['ReplayEventPayload'],
-> = {
-  event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
-  replayed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
-};
-
-export type ReplayDeadLettersPayloadResolvers<
-  ContextType = Context.SalesContext,
-  ParentType extends ResolversParentTypes['ReplayDeadLettersPayload'] =
-    ResolversParentTypes['ReplayDeadLettersPayload'],
-> = {
-  replayed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
-};
-
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -2010,12 +1784,6 @@ export type Resolvers<ContextType = Context.SalesContext> = {
   SalesFunnel?: SalesFunnelResolvers<ContextType>;
   FunnelStage?: FunnelStageResolvers<ContextType>;
   ForecastMonth?: ForecastMonthResolvers<ContextType>;
-  Event?: EventResolvers<ContextType>;
-  EventDelivery?: EventDeliveryResolvers<ContextType>;
-  EventConnection?: EventConnectionResolvers<ContextType>;
-  EventEdge?: EventEdgeResolvers<ContextType>;
-  ReplayEventPayload?: ReplayEventPayloadResolvers<ContextType>;
-  ReplayDeadLettersPayload?: ReplayDeadLettersPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;

@@ -2,7 +2,6 @@ import { missingCustomer } from '../../../lib/clients/customer-directory.js';
 import { missingProduct } from '../../../lib/clients/product-catalogue.js';
 import { inTransaction, payload } from '../../../lib/transaction.js';
 import { createCampaign } from '../campaigns.js';
-import { replayDeadLetters, replayEvent } from '../event-log.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
 import { convertLead } from '../lead-conversion.js';
 import { assignLead, createLead, disqualifyLead, qualifyLead, updateLead } from '../leads.js';
@@ -25,16 +24,6 @@ import { createStage, deleteStage, reorderStages, updateStageFields } from '../s
  * transaction opens.
  */
 export const Mutation: MutationResolvers = {
-  // ---- the event log's admin API (event-log.ts), here until a platform subgraph owns it
-  replayEvent: async (_, { input }, ctx) => {
-    const { value, userErrors } = await replayEvent(ctx, input);
-    return { event: value?.event ?? null, replayed: value?.replayed ?? 0, userErrors };
-  },
-  replayDeadLetters: async (_, { input }, ctx) => {
-    const { value: replayed, userErrors } = await replayDeadLetters(ctx, input);
-    return { replayed: replayed ?? 0, userErrors };
-  },
-
   // ---- leads and campaigns
   createLead: async (_, { input }, ctx) => {
     const definitions = await ctx.loaders.leadFieldDefinitions(ctx);

@@ -13,7 +13,6 @@ import {
 } from '../db/opportunity-queries.js';
 import { campaignsOf, liveStages } from '../db/queries.js';
 import type { LeadRow, OpportunityRow } from '../db/schema.js';
-import { eventPage } from '../event-log.js';
 import type { QueryResolvers } from '../generated/resolvers.js';
 
 const leadCursor: Record<keyof typeof leadOrders, (l: LeadRow) => string> = {
@@ -31,9 +30,6 @@ const opportunityCursor: Record<keyof typeof opportunityOrders, (o: OpportunityR
 };
 
 export const Query: QueryResolvers = {
-  // The event log's admin API (event-log.ts), here until a platform subgraph owns it.
-  events: (_, args, ctx) => eventPage(ctx, args),
-
   lead: (_, args, ctx) => ctx.loaders.lead.load(args.id),
 
   leads: (_, args, ctx) =>

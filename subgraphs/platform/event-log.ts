@@ -4,7 +4,7 @@ import { EVENT_CATALOG, isEventType } from '../../lib/events/catalog.js';
 import { isUuid } from '../../lib/ids.js';
 import { pageWindow, toConnection, type Connection } from '../../lib/pagination.js';
 import type { Outcome } from '../../lib/transaction.js';
-import type { SalesContext } from './context.js';
+import type { PlatformContext } from './context.js';
 import { Code, userError } from './errors.js';
 import type { QueryEventsArgs, ReplayDeadLettersInput, ReplayEventInput } from './generated/resolvers.js';
 
@@ -14,7 +14,7 @@ import type { QueryEventsArgs, ReplayDeadLettersInput, ReplayEventInput } from '
  */
 
 /** Who asks: the tenant, and the client of every subgraph's outbox. */
-type Caller = Pick<SalesContext, 'tenantId' | 'eventLog'>;
+type Caller = Pick<PlatformContext, 'tenantId' | 'eventLog'>;
 
 const SUBSCRIBERS = new Set(Object.values(EVENT_CATALOG).flatMap((e) => e.subscribers as readonly string[]));
 

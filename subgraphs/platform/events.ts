@@ -1,0 +1,13 @@
+import type { EventHandlers } from '../../lib/events/inbox.js';
+import { Outbox } from '../../lib/events/outbox.js';
+import { onAuditRecorded } from './consumers/audit.js';
+import type { PlatformWrite } from './context.js';
+import { inbox, outboxDeliveries, outboxEvents } from './db/schema.js';
+
+/** Publishes nothing yet (webhooks will); its inbox records what it consumed. */
+export const outbox = new Outbox('platform', { outboxEvents, outboxDeliveries, inbox });
+
+/** What it consumes (consumers/): every other subgraph's audit entries, into platform.audit_log. */
+export const consumes: EventHandlers<PlatformWrite> = {
+  'audit.recorded': onAuditRecorded,
+};

@@ -1,0 +1,4 @@
+import { runSubgraphService } from '../../lib/service.js';
+import { buildPlatformSubgraph } from './index.js';
+
+await runSubgraphService('platform', buildPlatformSubgraph);
