@@ -31,6 +31,31 @@ export interface Authenticators {
   apiKey: (token: string) => Promise<Caller>;
 }
 
+/**
+ * Remembers tokens already verified, so that a client sending the same token with every request
+ * pays for one signature check rather than one per request (about 0.1 ms of CPU each, measured
+ * in `npm run bench`). An entry lasts until the token expires, and at most 5 minutes (JWKS keys
+ * rotate); a token is only ever remembered after it verified.
+ */
+export function cachedVerifier(verify: Verifier, opts: { maxEntries?: number; maxAgeMs?: number } = {}): Verifier {
+  const maxEntries = opts.maxEntries ?? 10_000;
+  const maxAgeMs = opts.maxAgeMs ?? 5 * 60_000;
+  const verified = new Map<string, { payload: JWTPayload; until: number }>();
+  return async (token) => {
+    const now = Date.now();
+    const hit = verified.get(token);
+    if (hit && hit.until > now) return hit.payload;
+    if (hit) verified.delete(token);
+    const payload = await verify(token);
+    const until = Math.min(now + maxAgeMs, (payload.exp ?? 0) * 1000);
+    if (until > now) {
+      verified.set(token, { payload, until });
+      if (verified.size > maxEntries) verified.delete(verified.keys().next().value!);
+    }
+    return payload;
+  };
+}
+
 /** HS256 with JWT_SECRET, or the keys published at JWKS_URL (RS256/ES256). */
 export function createVerifier(secrets: Secrets): Verifier {
   const options = {

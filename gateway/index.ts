@@ -19,7 +19,7 @@ import {
 import { logger } from '../lib/logger.js';
 import { API_KEY_LOOKUP_PATH } from '../lib/api-keys.js';
 import { apiKeyAuthenticator, type ApiKeyCacheSettings } from './api-keys.js';
-import { createVerifier, validateFieldScopes, type Caller } from './auth.js';
+import { cachedVerifier, createVerifier, validateFieldScopes, type Caller } from './auth.js';
 import { useAnswerFullyForbidden, useErrorCodes, useGatewayAuth, type RequestState } from './plugins.js';
 import { useBodyLimit, useOperationLimits } from './limits.js';
 import { useSubgraphResilience } from './resilience.js';
@@ -119,7 +119,7 @@ export function createGateway(opts: {
       useReadableRequests(),
       useOperationLimits(limits),
       useGatewayAuth({
-        authenticators: { jwt: createVerifier(opts.secrets), apiKey: authenticateKey },
+        authenticators: { jwt: cachedVerifier(createVerifier(opts.secrets)), apiKey: authenticateKey },
         signingSecret: opts.secrets.signingSecret,
         graphqlPath: GRAPHQL_PATH,
         states,

@@ -41,7 +41,10 @@ export async function layerCost(graph: Graph, tenantId: string) {
   // The depth and alias rule is a validation rule of the gateway: time it as validation does.
   const limitsRule = await limitsRuleOf();
   const schema = buildASTSchema(parse(supergraph), { assumeValidSDL: true });
-  const limitsCheck = await cpuMicros(n, () => validate(schema, document, [limitsRule]));
+  const noop: ValidationRule = () => ({});
+  const limitsCheck =
+    (await cpuMicros(n, () => validate(schema, document, [limitsRule]))) -
+    (await cpuMicros(n, () => validate(schema, document, [noop])));
   const costCold = await cpuMicros(500, () => calculate(parse(CUSTOMER_360), 'Customer360', { id: 'x' }));
   const costCached = await cpuMicros(n, () => calculate(document, 'Customer360', { id: 'x' }));
   const memory = memoryBucketStore();
@@ -69,7 +72,7 @@ export async function layerCost(graph: Graph, tenantId: string) {
   });
   const keyCheck = await cpuMicros(n, () => authenticateKey(key));
   const lines = [
-    ['depth + alias limits (validation rule)', limitsCheck],
+    ['depth + alias limits, first time a document is seen', limitsCheck],
     ['cost of the customer 360, first time', costCold],
     ['cost of the customer 360, cached (same document and variables)', costCached],
     ['rate limit: take from an in-memory bucket', memoryTake],
@@ -82,11 +85,15 @@ export async function layerCost(graph: Graph, tenantId: string) {
     console.log(
       `  ${name.padEnd(56)} ${micros === null ? '   n/a (no Redis)' : `${micros.toFixed(1).padStart(8)} µs`}`,
     );
-  const added = limitsCheck + costCached + memoryTake;
+  // The runtime caches parsing and validation per document text: the limits run once per document.
+  const added = costCached + memoryTake;
   console.log(
-    `  ${'added per request: limits + cost (cached) + in-memory bucket'.padEnd(56)} ${added.toFixed(1).padStart(8)} µs`,
+    `  ${'added per request: cost (cached) + in-memory bucket'.padEnd(56)} ${added.toFixed(1).padStart(8)} µs`,
   );
-  console.log(`  ${'an API key instead of a JWT'.padEnd(56)} ${(keyCheck - jwtVerify).toFixed(1).padStart(8)} µs`);
+  // The gateway remembers verified tokens (gateway/auth.ts cachedVerifier): a JWT costs this once per token.
+  console.log(
+    `  ${'an API key (cached) against a JWT verified afresh'.padEnd(56)} ${(keyCheck - jwtVerify).toFixed(1).padStart(8)} µs`,
+  );
 }
 
 async function limitsRuleOf(): Promise<ValidationRule> {
@@ -142,36 +149,45 @@ export async function underAttack(
       await res.arrayBuffer();
       return res.status;
     });
-  const deadline = performance.now() + opts.seconds * 1000;
   const attack = { served: 0, throttled: 0, other: 0 };
-  const victim: number[] = [];
-  let victimFailures = 0;
-  await Promise.all([
-    ...Array.from({ length: 10 }, async () => {
-      while (performance.now() < deadline) {
-        const status = await post(attackerToken, expensive);
-        if (status === 200) attack.served++;
-        else if (status === 429) attack.throttled++;
-        else attack.other++;
-      }
-    }),
-    ...Array.from({ length: 4 }, async () => {
-      while (performance.now() < deadline) {
-        const started = performance.now();
-        if ((await post(victimToken, simple, { id: opts.customerId })) !== 200) victimFailures++;
-        victim.push(performance.now() - started);
-        // A simple client: one read every 50 ms per connection (80 points a second, under its 100).
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }),
-  ]);
+  const round = async (attacking: boolean) => {
+    const deadline = performance.now() + opts.seconds * 1000;
+    const victim: number[] = [];
+    let failures = 0;
+    await Promise.all([
+      ...Array.from({ length: attacking ? 10 : 0 }, async () => {
+        while (performance.now() < deadline) {
+          const status = await post(attackerToken, expensive);
+          if (status === 200) attack.served++;
+          else if (status === 429) attack.throttled++;
+          else attack.other++;
+        }
+      }),
+      ...Array.from({ length: 4 }, async () => {
+        while (performance.now() < deadline) {
+          const started = performance.now();
+          if ((await post(victimToken, simple, { id: opts.customerId })) !== 200) failures++;
+          victim.push(performance.now() - started);
+          // A simple client: one read every 50 ms per connection (80 points a second, under its 100).
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }),
+    ]);
+    victim.sort((a, b) => a - b);
+    const pct = (p: number) => victim[Math.min(victim.length - 1, Math.floor((p / 100) * victim.length))].toFixed(1);
+    return `${victim.length} simple reads: p50 ${pct(50)} ms, p99 ${pct(99)} ms, ${failures} failed`;
+  };
+  // The new gateway plans each operation once: warm it up before anything is measured.
+  for (let i = 0; i < 20; i++) await post(victimToken, simple, { id: opts.customerId });
+  await post(attackerToken, expensive);
+  const quiet = await round(false);
+  const attacked = await round(true);
   server.closeAllConnections();
   server.close();
   await gateway.dispose();
-  victim.sort((a, b) => a - b);
-  const pct = (p: number) => victim[Math.min(victim.length - 1, Math.floor((p / 100) * victim.length))].toFixed(1);
   console.log(
-    `\nunder attack (${opts.seconds}s): the attacker's 10 connections got ${attack.served} answers and ${attack.throttled} 429s (${attack.other} other);` +
-      `\n  the other tenant's ${victim.length} simple reads: p50 ${pct(50)} ms, p99 ${pct(99)} ms, ${victimFailures} failed`,
+    `\nunder attack (${opts.seconds}s each): another tenant's ${quiet} alone;` +
+      `\n  ${attacked} while one tenant floods from 10 connections with a 1701-point query` +
+      `\n  (the flood got ${attack.served} answers and ${attack.throttled} 429s, ${attack.other} other)`,
   );
 }

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cachedVerifier } from '../../gateway/auth.js';
 import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, type ForwardedAuth } from '../../lib/auth.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
 
@@ -42,6 +43,36 @@ describe('authentication at the gateway', () => {
       expect(res.status).toBe(401);
       expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     }
+  });
+
+  it('remembers a verified token only until it expires', async () => {
+    const tenant = newTenant();
+    const token = await rawToken(
+      { tid: tenant, scope: 'crm:read' },
+      stack.secrets.jwtSecret!,
+      Math.floor(Date.now() / 1000) + 2,
+    );
+    expect((await stack.query(token, LIST)).status).toBe(200);
+    expect((await stack.query(token, LIST)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const expired = await stack.query(token, LIST);
+    expect(expired.status).toBe(401);
+    expect(expired.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('verifies a token once while it is remembered, and never remembers a refused one', async () => {
+    let calls = 0;
+    const verify = cachedVerifier(async (token) => {
+      calls++;
+      if (token === 'bad') throw new Error('bad signature');
+      return { tid: 't', sub: 'u', exp: Math.floor(Date.now() / 1000) + 60 };
+    });
+    await verify('good');
+    await verify('good');
+    expect(calls).toBe(1);
+    await expect(verify('bad')).rejects.toThrow();
+    await expect(verify('bad')).rejects.toThrow();
+    expect(calls).toBe(3);
   });
 
   it('provisions a tenant seen for the first time with defaults', async () => {
