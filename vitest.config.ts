@@ -20,6 +20,9 @@ export default defineConfig({
       MAX_QUERY_COST: '1000000000',
       RATE_LIMIT_POINTS: '1000000000',
       RATE_LIMIT_RESTORE_RATE: '1000000000',
+      // Webhook receivers in tests listen on 127.0.0.1, which is refused otherwise (SSRF protection);
+      // test/platform/webhooks-safety.test.ts proves the refusal with other hosts.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     },
   },
 });

@@ -9,6 +9,7 @@ import {
   apiKeyCacheSettings,
   costSettings,
   documentSettings,
+  idempotencySettings,
   isProduction,
   operationLimits,
   rateLimitSettings,
@@ -27,6 +28,8 @@ import { loadDocumentManifest, trustedDocuments } from './documents.js';
 import { useNoSuggestions, useReadableRequests } from './requests.js';
 import { createCostCalculator, useQueryCost } from './cost.js';
 import { createBucketStore, createThrottle } from './throttle.js';
+import { useIdempotency } from './idempotency.js';
+import { createIdempotencyStore } from './idempotency-store.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const GRAPHQL_PATH = '/graphql';
@@ -67,6 +70,8 @@ export function createGateway(opts: {
    * `keyPrefix` names the Redis keys (tests sharing one Redis use their own).
    */
   rateLimit?: Partial<ReturnType<typeof rateLimitSettings>> & { keyPrefix?: string };
+  /** Where Idempotency-Key outcomes are kept and for how long (IDEMPOTENCY_*, REDIS_URL when not given). */
+  idempotency?: Partial<ReturnType<typeof idempotencySettings>> & { keyPrefix?: string };
 }) {
   const upstream = opts.upstream ?? upstreamSettings();
   const limits = operationLimits();
@@ -84,6 +89,7 @@ export function createGateway(opts: {
   });
   const rateLimit = { ...rateLimitSettings(), ...opts.rateLimit };
   const throttle = createThrottle(rateLimit, createBucketStore(rateLimit));
+  const idempotency = { ...idempotencySettings(), ...opts.idempotency };
   // Per-request state shared by the auth plugin and genericAuth (whose context hook runs first).
   const states = new WeakMap<Request, RequestState>();
   return createGatewayRuntime({
@@ -128,6 +134,14 @@ export function createGateway(opts: {
         calculate: createCostCalculator(supergraph),
         maxCost: opts.maxQueryCost ?? costSettings().maxCost,
         throttle,
+      }),
+      // After the cost plugin: a request refused for its cost or its rate never holds its key.
+      useIdempotency({
+        store: createIdempotencyStore(idempotency),
+        ttlMs: idempotency.ttlSeconds * 1000,
+        lockMs: idempotency.lockSeconds * 1000,
+        graphqlPath: GRAPHQL_PATH,
+        states,
       }),
       useAnswerFullyForbidden(),
       useErrorCodes(),

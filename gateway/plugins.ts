@@ -4,6 +4,7 @@ import { getOperationAST, GraphQLError, Kind } from 'graphql';
 import { AUTH_EXTENSION, SIGNATURE_EXTENSION, signUpstream, upstreamExpiry, type ForwardedAuth } from '../lib/auth.js';
 import { logger } from '../lib/logger.js';
 import { authenticate, AuthError, AuthUnavailable, requestIdFrom, type Authenticators, type Caller } from './auth.js';
+import type { KeyedRequest } from './idempotency.js';
 
 export interface RequestState {
   requestId: string;
@@ -12,6 +13,8 @@ export interface RequestState {
   operation?: string | null;
   /** The client's address: the socket's, or with TRUST_PROXY=true the first X-Forwarded-For hop. */
   clientIp: string | null;
+  /** The request's Idempotency-Key, when it came with one (gateway/idempotency.ts). */
+  idempotency?: KeyedRequest;
 }
 
 /** The address a request came from, for the audit trail. */
@@ -96,7 +99,12 @@ export function useGatewayAuth(opts: {
       const caller = context?.caller;
       if (!caller) return;
       const { kind, ...identity } = caller;
+      // A mutation holding its Idempotency-Key: each subgraph records the key with its change.
+      const keyed = context.requestState?.idempotency;
       const auth: ForwardedAuth = {
+        ...(keyed?.claim && keyed.requestHash
+          ? { idempotency: { key: keyed.key, requestHash: keyed.requestHash } }
+          : {}),
         ...identity,
         actorKind: kind,
         clientIp: context.requestState?.clientIp ?? null,

@@ -40,6 +40,14 @@ export interface ForwardedAuth {
   /** The subgraph the request was signed for: another subgraph refuses it. */
   aud?: string;
   requestId: string;
+  /** The client's Idempotency-Key and request hash, on a mutation that holds the key (lib/idempotency/). */
+  idempotency?: ForwardedIdempotency;
+}
+
+/** An Idempotency-Key as the gateway forwards it: the key, and the SHA-256 of the client's request. */
+export interface ForwardedIdempotency {
+  key: string;
+  requestHash: string;
 }
 
 export const AUTH_EXTENSION = 'auth';
@@ -95,6 +103,8 @@ export function verifyUpstream(
   if (typeof auth.exp !== 'number' || auth.exp < nowSeconds || auth.exp > nowSeconds + UPSTREAM_TTL_SECONDS + 5)
     return null;
   if (audience && auth.aud !== audience) return null;
+  const keyed = auth.idempotency;
+  if (keyed !== undefined && (typeof keyed?.key !== 'string' || typeof keyed.requestHash !== 'string')) return null;
   const expected = Buffer.from(signUpstream(secret, body.query, body.variables, auth));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given) ? auth : null;

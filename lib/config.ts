@@ -75,6 +75,50 @@ export function relaySettings() {
   };
 }
 
+/** `5s`, `1m`, `10m`, `1h`, `250ms`: a duration in milliseconds. */
+export function durationMs(text: string, key: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
+  if (!match) throw new Error(`${key}: "${text}" is not a duration such as 5s, 1m, 10m or 6h`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+/**
+ * Webhook delivery (subgraphs/platform/webhook-worker.ts). WEBHOOK_RETRY_SCHEDULE: the waits
+ * before each retry (the last attempt about 24 h after the first by default), WEBHOOK_TIMEOUT_MS,
+ * WEBHOOK_CONCURRENCY (subscriptions sent to at once), WEBHOOK_DISABLE_AFTER_FAILURES (deliveries
+ * FAILED in a row) and WEBHOOK_DISABLE_AFTER_HOURS (of nothing but failures) before a subscription
+ * is disabled.
+ */
+export function webhookSettings() {
+  const schedule = process.env.WEBHOOK_RETRY_SCHEDULE || '5s,1m,10m,1h,6h,6h,6h,5h';
+  return {
+    retryScheduleMs: schedule.split(',').map((item) => durationMs(item, 'WEBHOOK_RETRY_SCHEDULE')),
+    timeoutMs: intFromEnv('WEBHOOK_TIMEOUT_MS', 10_000),
+    concurrency: Math.max(1, intFromEnv('WEBHOOK_CONCURRENCY', 16)),
+    disableAfterFailures: intFromEnv('WEBHOOK_DISABLE_AFTER_FAILURES', 100),
+    disableAfterMs: intFromEnv('WEBHOOK_DISABLE_AFTER_HOURS', 72) * 3_600_000,
+    pollMs: intFromEnv('WEBHOOK_POLL_MS', 1000),
+  };
+}
+
+/**
+ * Hosts a webhook URL may name although they resolve to a private or loopback address
+ * (WEBHOOK_ALLOWED_HOSTS, comma-separated host names or addresses). Read at every check, so a
+ * change of the environment applies to the next delivery.
+ */
+export const webhookAllowedHosts = (): ReadonlySet<string> =>
+  new Set(
+    (process.env.WEBHOOK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ''),
+      )
+      .filter(Boolean),
+  );
+
 /**
  * Calls to a subgraph (the gateway's, and one subgraph's to another): how long one may take, and
  * when a breaker stops trying (UPSTREAM_TIMEOUT_MS, INTERNAL_TIMEOUT_MS, UPSTREAM_BREAKER_FAILURES,
@@ -134,6 +178,20 @@ export function rateLimitSettings() {
     throw new Error('RATE_LIMIT_POINTS and RATE_LIMIT_RESTORE_RATE must be at least 1');
   }
   return { points, restoreRate, redisUrl: process.env.REDIS_URL || undefined };
+}
+
+/**
+ * Idempotency-Key (gateway/idempotency.ts): a mutation's outcome is kept IDEMPOTENCY_TTL_SECONDS
+ * (24 h) for replays; a first request holds its key IDEMPOTENCY_LOCK_SECONDS (60: no signed
+ * subgraph request outlives a minute) while it runs, so that a gateway dying mid-request frees it.
+ * In Redis at REDIS_URL when set (shared by every gateway replica), otherwise in this process.
+ */
+export function idempotencySettings() {
+  const ttlSeconds = intFromEnv('IDEMPOTENCY_TTL_SECONDS', 24 * 60 * 60);
+  const lockSeconds = intFromEnv('IDEMPOTENCY_LOCK_SECONDS', 60);
+  if (ttlSeconds < 1 || lockSeconds < 1)
+    throw new Error('IDEMPOTENCY_TTL_SECONDS and IDEMPOTENCY_LOCK_SECONDS must be at least 1');
+  return { ttlSeconds, lockSeconds, redisUrl: process.env.REDIS_URL || undefined };
 }
 
 /**

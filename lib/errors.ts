@@ -13,6 +13,7 @@ export const PUBLIC_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
   'SERVICE_UNAVAILABLE',
+  'IDEMPOTENCY_KEY_REUSED',
 ]);
 
 export const forbidden = (message = 'Not allowed') => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });

@@ -6,6 +6,8 @@ import { countPerParent, orderFrom, pagePerParent, type KeysetOrder, type OrderA
 import { aggregateOf, childrenOf, perArguments } from './loaders.js';
 import { pageWindow, toConnection, type Connection, type PageArgs, type PageWindow } from './pagination.js';
 import { anyOf } from './sql.js';
+import { badInput } from './errors.js';
+import { syncHorizon } from './sync.js';
 
 /**
  * A tenant's filtered, ordered list as a Relay connection: the page arguments validated, the
@@ -21,20 +23,37 @@ export async function orderedConnection<Row extends { id: string }, F extends st
     cursor: Record<F, (row: Row) => string>;
     list: (db: Queryable, tenantId: string, filter: Filter, order: KeysetOrder, window: PageWindow) => Promise<Row[]>;
     count: (db: Queryable, tenantId: string, filter: Filter) => Promise<number>;
-    loader: DataLoader<string, Row | null>;
+    /** The entity's loader, when it has one. */
+    loader?: DataLoader<string, Row | null>;
+    /** The order that is the list's updatedAt (ascending, forward pages get syncedUntil). */
+    sync?: { field: F; updatedAt: (row: Row) => Date };
   },
 ) {
   const window = pageWindow(args);
   const { field, order } = orderFrom(opts.orders, args.orderBy, opts.fallback);
   const filter = args.filter ?? ({} as Filter);
+  const inSync = opts.sync?.field === field && order.direction === 'ASC' && !window.backward;
+  // Read before the page, so that the page's snapshot is taken after it (lib/sync.ts).
+  const horizon = inSync ? await passHorizon(ctx.database.db, window) : undefined;
   const rows = await opts.list(ctx.database.db, ctx.tenantId, filter, order, window);
-  for (const row of rows) opts.loader.prime(row.id, row);
+  for (const row of rows) opts.loader?.prime(row.id, row);
   return toConnection(
     rows,
     window,
     (r) => ({ value: opts.cursor[field](r), id: r.id }),
     () => opts.count(ctx.database.db, ctx.tenantId, filter),
+    horizon === undefined ? undefined : { horizon, updatedAt: opts.sync!.updatedAt },
   );
+}
+
+/** The horizon of the sync pass: read on its first page, then carried by the cursors. */
+async function passHorizon(db: Queryable, window: PageWindow): Promise<string> {
+  const carried = window.cursor?.horizon;
+  if (carried === undefined) return syncHorizon(db);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(carried) || Number.isNaN(Date.parse(carried))) {
+    throw badInput('"after" is not a cursor of this list and order', 'after');
+  }
+  return carried;
 }
 
 /**

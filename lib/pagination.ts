@@ -1,4 +1,5 @@
 import { badInput } from './errors.js';
+import { syncedUntil } from './sync.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -14,6 +15,8 @@ export interface PageArgs {
 export interface CursorKey {
   value: string;
   id: string;
+  /** In a sync pass (order by UPDATED_AT): the horizon its first page read (lib/sync.ts). */
+  horizon?: string;
 }
 
 export interface PageWindow {
@@ -27,7 +30,8 @@ export interface PageWindow {
 }
 
 export function encodeCursor(key: CursorKey): string {
-  return Buffer.from(JSON.stringify([key.value, key.id])).toString('base64url');
+  const parts = key.horizon ? [key.value, key.id, key.horizon] : [key.value, key.id];
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
 export function decodeCursor(cursor: string, argument: string): CursorKey {
@@ -35,11 +39,12 @@ export function decodeCursor(cursor: string, argument: string): CursorKey {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string'
+      (parsed.length === 2 || parsed.length === 3) &&
+      parsed.every((part) => typeof part === 'string')
     ) {
-      return { value: parsed[0], id: parsed[1] };
+      return parsed.length === 3
+        ? { value: parsed[0], id: parsed[1], horizon: parsed[2] }
+        : { value: parsed[0], id: parsed[1] };
     }
   } catch {
     // fall through to the typed error below
@@ -73,29 +78,45 @@ export function pageWindow(args: PageArgs): PageWindow {
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+    /** Where the next sync starts (lib/sync.ts); null unless the list is read in sync order. */
+    syncedUntil: Date | null;
+  };
   totalCount?: () => Promise<number>;
 }
 
-/** Turns the fetched rows (page + 1, in query order) into a Relay connection. */
+/**
+ * Turns the fetched rows (page + 1, in query order) into a Relay connection. With `sync` (a
+ * forward page in ascending updatedAt order), the cursors carry the pass's horizon and pageInfo
+ * its syncedUntil.
+ */
 export function toConnection<T>(
   rows: T[],
   window: PageWindow,
   keyOf: (row: T) => CursorKey,
   totalCount?: () => Promise<number>,
+  sync?: { horizon: string; updatedAt: (row: T) => Date },
 ): Connection<T> {
   const hasMore = rows.length > window.size;
   const page = rows.slice(0, window.size);
   if (window.backward) page.reverse();
-  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  const horizon = sync?.horizon;
+  const edges = page.map((node) => ({ cursor: encodeCursor({ ...keyOf(node), horizon }), node }));
+  const hasNextPage = window.backward ? window.hadCursor : hasMore;
+  const last = page.at(-1);
   return {
     edges,
     nodes: page,
     pageInfo: {
-      hasNextPage: window.backward ? window.hadCursor : hasMore,
+      hasNextPage,
       hasPreviousPage: window.backward ? hasMore : window.hadCursor,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
+      syncedUntil: sync ? syncedUntil(sync.horizon, hasNextPage, last && sync.updatedAt(last)) : null,
     },
     totalCount,
   };

@@ -17,6 +17,12 @@ import { peersOf, type Peers } from './peers.js';
 import { serveSubgraph, type Subgraph } from './subgraph-server.js';
 import { stopWithSupervisor } from './supervised.js';
 
+/** Something a service runs beside serving requests. */
+export interface BackgroundWorker {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * Runs one subgraph as its own service: migrates its schema, listens on its port, and shuts down
  * cleanly on SIGINT/SIGTERM. This is what each subgraph's main.ts calls.
@@ -24,6 +30,8 @@ import { stopWithSupervisor } from './supervised.js';
 export async function runSubgraphService<C extends BaseContext>(
   name: SubgraphName,
   build: (database: Database, peers: Peers) => Subgraph<C>,
+  /** Background work of this service besides its relay (platform's webhook worker), started and stopped with it. */
+  workers: (databaseUrl: string, signingSecret: string) => BackgroundWorker[] = () => [],
 ) {
   const url = subgraphDatabaseUrl(name);
   if (!url) throw new Error(`${name}: set DATABASE_URL (or use npm start, which starts an embedded PostgreSQL)`);
@@ -50,12 +58,15 @@ export async function runSubgraphService<C extends BaseContext>(
     ...relaySettings(),
   });
   await relay.start();
+  const background = workers(url, signingSecret);
+  await Promise.all(background.map((w) => w.start()));
   logger.info({ subgraph: name, url: server.url, database: redactUrl(url) }, 'subgraph listening');
   // SIGINT, SIGTERM and the supervisor's going may all come: stop once.
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= shutdown());
   const shutdown = async () => {
     await relay.stop();
+    await Promise.all(background.map((w) => w.stop()));
     await relayDatabase.close();
     await server.close();
     await subgraph.close();

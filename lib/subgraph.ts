@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outboxSink, type AuditSink, type AuditTrail } from './audit.js';
 import type { ForwardedAuth } from './auth.js';
-import type { SubgraphName } from './config.js';
+import { SUBGRAPHS, type SubgraphName } from './config.js';
 import type { BaseContext } from './context.js';
 import { enforceScopes } from './scope-enforcement.js';
 import { writeContext, type WriteContext } from './transaction.js';
@@ -19,6 +19,7 @@ import { formatSubgraphError, type Subgraph } from './subgraph-server.js';
 import { consumeEvent, parseEnvelope, type EventHandlers } from './events/inbox.js';
 import type { Outbox } from './events/outbox.js';
 import { listOutbox, replayOutbox, type AdminRequest } from './events/admin.js';
+import { resolveOnce, type RequestIdempotency } from './idempotency/mutation.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,6 +39,8 @@ export type SubgraphContext<Loaders, Services = object> = BaseContext & {
   renewLoaders(): void;
   outbox: Outbox;
   audit: AuditTrail;
+  /** The client's Idempotency-Key on a mutation (lib/idempotency/), or null. */
+  idempotency: RequestIdempotency | null;
 } & Services;
 
 /** The loaders every subgraph has: its tenant's settings, read once per request. */
@@ -51,7 +54,7 @@ export const EVENT_USER = 'system:events';
 type Resolve = (
   parent: unknown,
   args: { input?: unknown },
-  ctx: { audit: AuditTrail },
+  ctx: SubgraphContext<unknown>,
   info: GraphQLResolveInfo,
 ) => unknown;
 
@@ -59,13 +62,14 @@ type Resolve = (
  * Every Mutation resolver, noting its field and input on the request's audit trail first, for the
  * entry inTransaction writes with the change. Mutations run one after another, so the note is
  * the running one's; the context is not copied (inTransaction renews its loaders in place).
+ * Under an Idempotency-Key, a field this subgraph already committed answers from its record.
  */
 function audited(mutation: Record<string, unknown>): Record<string, unknown> {
   const note =
     (resolve: Resolve): Resolve =>
     (parent, args, ctx, info) => {
       ctx.audit.mutation = { field: info.fieldName, input: args.input ?? null };
-      return resolve(parent, args, ctx, info);
+      return resolveOnce(resolve, parent, args, ctx, info);
     };
   return Object.fromEntries(
     Object.entries(mutation).map(([field, resolver]) => {
@@ -151,6 +155,7 @@ export function createSubgraph<
       },
       outbox: opts.outbox,
       audit: { service: opts.name, sink: auditSink, mutation: null },
+      idempotency: auth.idempotency ? { ...auth.idempotency, schema: SUBGRAPHS[opts.name].schema, call: null } : null,
       ...(opts.services as Services),
     };
     return ctx;

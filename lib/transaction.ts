@@ -3,6 +3,7 @@ import type { BaseContext } from './context.js';
 import type { Database, Queryable } from './db.js';
 import { failOn, notFound, UserInputError, type UserError } from './errors.js';
 import type { Outbox } from './events/outbox.js';
+import { claimWithChange, markClaimed, noteChange, type RequestIdempotency } from './idempotency/mutation.js';
 import { isUuid } from './ids.js';
 import type { Logger } from './logger.js';
 
@@ -40,6 +41,8 @@ export interface Writable<Settings>
   loaders: { tenant(): Promise<Settings> };
   /** Replaces the request's loaders: after a write, what they cached may be stale. */
   renewLoaders(): void;
+  /** The mutation's Idempotency-Key, committed with its change (lib/idempotency/). */
+  idempotency?: RequestIdempotency | null;
 }
 
 /** A write's result for its payload: the value, or the user errors that rolled it back. */
@@ -58,7 +61,8 @@ export function writeContext<S>(ctx: Omit<WriteContext<S>, 'settings' | 'changed
  * After a commit the request's loaders are renewed, so that the payload (built by the caller,
  * outside the transaction) and later mutations of the same operation read what was written.
  * Inside a mutation, the change's audit entry is written in the same transaction, after the work
- * returned: a committed change always has its entry, a refused or failed one never has.
+ * returned: a committed change always has its entry, a refused or failed one never has. Under an
+ * Idempotency-Key the key is taken first, in the same transaction (lib/idempotency/mutation.ts).
  */
 export async function inTransaction<S, T>(
   ctx: Writable<S>,
@@ -70,10 +74,13 @@ export async function inTransaction<S, T>(
     const write = writeContext(ctx, settings);
     try {
       const value = await ctx.database.db.transaction(async (tx) => {
+        await claimWithChange(tx, ctx);
         const value = await work(tx, write);
         if (mutation) await sink(tx, ctx.tenantId, mutationRecord(ctx, service, mutation, value, write.changedIds));
+        await noteChange(tx, ctx, value, write.changedIds);
         return value;
       });
+      markClaimed(ctx);
       ctx.renewLoaders();
       return { value, userErrors: [] };
     } catch (error) {

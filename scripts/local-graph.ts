@@ -14,6 +14,8 @@ import { buildFinanceSubgraph } from '../subgraphs/finance/index.js';
 import { buildFulfilmentSubgraph } from '../subgraphs/order-fulfilment/index.js';
 import { buildPlatformSubgraph } from '../subgraphs/platform/index.js';
 import { buildSalesSubgraph } from '../subgraphs/sales-pipeline/index.js';
+import { webhookWorkerAt } from '../subgraphs/platform/webhooks/worker.js';
+import type { webhookSettings } from '../lib/config.js';
 
 /**
  * The whole graph inside one process: each subgraph on its own free port, the real gateway in
@@ -28,6 +30,8 @@ export async function startLocalGraph(
     secrets?: Secrets;
     relays?: boolean;
     relay?: Partial<RelayOptions>;
+    /** The webhook worker's settings (a short retry schedule in tests); false: no worker at all. */
+    webhooks?: Partial<ReturnType<typeof webhookSettings>> | false;
     /** The gateway's timeout and breaker of subgraph calls (UPSTREAM_* defaults). */
     upstream?: Pick<ReturnType<typeof upstreamSettings>, 'timeoutMs' | 'failures' | 'openMs'>;
   } = {},
@@ -90,6 +94,11 @@ export async function startLocalGraph(
       }),
   );
   if (opts.relays !== false) await Promise.all(relays.map((r) => r.start()));
+  const webhooks =
+    opts.webhooks === false
+      ? null
+      : webhookWorkerAt(databaseUrl, signingSecret, { pollMs: 200, concurrency: 8, ...opts.webhooks });
+  if (webhooks && opts.relays !== false) await webhooks.start();
 
   const gateway = createGateway({ secrets, subgraphUrls, upstream: opts.upstream });
   const server = createServer(gateway);
@@ -102,6 +111,7 @@ export async function startLocalGraph(
     eventUrls,
     subgraphs,
     relays,
+    webhooks: webhooks?.worker ?? null,
     /** Stops one subgraph's HTTP server (its port refuses connections, as when the service is down). */
     async stopSubgraph(name: SubgraphName) {
       await servers[name].server.close();
@@ -110,13 +120,17 @@ export async function startLocalGraph(
     async restartSubgraph(name: SubgraphName) {
       servers[name].server = await servers[name].listen();
     },
-    /** Delivers everything due (and what that causes) before returning: tests read the effects next. */
+    /** Delivers everything due (and what that causes, webhooks included) before returning: tests read the effects next. */
     async settle() {
       for (let pass = 0; pass < 10; pass++) {
         // A pass the background relay is in the middle of holds its deliveries locked: wait for it.
         await Promise.all(relays.map((r) => r.wake()));
         const handled = await Promise.all(relays.map((r) => r.runOnce()));
-        if (handled.every((n) => n === 0)) return;
+        if (handled.every((n) => n === 0)) {
+          // Sending webhooks causes no events: once what is due now went out, nothing more follows.
+          await webhooks?.worker.drain();
+          return;
+        }
       }
       throw new Error('Events kept coming after 10 rounds of delivery');
     },
@@ -124,6 +138,7 @@ export async function startLocalGraph(
       server.close();
       server.closeAllConnections();
       await Promise.all(relays.map((r) => r.stop()));
+      await webhooks?.stop();
       await gateway.dispose();
       await Promise.all(Object.values(servers).map((s) => s.server.close()));
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));

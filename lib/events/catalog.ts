@@ -6,19 +6,26 @@ import type { SubgraphName } from '../config.js';
  * consume it. Events nobody consumes yet are still recorded (for webhooks and the audit trail).
  * Payloads carry what consumers need so that no consumer has to call back into the publisher.
  * Most types have one publisher; `'*'`: every subgraph publishes it (audit.recorded: each
- * subgraph's changes travel to the audit log through its own outbox, see lib/audit.ts).
+ * subgraph's changes travel to the audit log through its own outbox, see lib/audit.ts). Platform
+ * subscribes to every type tenants can have webhooks for (subgraphs/platform/webhook-payloads.ts).
  */
 export const EVENT_CATALOG = {
-  'lead.converted': { publisher: 'sales-pipeline', version: 1, subscribers: [] },
-  'opportunity.won': { publisher: 'sales-pipeline', version: 1, subscribers: ['order-fulfilment'] },
-  'opportunity.lost': { publisher: 'sales-pipeline', version: 1, subscribers: [] },
-  'salesOrder.confirmed': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance'] },
-  'salesOrder.cancelled': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance'] },
-  'shipment.shipped': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance'] },
-  'shipment.delivered': { publisher: 'order-fulfilment', version: 1, subscribers: ['customer'] },
-  'invoice.issued': { publisher: 'finance', version: 1, subscribers: ['customer'] },
-  'invoice.paid': { publisher: 'finance', version: 1, subscribers: ['customer'] },
-  'invoice.voided': { publisher: 'finance', version: 1, subscribers: ['customer'] },
+  'customer.created': { publisher: 'customer', version: 1, subscribers: ['platform'] },
+  'customer.updated': { publisher: 'customer', version: 1, subscribers: ['platform'] },
+  'lead.created': { publisher: 'sales-pipeline', version: 1, subscribers: ['platform'] },
+  'lead.converted': { publisher: 'sales-pipeline', version: 1, subscribers: ['platform'] },
+  'opportunity.won': { publisher: 'sales-pipeline', version: 1, subscribers: ['order-fulfilment', 'platform'] },
+  'opportunity.lost': { publisher: 'sales-pipeline', version: 1, subscribers: ['platform'] },
+  'quote.accepted': { publisher: 'sales-pipeline', version: 1, subscribers: ['platform'] },
+  'salesOrder.confirmed': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance', 'platform'] },
+  'salesOrder.cancelled': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance', 'platform'] },
+  'shipment.shipped': { publisher: 'order-fulfilment', version: 1, subscribers: ['finance', 'platform'] },
+  'shipment.delivered': { publisher: 'order-fulfilment', version: 1, subscribers: ['customer', 'platform'] },
+  'stock.belowReorderPoint': { publisher: 'order-fulfilment', version: 1, subscribers: ['platform'] },
+  'invoice.issued': { publisher: 'finance', version: 1, subscribers: ['customer', 'platform'] },
+  'invoice.paid': { publisher: 'finance', version: 1, subscribers: ['customer', 'platform'] },
+  'invoice.voided': { publisher: 'finance', version: 1, subscribers: ['customer', 'platform'] },
+  'payment.received': { publisher: 'finance', version: 1, subscribers: ['platform'] },
   'serviceTicket.resolved': { publisher: 'customer', version: 1, subscribers: [] },
   'audit.recorded': { publisher: '*', version: 1, subscribers: ['platform'] },
 } as const satisfies Record<
@@ -44,8 +51,30 @@ interface Line {
   discountPercent: string;
 }
 
+/** customer.created/updated: the customer's key facts as they are after the change. */
+interface CustomerFacts {
+  customerId: string;
+  name: string;
+  kind: string;
+  ownerId: string | null;
+  archived: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** What each event carries (amounts are decimal strings in the tenant's currency). */
 export interface EventPayloads {
+  'customer.created': CustomerFacts;
+  'customer.updated': CustomerFacts;
+  'lead.created': {
+    leadId: string;
+    name: string;
+    company: string | null;
+    source: string;
+    status: string;
+    ownerId: string | null;
+    createdAt: string;
+  };
   'lead.converted': { leadId: string; customerId: string; opportunityId: string | null };
   'opportunity.won': {
     opportunityId: string;
@@ -113,6 +142,26 @@ export interface EventPayloads {
     paidOn: string;
   };
   'invoice.voided': { invoiceId: string; number: string; customerId: string };
+  'quote.accepted': {
+    quoteId: string;
+    number: string;
+    opportunityId: string;
+    customerId: string;
+    total: string;
+    currency: string;
+    acceptedAt: string;
+  };
+  'payment.received': {
+    paymentId: string;
+    customerId: string;
+    amount: string;
+    currency: string;
+    receivedOn: string;
+    method: string;
+    reference: string | null;
+  };
+  /** A change took the product's available quantity (over every warehouse) from at or above its reorder point to below it. */
+  'stock.belowReorderPoint': { productId: string; sku: string; available: string; reorderPoint: string };
   'serviceTicket.resolved': { ticketId: string; customerId: string; resolvedAt: string };
   /** One committed change, for platform's audit log (the audit trail's transport, not a business event). */
   'audit.recorded': AuditRecord;

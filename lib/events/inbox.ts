@@ -16,6 +16,12 @@ export type EventHandler<C, T extends EventType> = (tx: Queryable, ctx: C, event
 /** What a subgraph does with each event type it consumes (its events.ts). */
 export type EventHandlers<C> = { [T in EventType]?: EventHandler<C, T> };
 
+/**
+ * What a handler returns when what it did is bookkeeping rather than a change anyone made
+ * (platform queueing webhook deliveries): no audit entry is written for it.
+ */
+export const UNAUDITED = Symbol('unaudited');
+
 /** The event can never be applied as sent: redelivering it cannot help (the relay dead-letters it). */
 export class RejectedEvent extends Error {}
 
@@ -61,7 +67,7 @@ export async function consumeEvent<C extends { changedIds: string[] }>(
         .returning({ id: tables.inbox.eventId });
       if (recorded.length === 0) return 'duplicate';
       const result = await handler(tx, ctx, event);
-      if (event.type !== 'audit.recorded')
+      if (event.type !== 'audit.recorded' && result !== UNAUDITED)
         await audit.sink(tx, event.tenantId, eventRecord(audit.service, event, result, ctx.changedIds));
       return 'applied';
     });

@@ -16,6 +16,7 @@ import {
 } from './db/queries.js';
 import type { CustomerRow } from './db/schema.js';
 import { Code, refuse } from './errors.js';
+import { publishCustomerCreated, publishCustomersUpdated } from './publish.js';
 import type {
   ArchiveCustomerInput,
   CreateCustomerInput,
@@ -63,7 +64,9 @@ export async function createCustomer(
     updatedAt: now,
   });
   // A concurrent create with the same id won the race: answer with its customer.
-  return customer ?? (await customersByIds(tx, ctx.tenantId, [id]))[0];
+  if (!customer) return (await customersByIds(tx, ctx.tenantId, [id]))[0];
+  await publishCustomerCreated(tx, ctx, customer);
+  return customer;
 }
 
 export async function updateCustomerFields(tx: Queryable, ctx: CustomerWrite, input: UpdateCustomerInput) {
@@ -75,14 +78,18 @@ export async function updateCustomerFields(tx: Queryable, ctx: CustomerWrite, in
     currentCustomFields: current.customFields as Record<string, StoredValue>,
   });
   failOn(errors);
-  return updateCustomer(tx, ctx.tenantId, current.id, values);
+  const customer = await updateCustomer(tx, ctx.tenantId, current.id, values);
+  await publishCustomersUpdated(tx, ctx, [customer]);
+  return customer;
 }
 
 /** Archiving twice is harmless: it keeps the first archive time. */
 export async function archiveCustomer(tx: Queryable, ctx: CustomerWrite, input: ArchiveCustomerInput) {
   const current = await customerForUpdate(tx, ctx, input.id, ['input', 'id'], { allowArchived: true });
   if (current.archivedAt) return current;
-  return updateCustomer(tx, ctx.tenantId, current.id, { archivedAt: new Date() });
+  const customer = await updateCustomer(tx, ctx.tenantId, current.id, { archivedAt: new Date() });
+  await publishCustomersUpdated(tx, ctx, [customer]);
+  return customer;
 }
 
 /** Adds or removes tags, all or nothing: if any id is unknown, no customer is retagged. */
@@ -97,5 +104,6 @@ export async function retag(tx: Queryable, ctx: CustomerWrite, input: TagCustome
   const rows = valid.length ? await retagCustomers(tx, ctx.tenantId, valid, tags, mode) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   failOn(ids.flatMap((id, i) => (byId.has(id) ? [] : [notFound(`Customer ${id}`, ['input', 'ids', String(i)])])));
+  await publishCustomersUpdated(tx, ctx, rows);
   return ids.map((id) => byId.get(id)!);
 }

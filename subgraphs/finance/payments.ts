@@ -12,7 +12,7 @@ import { post } from './db/queries.js';
 import type { InvoiceRow, PaymentRow } from './db/schema.js';
 import { Code, refuse } from './errors.js';
 import type { AllocatePaymentInput, AllocationInput, RecordPaymentInput } from './generated/resolvers.js';
-import { publishPaid } from './publish.js';
+import { publishPaid, publishPaymentReceived } from './publish.js';
 import { allocateOldestFirst, paymentPostings } from './rules.js';
 
 /** The requested allocations checked against the locked invoices and the payment's free money. */
@@ -110,6 +110,7 @@ export async function recordPayment(
     reference: reference ?? null,
     createdAt: new Date(),
   });
+  await publishPaymentReceived(tx, ctx, payment);
   await allocate(tx, ctx, payment, input.allocations);
   await post(
     tx,

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../lib/db.js';
 import type { FinanceWrite } from './context.js';
 import type { PaidOff } from './db/payment-queries.js';
-import type { InvoiceRow } from './db/schema.js';
+import type { InvoiceRow, PaymentRow } from './db/schema.js';
 import { formatInvoiceNumber } from './rules.js';
 
 /** The events finance publishes about invoices, each in the transaction of the change it reports (or of the seed that wrote it). */
@@ -41,3 +41,14 @@ export const publishPaid = (tx: Queryable, ctx: Publisher, paidOn: string, paidO
       paidOn,
     })),
   );
+
+export const publishPaymentReceived = (tx: Queryable, ctx: Publisher, payment: PaymentRow) =>
+  ctx.outbox.publish(tx, ctx.tenantId, 'payment.received', {
+    paymentId: payment.id,
+    customerId: payment.customerId,
+    amount: payment.amount,
+    currency: payment.currency,
+    receivedOn: payment.receivedOn,
+    method: payment.method,
+    reference: payment.reference,
+  });

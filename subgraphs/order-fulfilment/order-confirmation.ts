@@ -98,7 +98,7 @@ export async function confirmOrder(
   const lines = await orders.linesOfOrders(tx, ctx.tenantId, [order.id]);
   if (lines.length === 0) refuse(Code.NO_LINES, ['input', 'id'], 'The order has no lines');
   const productIds = [...new Set(lines.map((l) => l.productId))];
-  const stock = await LockedStock.lock(tx, ctx.tenantId, productIds);
+  const stock = await LockedStock.lock(tx, ctx, productIds);
   const reference = documentNumber('SO', order.number);
   const shortfalls = new Map<string, Big>();
   for (const line of lines) {

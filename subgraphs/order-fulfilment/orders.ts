@@ -187,7 +187,7 @@ export async function updateDraft(tx: Queryable, ctx: FulfilmentWrite, input: Up
 async function releaseAll(tx: Queryable, ctx: FulfilmentWrite, order: OrderRow) {
   const lines = await orders.linesOfOrders(tx, ctx.tenantId, [order.id]);
   const productIds = [...new Set(lines.map((l) => l.productId))];
-  const stock = await LockedStock.lock(tx, ctx.tenantId, productIds);
+  const stock = await LockedStock.lock(tx, ctx, productIds);
   const byLine = new Map(lines.map((l) => [l.id, l]));
   for (const allocation of await orders.allocationsOfLines(
     tx,

@@ -80,3 +80,10 @@ export const publishDelivered = (tx: Queryable, ctx: Publisher, shipment: Shipme
     orderTotal: order.total,
     currency: order.currency,
   });
+
+/** stock.belowReorderPoint for each product a change took below its reorder point. */
+export const publishBelowReorderPoint = (
+  tx: Queryable,
+  ctx: Publisher,
+  crossings: { productId: string; sku: string; available: string; reorderPoint: string }[],
+) => ctx.outbox.publishMany(tx, ctx.tenantId, 'stock.belowReorderPoint', crossings);

@@ -143,7 +143,7 @@ export async function markShipped(tx: Queryable, ctx: FulfilmentWrite, input: Ma
   const shipped = await shipmentsQ.linesOfShipments(tx, ctx.tenantId, [shipment.id]);
   const stock = await LockedStock.lock(
     tx,
-    ctx.tenantId,
+    ctx,
     shipped.map((l) => l.productId),
   );
   for (const line of shipped)

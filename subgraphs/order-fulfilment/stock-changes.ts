@@ -22,7 +22,7 @@ export async function receive(
   reference: string | null,
 ): Promise<MovementRow> {
   await ensureLevel(tx, ctx.tenantId, productId, warehouseId);
-  const stock = await LockedStock.lock(tx, ctx.tenantId, [productId]);
+  const stock = await LockedStock.lock(tx, ctx, [productId]);
   stock.receive(productId, warehouseId, quantity, reference);
   const [receipt] = await stock.flush();
   await stock.allocateWaiting([productId]);
@@ -52,7 +52,7 @@ export async function adjustStock(tx: Queryable, ctx: FulfilmentWrite, input: Ad
   if (change !== undefined && dec(change).eq(0)) check.add('change', Code.OUT_OF_RANGE, 'change must not be zero');
   check.done();
   await ensureLevel(tx, ctx.tenantId, product.id, warehouse.id);
-  const stock = await LockedStock.lock(tx, ctx.tenantId, [product.id]);
+  const stock = await LockedStock.lock(tx, ctx, [product.id]);
   // On-hand may not fall below what is reserved (nor below zero): reserved stock is promised.
   if (dec(change!).lt(0) && stock.available(product.id, warehouse.id).plus(change!).lt(0)) {
     refuse(

@@ -2,8 +2,10 @@ import type Big from 'big.js';
 import type { Queryable } from '../../lib/db.js';
 import { dec } from '../../lib/money.js';
 import { documentNumber } from '../../lib/numbers.js';
+import type { FulfilmentWrite } from './context.js';
 import * as orders from './db/order-queries.js';
-import { warehousesOf } from './db/queries.js';
+import { productsByIds, warehousesOf } from './db/queries.js';
+import { publishBelowReorderPoint } from './publish.js';
 import type { StockLevelRow } from './db/schema.js';
 import { lockLevels, movement, recordMovements, type Movement } from './db/stock-queries.js';
 import { planAllocation } from './rules.js';
@@ -22,23 +24,68 @@ export class LockedStock {
     { id: string; allocated: Big; shipped: Big; backorderedOnConfirm?: string }
   >();
 
+  /** Each product's available quantity (over every warehouse) as last written: flush compares with it. */
+  private readonly availableWritten = new Map<string, Big>();
+  private readonly tenantId: string;
+
   private constructor(
     private readonly tx: Queryable,
-    private readonly tenantId: string,
+    private readonly ctx: Pick<FulfilmentWrite, 'tenantId' | 'outbox'>,
     private readonly activeWarehouses: Map<string, string>,
-  ) {}
+  ) {
+    this.tenantId = ctx.tenantId;
+  }
 
-  static async lock(tx: Queryable, tenantId: string, productIds: string[]): Promise<LockedStock> {
+  static async lock(
+    tx: Queryable,
+    ctx: Pick<FulfilmentWrite, 'tenantId' | 'outbox'>,
+    productIds: string[],
+  ): Promise<LockedStock> {
     const unique = [...new Set(productIds)].sort();
-    const rows = await lockLevels(tx, tenantId, unique);
-    const warehouses = await warehousesOf(tx, tenantId);
-    const stock = new LockedStock(tx, tenantId, new Map(warehouses.filter((w) => w.active).map((w) => [w.id, w.code])));
+    const rows = await lockLevels(tx, ctx.tenantId, unique);
+    const warehouses = await warehousesOf(tx, ctx.tenantId);
+    const stock = new LockedStock(tx, ctx, new Map(warehouses.filter((w) => w.active).map((w) => [w.id, w.code])));
     for (const row of rows) {
       const list = stock.levels.get(row.productId) ?? [];
       list.push({ row, onHand: dec(row.onHand), reserved: dec(row.reserved) });
       stock.levels.set(row.productId, list);
     }
+    for (const productId of stock.levels.keys()) stock.availableWritten.set(productId, stock.totalAvailable(productId));
     return stock;
+  }
+
+  private totalAvailable(productId: string): Big {
+    return (this.levels.get(productId) ?? []).reduce((sum, l) => sum.plus(l.onHand.minus(l.reserved)), dec(0));
+  }
+
+  /**
+   * stock.belowReorderPoint for each product whose available quantity went from at or above its
+   * reorder point to below it since the last write (in the transaction of the change). Products
+   * are read only when something became less available.
+   */
+  private async publishReorderCrossings() {
+    const fell = [...this.availableWritten].filter(([id, before]) => this.totalAvailable(id).lt(before));
+    for (const id of this.levels.keys()) this.availableWritten.set(id, this.totalAvailable(id));
+    if (fell.length === 0) return;
+    const before = new Map(fell);
+    const products = await productsByIds(
+      this.tx,
+      this.tenantId,
+      fell.map(([id]) => id),
+    );
+    const crossed = products.filter(
+      (p) => before.get(p.id)!.gte(p.reorderPoint) && this.totalAvailable(p.id).lt(p.reorderPoint),
+    );
+    await publishBelowReorderPoint(
+      this.tx,
+      this.ctx,
+      crossed.map((p) => ({
+        productId: p.id,
+        sku: p.sku,
+        available: this.totalAvailable(p.id).toFixed(),
+        reorderPoint: dec(p.reorderPoint).toFixed(),
+      })),
+    );
   }
 
   private level(productId: string, warehouseId: string) {
@@ -149,6 +196,7 @@ export class LockedStock {
         backorderedOnConfirm: c.backorderedOnConfirm ?? null,
       })),
     );
+    await this.publishReorderCrossings();
     this.movements.length = 0;
     this.allocationChanges.length = 0;
     this.lineChanges.clear();

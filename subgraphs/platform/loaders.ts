@@ -1,6 +1,7 @@
 import type { Queryable } from '../../lib/db.js';
-import { rowsById } from '../../lib/loaders.js';
+import { childrenOf, rowsById } from '../../lib/loaders.js';
 import * as q from './db/queries.js';
+import { attemptsOfDeliveries } from './db/webhook-queries.js';
 import type { TenantRow } from './db/schema.js';
 
 /** The request's DataLoaders. */
@@ -9,6 +10,10 @@ export function createLoaders(db: Queryable, tenantId: string) {
   return {
     tenant: () => (tenant ??= q.getTenant(db, tenantId)),
     apiKey: rowsById((ids) => q.apiKeysByIds(db, tenantId, ids)),
+    webhookAttempts: childrenOf(
+      (deliveryIds) => attemptsOfDeliveries(db, tenantId, deliveryIds),
+      (a) => a.deliveryId,
+    ),
   };
 }
 

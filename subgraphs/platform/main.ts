@@ -1,4 +1,8 @@
 import { runSubgraphService } from '../../lib/service.js';
 import { buildPlatformSubgraph } from './index.js';
+import { webhookWorkerAt } from './webhooks/worker.js';
 
-await runSubgraphService('platform', buildPlatformSubgraph);
+// The webhook worker runs in this service's process, beside its relay.
+await runSubgraphService('platform', buildPlatformSubgraph, (url, signingSecret) => [
+  webhookWorkerAt(url, signingSecret),
+]);

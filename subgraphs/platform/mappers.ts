@@ -4,7 +4,13 @@
  */
 import type { ListedEvent } from '../../lib/events/admin.js';
 import type { Connection } from '../../lib/pagination.js';
-import type { ApiKeyRow, AuditEntryRow } from './db/schema.js';
+import type {
+  ApiKeyRow,
+  AuditEntryRow,
+  WebhookAttemptRow,
+  WebhookDeliveryRow,
+  WebhookSubscriptionRow,
+} from './db/schema.js';
 
 export type Event = ListedEvent;
 export type EventDelivery = ListedEvent['deliveries'][number];
@@ -13,3 +19,8 @@ export type ApiKey = ApiKeyRow;
 export type ApiKeyConnection = Connection<ApiKeyRow>;
 export type AuditEntry = AuditEntryRow;
 export type AuditEntryConnection = Connection<AuditEntryRow>;
+export type WebhookSubscription = WebhookSubscriptionRow;
+export type WebhookSubscriptionConnection = Connection<WebhookSubscriptionRow>;
+export type WebhookDelivery = WebhookDeliveryRow;
+export type WebhookDeliveryConnection = Connection<WebhookDeliveryRow>;
+export type WebhookAttempt = WebhookAttemptRow;

@@ -3,6 +3,7 @@ import type { Queryable } from '../../lib/db.js';
 import { failOn, forbidden, type UserError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { inTransaction, type Outcome } from '../../lib/transaction.js';
+import { resumableOnRetry } from '../../lib/idempotency/mutation.js';
 import type { SalesContext, SalesWrite } from './context.js';
 import * as leadsQ from './db/lead-queries.js';
 import type { LeadRow, OpportunityRow } from './db/schema.js';
@@ -26,6 +27,8 @@ export interface Conversion {
  * and 3 are transactions of their own; no transaction is open while the customer subgraph works.
  */
 export async function convertLead(ctx: SalesContext, input: ConvertLeadInput): Promise<Outcome<Conversion>> {
+  // Under an Idempotency-Key, a retry after step 1 committed runs the conversion on to the end.
+  resumableOnRetry(ctx);
   const unknownCustomer = input.customerId
     ? await missingCustomer(ctx.customers, ctx, input.customerId, ['input', 'customerId'])
     : [];

@@ -17,6 +17,7 @@ import type {
   UpdateLeadInput,
 } from './generated/resolvers.js';
 import { canSetLeadStatus, leadValues, nextRoundRobinOwner, type LeadFields } from './rules.js';
+import { publishLeadCreated } from './publish.js';
 
 type LeadInput = LeadFields & { customFields?: Record<string, unknown> | null };
 
@@ -72,7 +73,7 @@ export async function createLead(
 ) {
   const values = await validLead(tx, ctx, input, null, definitions);
   const now = new Date();
-  return leadsQ.insertLead(tx, {
+  const lead = await leadsQ.insertLead(tx, {
     source: 'OTHER',
     ...values,
     name: values.name!,
@@ -83,6 +84,8 @@ export async function createLead(
     createdAt: now,
     updatedAt: now,
   });
+  await publishLeadCreated(tx, ctx, lead);
+  return lead;
 }
 
 /** `definitions`: as for createLead (only needed when custom fields are given). */

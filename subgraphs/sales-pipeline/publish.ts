@@ -1,7 +1,8 @@
 import type { Queryable } from '../../lib/db.js';
 import type { SalesWrite } from './context.js';
 import { linesOfOpportunities } from './db/opportunity-queries.js';
-import type { OpportunityRow } from './db/schema.js';
+import { documentNumber } from '../../lib/numbers.js';
+import type { LeadRow, OpportunityRow, QuoteRow } from './db/schema.js';
 
 /** The events the sales-pipeline subgraph publishes, each in the transaction of the change it reports. */
 type Publisher = Pick<SalesWrite, 'tenantId' | 'outbox'>;
@@ -37,4 +38,27 @@ export const publishLost = (tx: Queryable, ctx: Publisher, lost: OpportunityRow)
     opportunityId: lost.id,
     customerId: lost.customerId,
     reason: lost.lostReason,
+  });
+
+export const publishLeadCreated = (tx: Queryable, ctx: Publisher, lead: LeadRow) =>
+  ctx.outbox.publish(tx, ctx.tenantId, 'lead.created', {
+    leadId: lead.id,
+    name: lead.name,
+    company: lead.company,
+    source: lead.source,
+    status: lead.status,
+    ownerId: lead.ownerId,
+    createdAt: lead.createdAt.toISOString(),
+  });
+
+/** quote.accepted, with the opportunity's amount once the quote's lines became its lines. */
+export const publishQuoteAccepted = (tx: Queryable, ctx: Publisher, quote: QuoteRow, opportunity: OpportunityRow) =>
+  ctx.outbox.publish(tx, ctx.tenantId, 'quote.accepted', {
+    quoteId: quote.id,
+    number: documentNumber('Q', quote.number),
+    opportunityId: opportunity.id,
+    customerId: opportunity.customerId,
+    total: opportunity.amount,
+    currency: quote.currency,
+    acceptedAt: quote.decidedAt!.toISOString(),
   });

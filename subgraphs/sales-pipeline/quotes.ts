@@ -11,6 +11,7 @@ import type { QuoteRow } from './db/schema.js';
 import { Code, refuse } from './errors.js';
 import type { CreateQuoteInput, QuoteActionInput, QuoteStatus, UpdateQuoteLineInput } from './generated/resolvers.js';
 import { openOpportunityForUpdate } from './opportunities.js';
+import { publishQuoteAccepted } from './publish.js';
 import { lineValues, quoteStatus } from './rules.js';
 
 /** The quote, locked, in one of the statuses the action needs (an expired quote is in none). */
@@ -83,8 +84,10 @@ export async function acceptQuote(tx: Queryable, ctx: SalesWrite, input: QuoteAc
     refuse(Code.QUOTE_ALREADY_ACCEPTED, ['input', 'id'], 'Another quote of this opportunity was accepted already');
   }
   await quotesQ.copyQuoteLinesToOpportunity(tx, ctx.tenantId, quote.id, opportunity.id);
-  await updateOpportunity(tx, ctx.tenantId, opportunity.id);
-  return quotesQ.updateQuote(tx, ctx.tenantId, quote.id, { status: 'ACCEPTED', decidedAt: new Date() });
+  const repriced = await updateOpportunity(tx, ctx.tenantId, opportunity.id);
+  const accepted = await quotesQ.updateQuote(tx, ctx.tenantId, quote.id, { status: 'ACCEPTED', decidedAt: new Date() });
+  await publishQuoteAccepted(tx, ctx, accepted, repriced);
+  return accepted;
 }
 
 export async function rejectQuote(tx: Queryable, ctx: SalesWrite, input: QuoteActionInput) {

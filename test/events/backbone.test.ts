@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { connect, type Database } from '../../lib/db.js';
 import { Relay } from '../../lib/events/relay.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -50,6 +51,9 @@ async function wonDeals(n: number) {
         lines: [{ productId: product, quantity: '10', unitPrice: '12.50', discountPercent: '0' }],
       });
     }
+    // Platform subscribes too (webhooks, tested in test/platform/webhooks*.test.ts): here only
+    // order-fulfilment's deliveries are under test.
+    await tx.execute(sql`delete from sales.outbox_deliveries where tenant_id = ${tenant} and subscriber = 'platform'`);
   });
   const orders = async () =>
     (await stack.database
@@ -432,18 +436,19 @@ describe('the events log', () => {
         )
       ).data.events;
     const all = await page('first: 10');
-    expect(all.totalCount).toBe(4);
+    expect(all.totalCount).toBe(5);
     expect(all.nodes.map((e: { type: string }) => e.type)).toEqual([
       'serviceTicket.resolved',
       'opportunity.won',
       'opportunity.won',
       'opportunity.won',
+      'customer.created',
     ]);
     expect(all.nodes[0]).toMatchObject({ publisher: 'customer', state: 'PUBLISHED' });
     expect(all.nodes[1]).toMatchObject({ publisher: 'sales-pipeline', state: 'PENDING' });
     const first = await page('first: 2');
     expect(first.pageInfo.hasNextPage).toBe(true);
-    const second = await page(`first: 2, after: "${first.pageInfo.endCursor}"`);
+    const second = await page(`first: 3, after: "${first.pageInfo.endCursor}"`);
     expect([...first.nodes, ...second.nodes].map((e: { id: string }) => e.id)).toEqual(
       all.nodes.map((e: { id: string }) => e.id),
     );

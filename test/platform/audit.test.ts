@@ -191,9 +191,13 @@ describe('recording', () => {
     expect(stored[0].events).not.toContain(key.secret);
     expect(JSON.stringify(log)).not.toContain(key.secret);
 
-    // The trail's transport is not among the tenant's business events (the audit log is their query).
+    // The trail's transport is not among the tenant's business events (the audit log is their query):
+    // only the changes' own events are (newest first).
     const events = await stack.query(ada, '{ events(first: 50) { totalCount nodes { type } } }');
-    expect(events.data.events).toEqual({ totalCount: 0, nodes: [] });
+    expect(events.data.events).toEqual({
+      totalCount: 3,
+      nodes: [{ type: 'customer.created' }, { type: 'lead.created' }, { type: 'customer.created' }],
+    });
   });
 
   it('redacts secret-looking keys of the input, at any depth', async () => {

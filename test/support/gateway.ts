@@ -15,11 +15,10 @@ export interface Answer {
  * Another gateway replica in front of the stack's subgraphs, with its own options (API key cache,
  * cost and rate limits), served over HTTP on a free port as gateway/main.ts serves the real one.
  */
-export async function startReplica(
-  stack: Stack,
-  options: Omit<Parameters<typeof createGateway>[0], 'secrets' | 'subgraphUrls'> = {},
-) {
-  const gateway = createGateway({ secrets: stack.secrets, subgraphUrls: stack.subgraphUrls, ...options });
+export async function startReplica(stack: Stack, options: Omit<Parameters<typeof createGateway>[0], 'secrets'> = {}) {
+  // `subgraphUrls` replaces some of the stack's (a proxy in front of one subgraph).
+  const subgraphUrls = { ...stack.subgraphUrls, ...options.subgraphUrls };
+  const gateway = createGateway({ secrets: stack.secrets, ...options, subgraphUrls });
   const server = createServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

@@ -9,7 +9,9 @@ export type ProxyAction =
   /** Forwards it, then resets the connection instead of answering: the target did the work, the answer is lost. */
   | 'lose-answer'
   /** Never answers (until the proxy closes). */
-  | 'hang';
+  | 'hang'
+  /** Forwards it and keeps the target's answer (until the proxy closes): the work is done, the caller still waits. */
+  | 'hold-answer';
 
 /**
  * A real HTTP hop in front of a service, to make the network misbehave on purpose: each request is
@@ -17,6 +19,7 @@ export type ProxyAction =
  */
 export async function startProxy(target: string, decide: (n: number, body: string) => ProxyAction = () => 'forward') {
   const seen: string[] = [];
+  let held = 0;
   const sockets = new Set<Socket>();
   const read = async (req: IncomingMessage) => {
     const chunks: Buffer[] = [];
@@ -35,6 +38,7 @@ export async function startProxy(target: string, decide: (n: number, body: strin
     const answer = await fetch(new URL(req.url ?? '/', target), { method: req.method, headers, body });
     const text = await answer.text();
     if (action === 'lose-answer') return void req.socket.destroy();
+    if (action === 'hold-answer') return void held++;
     res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
     res.end(text);
   });
@@ -47,6 +51,8 @@ export async function startProxy(target: string, decide: (n: number, body: strin
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    /** How many answers it is holding back ('hold-answer'). */
+    held: () => held,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

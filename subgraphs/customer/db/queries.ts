@@ -52,11 +52,14 @@ export interface CustomerFilter extends InsightFilter {
   createdBefore?: Date | null;
   includeArchived?: boolean | null;
   customField?: { key: string; equals: string } | null;
+  updatedSince?: Date | null;
 }
 
 function customerConditions(tenantId: string, filter: CustomerFilter): SQL {
   const conditions: (SQL | undefined)[] = [eq(customers.tenantId, tenantId)];
-  if (!filter.includeArchived) conditions.push(isNull(customers.archivedAt));
+  // A sync must see archivals, so updatedSince lists archived customers too.
+  if (!filter.includeArchived && !filter.updatedSince) conditions.push(isNull(customers.archivedAt));
+  if (filter.updatedSince) conditions.push(gte(customers.updatedAt, filter.updatedSince));
   if (filter.search?.trim()) conditions.push(containsText(customers.searchText, filter.search));
   if (filter.tags?.length) conditions.push(sql`${customers.tags} @> ${sql.param(filter.tags)}::text[]`);
   if (filter.segment) conditions.push(eq(customers.segment, filter.segment));

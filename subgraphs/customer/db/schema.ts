@@ -1,5 +1,6 @@
 import type { CustomFieldType } from '../../../lib/custom-fields.js';
 import { eventTables } from '../../../lib/events/tables.js';
+import { idempotencyTable } from '../../../lib/idempotency/table.js';
 import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { customerSchema } from './pg-schema.js';
@@ -152,3 +153,4 @@ export type CustomFieldDefinitionRow = typeof customFieldDefinitions.$inferSelec
 
 /** Events it publishes (outbox + deliveries) and the events it has consumed (inbox). */
 export const { outboxEvents, outboxDeliveries, inbox } = eventTables(customerSchema);
+export const idempotencyKeys = idempotencyTable(customerSchema);

@@ -289,8 +289,13 @@ export type CustomerFilter = {
   ownerId?: InputMaybe<Scalars['String']['input']>;
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Archived customers are left out unless this is true. */
+  /** Archived customers are left out unless this is true or updatedSince is given. */
   includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Customers changed at or after this time, archived ones included (with their archivedAt):
+   * incremental sync, with orderBy UPDATED_AT (see PageInfo.syncedUntil).
+   */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
   customField?: InputMaybe<CustomFieldFilter>;
   /** Customers whose nextPurchaseExpectedAt is before this day: due a repurchase reminder. Customers without a forecast are left out. */
   repurchaseDueBefore?: InputMaybe<Scalars['Date']['input']>;
@@ -635,6 +640,14 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor: Maybe<Scalars['String']['output']>;
   endCursor: Maybe<Scalars['String']['output']>;
+  /**
+   * Incremental sync: on a forward page of a list ordered by UPDATED_AT ascending, the time to pass
+   * as the next sync's `filter.updatedSince`. Every change not yet seen has an updatedAt at or after
+   * it, including rows that commit late with an earlier updatedAt: it is never later than the start
+   * of a transaction that was open when the sync began, nor than this page's last row while more
+   * pages follow. Null in any other order or direction.
+   */
+  syncedUntil: Maybe<Scalars['DateTime']['output']>;
 };
 
 export const SortDirection = {
@@ -1390,6 +1403,7 @@ export type PageInfoResolvers<
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  syncedUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type MoneyResolvers<

@@ -28,6 +28,7 @@ export const Query: QueryResolvers = {
       list: listCustomers,
       count: countCustomers,
       loader: ctx.loaders.customer,
+      sync: { field: 'UPDATED_AT', updatedAt: (c) => c.updatedAt },
     });
   },
 

@@ -69,6 +69,7 @@ export interface InvoiceFilter {
   overdueAsOf?: string | null;
   issuedAfter?: string | null;
   issuedBefore?: string | null;
+  updatedSince?: Date | null;
 }
 
 function invoiceConditions(tenantId: string, filter: InvoiceFilter): SQL {
@@ -85,6 +86,7 @@ function invoiceConditions(tenantId: string, filter: InvoiceFilter): SQL {
       : undefined,
     filter.issuedAfter ? gte(invoices.issueDate, filter.issuedAfter) : undefined,
     filter.issuedBefore ? lte(invoices.issueDate, filter.issuedBefore) : undefined,
+    filter.updatedSince ? gte(invoices.updatedAt, filter.updatedSince) : undefined,
   )!;
 }
 
@@ -93,6 +95,7 @@ export const invoiceOrders = {
   ISSUE_DATE: { column: sql`coalesce(${invoices.issueDate}, 'infinity'::date)`, cast: 'date', id: invoices.id },
   DUE_DATE: { column: sql`coalesce(${invoices.dueDate}, 'infinity'::date)`, cast: 'date', id: invoices.id },
   TOTAL: { column: invoices.total, cast: 'numeric', id: invoices.id },
+  UPDATED_AT: { column: invoices.updatedAt, cast: 'timestamptz', id: invoices.id },
 } as const;
 
 export async function listInvoices(

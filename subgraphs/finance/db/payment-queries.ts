@@ -28,6 +28,7 @@ export interface PaymentFilter {
   receivedAfter?: string | null;
   receivedBefore?: string | null;
   unallocated?: boolean | null;
+  updatedSince?: Date | null;
 }
 
 function paymentConditions(tenantId: string, filter: PaymentFilter): SQL {
@@ -38,6 +39,7 @@ function paymentConditions(tenantId: string, filter: PaymentFilter): SQL {
     filter.receivedBefore ? lte(payments.receivedOn, filter.receivedBefore) : undefined,
     filter.unallocated === true ? sql`${payments.allocated} < ${payments.amount}` : undefined,
     filter.unallocated === false ? sql`${payments.allocated} = ${payments.amount}` : undefined,
+    filter.updatedSince ? gte(payments.updatedAt, filter.updatedSince) : undefined,
   )!;
 }
 
@@ -48,8 +50,19 @@ export const paymentOrder: KeysetOrder = {
   direction: 'DESC',
 };
 
-export async function listPayments(db: Queryable, tenantId: string, filter: PaymentFilter, window: PageWindow) {
-  return pageOf<typeof payments.$inferSelect>(db, payments, paymentConditions(tenantId, filter), paymentOrder, window);
+export const paymentOrders = {
+  CREATED_AT: { column: payments.createdAt, cast: 'timestamptz', id: payments.id },
+  UPDATED_AT: { column: payments.updatedAt, cast: 'timestamptz', id: payments.id },
+} as const;
+
+export async function listPayments(
+  db: Queryable,
+  tenantId: string,
+  filter: PaymentFilter,
+  order: KeysetOrder,
+  window: PageWindow,
+) {
+  return pageOf<typeof payments.$inferSelect>(db, payments, paymentConditions(tenantId, filter), order, window);
 }
 
 export async function countPayments(db: Queryable, tenantId: string, filter: PaymentFilter): Promise<number> {

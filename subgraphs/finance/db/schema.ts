@@ -1,4 +1,5 @@
 import { eventTables } from '../../../lib/events/tables.js';
+import { idempotencyTable } from '../../../lib/idempotency/table.js';
 import { sql } from 'drizzle-orm';
 import {
   check,
@@ -97,6 +98,8 @@ export const invoices = financeSchema.table(
     createdAt: ts('created_at').notNull(),
     issuedAt: ts('issued_at'),
     voidedAt: ts('voided_at'),
+    /** Moved by a trigger on every write (lib/sync.ts): the incremental sync's order. */
+    updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -105,6 +108,7 @@ export const invoices = financeSchema.table(
     index('invoices_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
     index('invoices_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('invoices_due_idx').on(t.tenantId, t.status, t.dueDate),
+    index('invoices_updated_idx').on(t.tenantId, t.updatedAt, t.id),
     check('invoices_never_overpaid', sql`${t.amountPaid} >= 0 and ${t.amountPaid} <= ${t.total}`),
   ],
 );
@@ -170,10 +174,13 @@ export const payments = financeSchema.table(
     method: text('method').notNull(),
     reference: text('reference'),
     createdAt: ts('created_at').notNull(),
+    /** Moved by a trigger on every write, allocations included (lib/sync.ts). */
+    updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('payments_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
+    index('payments_updated_idx').on(t.tenantId, t.updatedAt, t.id),
     check(
       'payments_never_overallocated',
       sql`${t.amount} > 0 and ${t.allocated} >= 0 and ${t.allocated} <= ${t.amount}`,
@@ -240,3 +247,4 @@ export type JournalLineRow = typeof journalLines.$inferSelect;
 
 /** Events it publishes (outbox + deliveries) and the events it has consumed (inbox). */
 export const { outboxEvents, outboxDeliveries, inbox } = eventTables(financeSchema);
+export const idempotencyKeys = idempotencyTable(financeSchema);

@@ -111,6 +111,7 @@ export type QueryPaymentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<PaymentFilter>;
+  orderBy?: InputMaybe<PaymentOrder>;
 };
 
 export type QueryCreditCheckArgs = {
@@ -258,6 +259,8 @@ export type Invoice = {
   /** Payment allocations to this invoice. */
   payments: Array<PaymentAllocation>;
   createdAt: Scalars['DateTime']['output'];
+  /** When the invoice last changed (issued, paid, voided...): the incremental sync's order (PageInfo.syncedUntil). */
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 export type InvoiceIsOverdueArgs = {
@@ -310,6 +313,8 @@ export type InvoiceFilter = {
   overdueAsOf?: InputMaybe<Scalars['Date']['input']>;
   issuedAfter?: InputMaybe<Scalars['Date']['input']>;
   issuedBefore?: InputMaybe<Scalars['Date']['input']>;
+  /** Invoices changed at or after this time, whatever their status (voided ones included): incremental sync, with orderBy UPDATED_AT. */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export const InvoiceOrderField = {
@@ -317,6 +322,7 @@ export const InvoiceOrderField = {
   ISSUE_DATE: 'ISSUE_DATE',
   DUE_DATE: 'DUE_DATE',
   TOTAL: 'TOTAL',
+  UPDATED_AT: 'UPDATED_AT',
 } as const;
 
 export type InvoiceOrderField = (typeof InvoiceOrderField)[keyof typeof InvoiceOrderField];
@@ -382,6 +388,8 @@ export type Payment = {
   allocations: Array<PaymentAllocation>;
   unallocated: Money;
   createdAt: Scalars['DateTime']['output'];
+  /** When the payment last changed: its recording, then each allocation of its money. The incremental sync's order. */
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 export type PaymentAllocation = {
@@ -411,6 +419,20 @@ export type PaymentFilter = {
   receivedBefore?: InputMaybe<Scalars['Date']['input']>;
   /** Payments with money not yet allocated. */
   unallocated?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Payments changed at or after this time: incremental sync, with orderBy UPDATED_AT. */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export const PaymentOrderField = {
+  /** Without orderBy, payments come by CREATED_AT, newest first. */
+  CREATED_AT: 'CREATED_AT',
+  UPDATED_AT: 'UPDATED_AT',
+} as const;
+
+export type PaymentOrderField = (typeof PaymentOrderField)[keyof typeof PaymentOrderField];
+export type PaymentOrder = {
+  field: PaymentOrderField;
+  direction?: InputMaybe<SortDirection>;
 };
 
 export type AllocationInput = {
@@ -645,6 +667,14 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor: Maybe<Scalars['String']['output']>;
   endCursor: Maybe<Scalars['String']['output']>;
+  /**
+   * Incremental sync: on a forward page of a list ordered by UPDATED_AT ascending, the time to pass
+   * as the next sync's `filter.updatedSince`. Every change not yet seen has an updatedAt at or after
+   * it, including rows that commit late with an earlier updatedAt: it is never later than the start
+   * of a transaction that was open when the sync began, nor than this page's last row while more
+   * pages follow. Null in any other order or direction.
+   */
+  syncedUntil: Maybe<Scalars['DateTime']['output']>;
 };
 
 export const SortDirection = {
@@ -897,6 +927,8 @@ export type ResolversTypes = {
   PaymentConnection: ResolverTypeWrapper<Parent.PaymentConnection>;
   PaymentEdge: ResolverTypeWrapper<Omit<PaymentEdge, 'node'> & { node: ResolversTypes['Payment'] }>;
   PaymentFilter: PaymentFilter;
+  PaymentOrderField: PaymentOrderField;
+  PaymentOrder: PaymentOrder;
   AllocationInput: AllocationInput;
   RecordPaymentInput: RecordPaymentInput;
   AllocatePaymentInput: AllocatePaymentInput;
@@ -973,6 +1005,7 @@ export type ResolversParentTypes = {
   PaymentConnection: Parent.PaymentConnection;
   PaymentEdge: Omit<PaymentEdge, 'node'> & { node: ResolversParentTypes['Payment'] };
   PaymentFilter: PaymentFilter;
+  PaymentOrder: PaymentOrder;
   AllocationInput: AllocationInput;
   RecordPaymentInput: RecordPaymentInput;
   AllocatePaymentInput: AllocatePaymentInput;
@@ -1203,6 +1236,7 @@ export type InvoiceResolvers<
   daysOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<InvoiceDaysOverdueArgs>>;
   payments?: Resolver<Array<ResolversTypes['PaymentAllocation']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type InvoiceLineResolvers<
@@ -1258,6 +1292,7 @@ export type PaymentResolvers<
   allocations?: Resolver<Array<ResolversTypes['PaymentAllocation']>, ParentType, ContextType>;
   unallocated?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type PaymentAllocationResolvers<
@@ -1472,6 +1507,7 @@ export type PageInfoResolvers<
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  syncedUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type MoneyResolvers<

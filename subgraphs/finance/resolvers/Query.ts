@@ -4,8 +4,8 @@ import { pageWindow, timeKey, toConnection } from '../../../lib/pagination.js';
 import { creditCheck } from '../credit.js';
 import { countInvoices, invoiceByNumber, invoiceOrders, listInvoices } from '../db/invoice-queries.js';
 import { countEntries, listEntries } from '../db/ledger-queries.js';
-import { countPayments, listPayments } from '../db/payment-queries.js';
-import type { InvoiceRow } from '../db/schema.js';
+import { countPayments, listPayments, paymentOrders } from '../db/payment-queries.js';
+import type { InvoiceRow, PaymentRow } from '../db/schema.js';
 import type { QueryResolvers } from '../generated/resolvers.js';
 import { trialBalance } from '../ledger.js';
 import { receivablesAgeing } from '../receivables.js';
@@ -16,6 +16,12 @@ const invoiceCursor: Record<keyof typeof invoiceOrders, (i: InvoiceRow) => strin
   ISSUE_DATE: (i) => i.issueDate ?? 'infinity',
   DUE_DATE: (i) => i.dueDate ?? 'infinity',
   TOTAL: (i) => i.total,
+  UPDATED_AT: (i) => timeKey(i.updatedAt),
+};
+
+const paymentCursor: Record<keyof typeof paymentOrders, (p: PaymentRow) => string> = {
+  CREATED_AT: (p) => timeKey(p.createdAt),
+  UPDATED_AT: (p) => timeKey(p.updatedAt),
 };
 
 export const Query: QueryResolvers = {
@@ -34,21 +40,21 @@ export const Query: QueryResolvers = {
       list: listInvoices,
       count: countInvoices,
       loader: ctx.loaders.invoice,
+      sync: { field: 'UPDATED_AT', updatedAt: (i) => i.updatedAt },
     }),
 
   payment: (_, args, ctx) => ctx.loaders.payment.load(args.id),
 
-  payments: async (_, args, ctx) => {
-    const window = pageWindow({ first: args.first, after: args.after });
-    const filter = args.filter ?? {};
-    const rows = await listPayments(ctx.database.db, ctx.tenantId, filter, window);
-    return toConnection(
-      rows,
-      window,
-      (r) => ({ value: timeKey(r.createdAt), id: r.id }),
-      () => countPayments(ctx.database.db, ctx.tenantId, filter),
-    );
-  },
+  payments: (_, args, ctx) =>
+    orderedConnection({ ...args, orderBy: args.orderBy ?? { field: 'CREATED_AT', direction: 'DESC' } }, ctx, {
+      orders: paymentOrders,
+      fallback: 'CREATED_AT',
+      cursor: paymentCursor,
+      list: listPayments,
+      count: countPayments,
+      loader: ctx.loaders.payment,
+      sync: { field: 'UPDATED_AT', updatedAt: (p) => p.updatedAt },
+    }),
 
   creditCheck: (_, args, ctx) => creditCheck(ctx, args.customerId, args.amount),
 

@@ -63,6 +63,7 @@ export interface OrderFilter {
   createdAfter?: Date | null;
   createdBefore?: Date | null;
   backordered?: boolean | null;
+  updatedSince?: Date | null;
 }
 
 /** Lines still waiting for stock: confirmed orders whose lines are neither reserved nor shipped in full. */
@@ -80,6 +81,7 @@ export function orderConditions(tenantId: string, filter: OrderFilter): SQL {
     filter.createdBefore ? lt(salesOrders.createdAt, filter.createdBefore) : undefined,
     filter.backordered === true ? hasBackorder : undefined,
     filter.backordered === false ? sql`not (${hasBackorder})` : undefined,
+    filter.updatedSince ? gte(salesOrders.updatedAt, filter.updatedSince) : undefined,
   )!;
 }
 
@@ -88,6 +90,7 @@ export const orderOrders = {
   TOTAL: { column: salesOrders.total, cast: 'numeric', id: salesOrders.id },
   // The integer number, compared as the numeric its cursor holds (keyset orders take an expression where a column goes).
   NUMBER: { column: sql`${salesOrders.number}::numeric`, cast: 'numeric', id: salesOrders.id },
+  UPDATED_AT: { column: salesOrders.updatedAt, cast: 'timestamptz', id: salesOrders.id },
 } as const;
 
 export async function listOrders(

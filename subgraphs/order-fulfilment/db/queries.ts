@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
@@ -67,6 +67,7 @@ export interface ProductFilter {
   search?: string | null;
   active?: boolean | null;
   belowReorderPoint?: boolean | null;
+  updatedSince?: Date | null;
 }
 
 /** Available (on hand - reserved) plus open incoming, per product, as a correlated expression. */
@@ -81,6 +82,7 @@ function productConditions(tenantId: string, filter: ProductFilter): SQL {
     filter.active != null ? eq(products.active, filter.active) : undefined,
     filter.belowReorderPoint === true ? sql`${availablePlusIncoming} <= ${products.reorderPoint}` : undefined,
     filter.belowReorderPoint === false ? sql`${availablePlusIncoming} > ${products.reorderPoint}` : undefined,
+    filter.updatedSince ? gte(products.updatedAt, filter.updatedSince) : undefined,
   )!;
 }
 
@@ -88,6 +90,7 @@ export const productOrders = {
   SKU: { column: products.sku, cast: 'text', id: products.id },
   NAME: { column: products.name, cast: 'text', id: products.id },
   CREATED_AT: { column: products.createdAt, cast: 'timestamptz', id: products.id },
+  UPDATED_AT: { column: products.updatedAt, cast: 'timestamptz', id: products.id },
 } as const;
 
 export async function listProducts(

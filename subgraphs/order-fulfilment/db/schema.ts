@@ -1,4 +1,5 @@
 import { eventTables } from '../../../lib/events/tables.js';
+import { idempotencyTable } from '../../../lib/idempotency/table.js';
 import { sql } from 'drizzle-orm';
 import {
   check,
@@ -74,6 +75,7 @@ export const products = fulfilmentSchema.table(
     uniqueIndex('products_sku_idx').on(t.tenantId, sql`lower(${t.sku})`),
     index('products_name_idx').on(t.tenantId, t.name, t.id),
     index('products_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('products_updated_idx').on(t.tenantId, t.updatedAt, t.id),
     index('products_search_idx').using('gin', t.searchText.op('gin_trgm_ops')),
   ],
 );
@@ -111,10 +113,13 @@ export const stockMovements = fulfilmentSchema.table(
     reservedChange: qty('reserved_change').notNull(),
     reference: text('reference'),
     occurredAt: ts('occurred_at').notNull(),
+    /** When the row was written, by its transaction's clock (never set by the code): the sync order (lib/sync.ts). */
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('stock_movements_product_idx').on(t.tenantId, t.productId, t.occurredAt, t.id),
+    index('stock_movements_recorded_idx').on(t.tenantId, t.recordedAt, t.id),
   ],
 );
 
@@ -145,6 +150,7 @@ export const salesOrders = fulfilmentSchema.table(
     uniqueIndex('sales_orders_number_idx').on(t.tenantId, t.number),
     index('sales_orders_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
     index('sales_orders_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('sales_orders_updated_idx').on(t.tenantId, t.updatedAt, t.id),
     index('sales_orders_status_idx').on(t.tenantId, t.status),
     // One live order per opportunity: a redelivered opportunity.won, or a manual order racing the
     // automatic one, can never make a second.
@@ -269,3 +275,4 @@ export type ReplenishmentRow = typeof replenishmentRequests.$inferSelect;
 
 /** Events it publishes (outbox + deliveries) and the events it has consumed (inbox). */
 export const { outboxEvents, outboxDeliveries, inbox } = eventTables(fulfilmentSchema);
+export const idempotencyKeys = idempotencyTable(fulfilmentSchema);

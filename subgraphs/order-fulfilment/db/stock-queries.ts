@@ -1,11 +1,11 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, sql, type SQL } from 'drizzle-orm';
 import { isUuid, uuidv7 } from '../../../lib/ids.js';
-import { keysetOrderBy, keysetWhere, type KeysetOrder } from '../../../lib/keyset.js';
+import { countOf, pageOf, type KeysetOrder } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
 import type { Queryable } from '../../../lib/db.js';
 import { dec } from '../../../lib/money.js';
 import { anyOf } from '../../../lib/sql.js';
-import { stockLevels, stockMovements, type StockLevelRow } from './schema.js';
+import { stockLevels, stockMovements, type StockLevelRow, type MovementRow } from './schema.js';
 
 export async function levelsOfProducts(
   db: Queryable,
@@ -111,37 +111,41 @@ export async function recordMovements(db: Queryable, tenantId: string, movements
     .returning();
 }
 
-export const movementOrder: KeysetOrder = {
-  column: stockMovements.occurredAt,
-  cast: 'timestamptz',
-  id: stockMovements.id,
-  direction: 'DESC',
-};
-
-/** A page of a product's ledger, newest first. */
-export async function movementsPage(db: Queryable, tenantId: string, productId: string, window: PageWindow) {
-  if (!isUuid(productId)) return [];
-  return db
-    .select()
-    .from(stockMovements)
-    .where(
-      and(
-        eq(stockMovements.tenantId, tenantId),
-        eq(stockMovements.productId, productId),
-        keysetWhere(movementOrder, window),
-      ),
-    )
-    .orderBy(...keysetOrderBy(movementOrder, window))
-    .limit(window.fetch);
+export interface MovementFilter {
+  /** One product's ledger; the whole tenant's without it. */
+  productId?: string | null;
+  updatedSince?: Date | null;
 }
 
-export async function countMovements(db: Queryable, tenantId: string, productId: string) {
-  if (!isUuid(productId)) return 0;
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(stockMovements)
-    .where(and(eq(stockMovements.tenantId, tenantId), eq(stockMovements.productId, productId)));
-  return row.n;
+function movementConditions(tenantId: string, filter: MovementFilter): SQL | undefined {
+  if (filter.productId != null && !isUuid(filter.productId)) return undefined;
+  return and(
+    eq(stockMovements.tenantId, tenantId),
+    filter.productId != null ? eq(stockMovements.productId, filter.productId) : undefined,
+    filter.updatedSince ? gte(stockMovements.recordedAt, filter.updatedSince) : undefined,
+  );
+}
+
+export const movementOrders = {
+  OCCURRED_AT: { column: stockMovements.occurredAt, cast: 'timestamptz', id: stockMovements.id },
+  UPDATED_AT: { column: stockMovements.recordedAt, cast: 'timestamptz', id: stockMovements.id },
+} as const;
+
+/** A page of the ledger (a malformed product id names no movements). */
+export async function movementsPage(
+  db: Queryable,
+  tenantId: string,
+  filter: MovementFilter,
+  order: KeysetOrder,
+  window: PageWindow,
+): Promise<MovementRow[]> {
+  const where = movementConditions(tenantId, filter);
+  return where ? pageOf<MovementRow>(db, stockMovements, where, order, window) : [];
+}
+
+export async function countMovements(db: Queryable, tenantId: string, filter: MovementFilter) {
+  const where = movementConditions(tenantId, filter);
+  return where ? countOf(db, stockMovements, where) : 0;
 }
 
 /** Levels that differ from the ledger's sums (there should never be any). */

@@ -66,7 +66,10 @@ export type Query = {
   productBySku: Maybe<Product>;
   products: Maybe<ProductConnection>;
   warehouses: Maybe<Array<Warehouse>>;
-  /** The stock ledger of a product, newest first. */
+  /**
+   * The stock ledger, of one product or (without productId) of the whole tenant; newest first
+   * unless orderBy says otherwise.
+   */
   stockMovements: Maybe<StockMovementConnection>;
   salesOrder: Maybe<SalesOrder>;
   salesOrderByNumber: Maybe<SalesOrder>;
@@ -93,9 +96,11 @@ export type QueryProductsArgs = {
 };
 
 export type QueryStockMovementsArgs = {
-  productId: Scalars['ID']['input'];
+  productId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<StockMovementFilter>;
+  orderBy?: InputMaybe<StockMovementOrder>;
 };
 
 export type QuerySalesOrderArgs = {
@@ -260,6 +265,8 @@ export type Product = {
    */
   availableToPromise: AvailableToPromise;
   createdAt: Scalars['DateTime']['output'];
+  /** When the product last changed (deactivations included): the incremental sync's order. */
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 export type ProductAvailableToPromiseArgs = {
@@ -314,6 +321,28 @@ export type StockMovement = {
   /** What caused it: SO-000123, SH-000007, RR-000003, or the adjustment reason. */
   reference: Maybe<Scalars['String']['output']>;
   occurredAt: Scalars['DateTime']['output'];
+  /**
+   * Movements never change: this is when the movement was recorded (by the writing transaction's
+   * clock), the incremental sync's order. It may differ slightly from occurredAt.
+   */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type StockMovementFilter = {
+  /** Movements recorded at or after this time: incremental sync, with orderBy UPDATED_AT. */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export const StockMovementOrderField = {
+  /** Without orderBy, movements come by OCCURRED_AT, newest first. */
+  OCCURRED_AT: 'OCCURRED_AT',
+  UPDATED_AT: 'UPDATED_AT',
+} as const;
+
+export type StockMovementOrderField = (typeof StockMovementOrderField)[keyof typeof StockMovementOrderField];
+export type StockMovementOrder = {
+  field: StockMovementOrderField;
+  direction?: InputMaybe<SortDirection>;
 };
 
 export type StockMovementConnection = {
@@ -350,12 +379,15 @@ export type ProductFilter = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
   /** Products whose available plus incoming quantity is at or below their reorder point. */
   belowReorderPoint?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Products changed at or after this time, active or not: incremental sync, with orderBy UPDATED_AT. */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export const ProductOrderField = {
   SKU: 'SKU',
   NAME: 'NAME',
   CREATED_AT: 'CREATED_AT',
+  UPDATED_AT: 'UPDATED_AT',
 } as const;
 
 export type ProductOrderField = (typeof ProductOrderField)[keyof typeof ProductOrderField];
@@ -468,6 +500,8 @@ export type SalesOrder = {
   shippedAt: Maybe<Scalars['DateTime']['output']>;
   deliveredAt: Maybe<Scalars['DateTime']['output']>;
   cancelledAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the order last changed (cancellations included): the incremental sync's order. */
+  updatedAt: Scalars['DateTime']['output'];
   /** Delivered on or before the promised date; null until delivered (or without a promised date). */
   onTime: Maybe<Scalars['Boolean']['output']>;
 };
@@ -509,12 +543,15 @@ export type SalesOrderFilter = {
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Orders with (true) or without (false) a backordered line. */
   backordered?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Orders changed at or after this time, whatever their status (cancelled ones included): incremental sync, with orderBy UPDATED_AT. */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export const SalesOrderOrderField = {
   CREATED_AT: 'CREATED_AT',
   TOTAL: 'TOTAL',
   NUMBER: 'NUMBER',
+  UPDATED_AT: 'UPDATED_AT',
 } as const;
 
 export type SalesOrderOrderField = (typeof SalesOrderOrderField)[keyof typeof SalesOrderOrderField];
@@ -760,6 +797,14 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor: Maybe<Scalars['String']['output']>;
   endCursor: Maybe<Scalars['String']['output']>;
+  /**
+   * Incremental sync: on a forward page of a list ordered by UPDATED_AT ascending, the time to pass
+   * as the next sync's `filter.updatedSince`. Every change not yet seen has an updatedAt at or after
+   * it, including rows that commit late with an earlier updatedAt: it is never later than the start
+   * of a transaction that was open when the sync began, nor than this page's last row while more
+   * pages follow. Null in any other order or direction.
+   */
+  syncedUntil: Maybe<Scalars['DateTime']['output']>;
 };
 
 export const SortDirection = {
@@ -999,6 +1044,9 @@ export type ResolversTypes = {
   Warehouse: ResolverTypeWrapper<Parent.Warehouse>;
   StockMovementKind: StockMovementKind;
   StockMovement: ResolverTypeWrapper<Parent.StockMovement>;
+  StockMovementFilter: StockMovementFilter;
+  StockMovementOrderField: StockMovementOrderField;
+  StockMovementOrder: StockMovementOrder;
   StockMovementConnection: ResolverTypeWrapper<Parent.StockMovementConnection>;
   StockMovementEdge: ResolverTypeWrapper<Omit<StockMovementEdge, 'node'> & { node: ResolversTypes['StockMovement'] }>;
   ProductConnection: ResolverTypeWrapper<Parent.ProductConnection>;
@@ -1095,6 +1143,8 @@ export type ResolversParentTypes = {
   StockLevel: Parent.StockLevel;
   Warehouse: Parent.Warehouse;
   StockMovement: Parent.StockMovement;
+  StockMovementFilter: StockMovementFilter;
+  StockMovementOrder: StockMovementOrder;
   StockMovementConnection: Parent.StockMovementConnection;
   StockMovementEdge: Omit<StockMovementEdge, 'node'> & { node: ResolversParentTypes['StockMovement'] };
   ProductConnection: Parent.ProductConnection;
@@ -1215,7 +1265,7 @@ export type QueryResolvers<
     Maybe<ResolversTypes['StockMovementConnection']>,
     ParentType,
     ContextType,
-    RequireFields<QueryStockMovementsArgs, 'productId'>
+    Partial<QueryStockMovementsArgs>
   >;
   salesOrder?: Resolver<
     Maybe<ResolversTypes['SalesOrder']>,
@@ -1388,6 +1438,7 @@ export type ProductResolvers<
     RequireFields<ProductAvailableToPromiseArgs, 'quantity'>
   >;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type AvailableToPromiseResolvers<
@@ -1433,6 +1484,7 @@ export type StockMovementResolvers<
   reservedChange?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type StockMovementConnectionResolvers<
@@ -1522,6 +1574,7 @@ export type SalesOrderResolvers<
   shippedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   onTime?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
@@ -1686,6 +1739,7 @@ export type PageInfoResolvers<
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  syncedUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type MoneyResolvers<

@@ -7,21 +7,28 @@ import { pageWindow, timeKey, toConnection } from '../../../lib/pagination.js';
 import { fulfilmentMetrics } from '../db/analytics-queries.js';
 import { countOrders, listOrders, orderByNumber, orderOrders } from '../db/order-queries.js';
 import { countProducts, listProducts, productBySku, productOrders, warehousesOf } from '../db/queries.js';
-import type { OrderRow, ProductRow } from '../db/schema.js';
+import type { OrderRow, ProductRow, MovementRow } from '../db/schema.js';
 import { countRequests, listRequests } from '../db/shipment-queries.js';
-import { countMovements, movementsPage } from '../db/stock-queries.js';
+import { countMovements, movementOrders, movementsPage } from '../db/stock-queries.js';
 import type { QueryResolvers } from '../generated/resolvers.js';
 
 const productCursor: Record<keyof typeof productOrders, (p: ProductRow) => string> = {
   SKU: (p) => p.sku,
   NAME: (p) => p.name,
   CREATED_AT: (p) => timeKey(p.createdAt),
+  UPDATED_AT: (p) => timeKey(p.updatedAt),
 };
 
 const orderCursor: Record<keyof typeof orderOrders, (o: OrderRow) => string> = {
   CREATED_AT: (o) => timeKey(o.createdAt),
   TOTAL: (o) => o.total,
   NUMBER: (o) => String(o.number),
+  UPDATED_AT: (o) => timeKey(o.updatedAt),
+};
+
+const movementCursor: Record<keyof typeof movementOrders, (m: MovementRow) => string> = {
+  OCCURRED_AT: (m) => timeKey(m.occurredAt),
+  UPDATED_AT: (m) => timeKey(m.recordedAt),
 };
 
 export const Query: QueryResolvers = {
@@ -35,19 +42,27 @@ export const Query: QueryResolvers = {
       list: listProducts,
       count: countProducts,
       loader: ctx.loaders.product,
+      sync: { field: 'UPDATED_AT', updatedAt: (p) => p.updatedAt },
     }),
   warehouses: (_, __, ctx) => warehousesOf(ctx.database.db, ctx.tenantId),
 
-  stockMovements: async (_, args, ctx) => {
-    const window = pageWindow({ first: args.first, after: args.after });
-    const rows = await movementsPage(ctx.database.db, ctx.tenantId, args.productId, window);
-    return toConnection(
-      rows,
-      window,
-      (r) => ({ value: timeKey(r.occurredAt), id: r.id }),
-      () => countMovements(ctx.database.db, ctx.tenantId, args.productId),
-    );
-  },
+  stockMovements: (_, args, ctx) =>
+    orderedConnection(
+      {
+        ...args,
+        filter: { ...args.filter, productId: args.productId },
+        orderBy: args.orderBy ?? { field: 'OCCURRED_AT', direction: 'DESC' },
+      },
+      ctx,
+      {
+        orders: movementOrders,
+        fallback: 'OCCURRED_AT',
+        cursor: movementCursor,
+        list: movementsPage,
+        count: countMovements,
+        sync: { field: 'UPDATED_AT', updatedAt: (m) => m.recordedAt },
+      },
+    ),
 
   salesOrder: (_, args, ctx) => ctx.loaders.order.load(args.id),
   salesOrderByNumber: (_, args, ctx) => {
@@ -62,6 +77,7 @@ export const Query: QueryResolvers = {
       list: listOrders,
       count: countOrders,
       loader: ctx.loaders.order,
+      sync: { field: 'UPDATED_AT', updatedAt: (o) => o.updatedAt },
     }),
 
   shipment: (_, args, ctx) => ctx.loaders.shipment.load(args.id),

@@ -7,4 +7,6 @@ export const StockMovement: StockMovementResolvers = {
   quantity: (m) => trimDecimal(m.quantity),
   onHandChange: (m) => trimDecimal(m.onHandChange),
   reservedChange: (m) => trimDecimal(m.reservedChange),
+  // Movements never change: their updatedAt is when they were recorded.
+  updatedAt: (m) => m.recordedAt,
 };

@@ -55,12 +55,10 @@ export async function useApiKey(db: Queryable, secretHash: string): Promise<ApiK
 
 // ---- the audit log
 
-export const AUDIT_ORDER: KeysetOrder = {
-  column: auditLog.occurredAt,
-  cast: 'timestamptz',
-  id: auditLog.id,
-  direction: 'DESC',
-};
+export const auditOrders = {
+  OCCURRED_AT: { column: auditLog.occurredAt, cast: 'timestamptz', id: auditLog.id },
+  UPDATED_AT: { column: auditLog.recordedAt, cast: 'timestamptz', id: auditLog.id },
+} as const;
 
 function auditWhere(tenantId: string, filter: AuditLogFilter): SQL {
   return and(
@@ -70,11 +68,17 @@ function auditWhere(tenantId: string, filter: AuditLogFilter): SQL {
     filter.entityId ? arrayContains(auditLog.entityIds, [filter.entityId]) : undefined,
     filter.since ? gte(auditLog.occurredAt, filter.since) : undefined,
     filter.until ? lt(auditLog.occurredAt, filter.until) : undefined,
+    filter.updatedSince ? gte(auditLog.recordedAt, filter.updatedSince) : undefined,
   )!;
 }
 
-export const listAuditEntries = (db: Queryable, tenantId: string, filter: AuditLogFilter, window: PageWindow) =>
-  pageOf<AuditEntryRow>(db, auditLog, auditWhere(tenantId, filter), AUDIT_ORDER, window);
+export const listAuditEntries = (
+  db: Queryable,
+  tenantId: string,
+  filter: AuditLogFilter,
+  order: KeysetOrder,
+  window: PageWindow,
+) => pageOf<AuditEntryRow>(db, auditLog, auditWhere(tenantId, filter), order, window);
 
 export const countAuditEntries = (db: Queryable, tenantId: string, filter: AuditLogFilter) =>
   countOf(db, auditLog, auditWhere(tenantId, filter));

@@ -1,6 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { eventTables } from '../../../lib/events/tables.js';
+import { idempotencyTable } from '../../../lib/idempotency/table.js';
 import type { ActorKind } from '../../../lib/auth.js';
 import { platformSchema } from './pg-schema.js';
 
@@ -56,19 +68,111 @@ export const auditLog = platformSchema.table(
     requestId: text('request_id').notNull(),
     clientIp: text('client_ip'),
     input: jsonb('input').$type<Record<string, unknown>>(),
+    /**
+     * When the entry was written here, by the consumer's transaction clock (never set by the
+     * code): the sync order (lib/sync.ts). occurredAt is earlier, by the event's delivery lag.
+     */
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('audit_log_actor_idx').on(t.tenantId, t.actorId, t.id),
+    index('audit_log_recorded_idx').on(t.tenantId, t.recordedAt, t.id),
     index('audit_log_field_idx').on(t.tenantId, t.field, t.id),
     index('audit_log_entities_idx').using('gin', t.entityIds),
     check('audit_log_actor_kind', sql`${t.actorKind} in ('USER', 'API_KEY', 'EVENT')`),
   ],
 );
 
+/**
+ * Where a tenant's webhooks go. The secret is stored encrypted (webhook-secrets.ts), as is the
+ * previous one while it still signs after a rotation.
+ */
+export const webhookSubscriptions = platformSchema.table(
+  'webhook_subscriptions',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    url: text('url').notNull(),
+    description: text('description'),
+    eventTypes: text('event_types').array().notNull(),
+    active: boolean('active').notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: ts('previous_secret_expires_at'),
+    /** The first failed attempt since the last success: 3 days of nothing but failures disable it. */
+    failingSince: ts('failing_since'),
+    /** Deliveries FAILED in a row (reset by any success): 100 disable it. */
+    failedInARow: integer('failed_in_a_row').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+/** One event for one subscription: sent until the receiver takes it or the retry schedule ends. */
+export const webhookDeliveries = platformSchema.table(
+  'webhook_deliveries',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    subscriptionId: uuid('subscription_id').notNull(),
+    eventId: uuid('event_id').notNull(),
+    /** The `webhook-id` header: the same on every attempt and redelivery (the receiver's dedupe key). */
+    webhookId: text('webhook_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** The exact JSON sent (`{"type","timestamp","data"}`), so that every attempt signs the same bytes. */
+    body: text('body').notNull(),
+    status: text('status').$type<WebhookDeliveryStatus>().notNull().default('PENDING'),
+    /** Every attempt ever made (each is in webhook_attempts under its number). */
+    attempts: integer('attempts').notNull().default(0),
+    /** Attempts since it was last (re)queued: where it is in the retry schedule. */
+    scheduleStep: integer('schedule_step').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastDurationMs: integer('last_duration_ms'),
+    deliveredAt: ts('delivered_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('webhook_deliveries_event_idx').on(t.tenantId, t.subscriptionId, t.eventId),
+    index('webhook_deliveries_subscription_idx').on(t.tenantId, t.subscriptionId, t.createdAt, t.id),
+    // The worker's queue spans tenants: it looks only at what is still pending.
+    index('webhook_deliveries_pending_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'PENDING'`),
+    check('webhook_deliveries_status', sql`${t.status} in ('PENDING', 'DELIVERED', 'FAILED')`),
+  ],
+);
+
+/** Each attempt of a delivery: what the receiver answered (its body truncated to 1 KB), or why nothing came. */
+export const webhookAttempts = platformSchema.table(
+  'webhook_attempts',
+  {
+    tenantId: text('tenant_id').notNull(),
+    deliveryId: uuid('delivery_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    attemptedAt: ts('attempted_at').notNull(),
+    statusCode: integer('status_code'),
+    durationMs: integer('duration_ms').notNull(),
+    error: text('error'),
+    responseBody: text('response_body'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.deliveryId, t.attempt] })],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
+export type WebhookSubscriptionRow = typeof webhookSubscriptions.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type AuditEntryRow = typeof auditLog.$inferSelect;
 
 /** Events it publishes (outbox + deliveries) and the events it has consumed (inbox). */
 export const { outboxEvents, outboxDeliveries, inbox } = eventTables(platformSchema);
+export const idempotencyKeys = idempotencyTable(platformSchema);

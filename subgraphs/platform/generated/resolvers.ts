@@ -33,6 +33,12 @@ export type Query = {
   events: Maybe<EventConnection>;
   /** The tenant's API keys, newest first: their prefixes, never their secrets. */
   apiKeys: Maybe<ApiKeyConnection>;
+  /** The tenant's webhook subscriptions, newest first (never their secrets). */
+  webhookSubscriptions: Maybe<WebhookSubscriptionConnection>;
+  /** Every event type a webhook subscription can receive, with its payload's version and a sample. */
+  webhookEventTypes: Array<WebhookEventType>;
+  /** A subscription's deliveries, newest first, each with its attempts. */
+  webhookDeliveries: Maybe<WebhookDeliveryConnection>;
   /**
    * Who changed what: one entry per committed change made by a mutation or an event handler, newest
    * first. Entries are written in the same transaction as the change; they cannot be changed or deleted.
@@ -51,10 +57,23 @@ export type QueryApiKeysArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type QueryWebhookSubscriptionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type QueryWebhookDeliveriesArgs = {
+  subscriptionId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WebhookDeliveryFilter>;
+};
+
 export type QueryAuditLogArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditLogFilter>;
+  orderBy?: InputMaybe<AuditLogOrder>;
 };
 
 export type Mutation = {
@@ -71,6 +90,24 @@ export type Mutation = {
   createApiKey: CreateApiKeyPayload;
   /** Revokes a key: the gateway refuses it within 30 seconds. */
   revokeApiKey: RevokeApiKeyPayload;
+  /**
+   * Sends the tenant's events of the given types to a URL (Standard Webhooks: signed POSTs, retried for
+   * about 24 h). The signing secret is in this payload and nowhere else, ever: store it now.
+   */
+  createWebhookSubscription: CreateWebhookSubscriptionPayload;
+  /** Changes a subscription's URL, event types or description, or pauses it; active: true re-enables a disabled one. */
+  updateWebhookSubscription: WebhookSubscriptionPayload;
+  /**
+   * A new signing secret, shown once. The old one keeps signing alongside it for 24 h (two signatures in
+   * webhook-signature), so that the receiver can switch over without missing a delivery.
+   */
+  rotateWebhookSecret: RotateWebhookSecretPayload;
+  /** Deletes a subscription; nothing more is sent to it, and its delivery log goes with it. */
+  deleteWebhookSubscription: DeleteWebhookSubscriptionPayload;
+  /** Sends a delivery again (with a fresh retry schedule and the same webhook-id), whatever its status. */
+  redeliverWebhook: RedeliverWebhookPayload;
+  /** Sends every FAILED delivery of a subscription again (optionally only those created since an instant). */
+  redeliverFailedWebhooks: RedeliverFailedWebhooksPayload;
 };
 
 export type MutationReplayEventArgs = {
@@ -87,6 +124,30 @@ export type MutationCreateApiKeyArgs = {
 
 export type MutationRevokeApiKeyArgs = {
   input: RevokeApiKeyInput;
+};
+
+export type MutationCreateWebhookSubscriptionArgs = {
+  input: CreateWebhookSubscriptionInput;
+};
+
+export type MutationUpdateWebhookSubscriptionArgs = {
+  input: UpdateWebhookSubscriptionInput;
+};
+
+export type MutationRotateWebhookSecretArgs = {
+  input: RotateWebhookSecretInput;
+};
+
+export type MutationDeleteWebhookSubscriptionArgs = {
+  input: DeleteWebhookSubscriptionInput;
+};
+
+export type MutationRedeliverWebhookArgs = {
+  input: RedeliverWebhookInput;
+};
+
+export type MutationRedeliverFailedWebhooksArgs = {
+  input: RedeliverFailedWebhooksInput;
 };
 
 /**
@@ -248,6 +309,192 @@ export type RevokeApiKeyPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Where a tenant's events of some types are POSTed, signed (Standard Webhooks). */
+export type WebhookSubscription = {
+  __typename?: 'WebhookSubscription';
+  id: Scalars['ID']['output'];
+  /** http(s) URL; https only in production. It may not resolve to a private address. */
+  url: Scalars['String']['output'];
+  description: Maybe<Scalars['String']['output']>;
+  /** e.g. invoice.paid (see webhookEventTypes). */
+  eventTypes: Array<Scalars['String']['output']>;
+  /** False when paused (updateWebhookSubscription) or disabled after failing (see disabledReason). */
+  active: Scalars['Boolean']['output'];
+  /** Why the platform disabled it (it failed everything for 3 days, or 100 deliveries in a row); null otherwise. */
+  disabledReason: Maybe<Scalars['String']['output']>;
+  /** Until when the previous secret still signs too, after a rotation. */
+  previousSecretExpiresAt: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type WebhookSubscriptionConnection = {
+  __typename?: 'WebhookSubscriptionConnection';
+  edges: Array<WebhookSubscriptionEdge>;
+  nodes: Array<WebhookSubscription>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type WebhookSubscriptionEdge = {
+  __typename?: 'WebhookSubscriptionEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookSubscription;
+};
+
+/** One type of the public event catalogue: the payload (data) is a contract, documented in the README. */
+export type WebhookEventType = {
+  __typename?: 'WebhookEventType';
+  /** e.g. invoice.paid */
+  type: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  /** The version of data's shape; fields are only ever added within a version. */
+  version: Scalars['Int']['output'];
+  /** An example of the whole body sent: {type, timestamp, data}. */
+  samplePayload: Scalars['JSONObject']['output'];
+};
+
+export const WebhookDeliveryStatus = {
+  /** Not yet taken by the receiver; nextAttemptAt says when it is tried next. */
+  PENDING: 'PENDING',
+  /** The receiver answered 2xx. */
+  DELIVERED: 'DELIVERED',
+  /** Every attempt failed (or the receiver refused it with a 4xx): redeliverWebhook sends it again. */
+  FAILED: 'FAILED',
+} as const;
+
+export type WebhookDeliveryStatus = (typeof WebhookDeliveryStatus)[keyof typeof WebhookDeliveryStatus];
+/** One event for one subscription. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  id: Scalars['ID']['output'];
+  /** The webhook-id header: the same on every attempt and redelivery, the receiver's dedupe key. */
+  webhookId: Scalars['String']['output'];
+  eventType: Scalars['String']['output'];
+  status: WebhookDeliveryStatus;
+  /** How many attempts were made. */
+  attempts: Scalars['Int']['output'];
+  lastStatusCode: Maybe<Scalars['Int']['output']>;
+  lastError: Maybe<Scalars['String']['output']>;
+  lastDurationMs: Maybe<Scalars['Int']['output']>;
+  nextAttemptAt: Maybe<Scalars['DateTime']['output']>;
+  deliveredAt: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Every attempt, oldest first (at most the retry schedule's length, 9 by default, per sending). */
+  attemptLog: Array<WebhookAttempt>;
+};
+
+/** One POST to the receiver. */
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  attempt: Scalars['Int']['output'];
+  attemptedAt: Scalars['DateTime']['output'];
+  /** The HTTP status the receiver answered; null when it did not answer (see error). */
+  statusCode: Maybe<Scalars['Int']['output']>;
+  durationMs: Scalars['Int']['output'];
+  error: Maybe<Scalars['String']['output']>;
+  /** The start of the receiver's answer (at most 1 KB). */
+  responseBody: Maybe<Scalars['String']['output']>;
+};
+
+export type WebhookDeliveryFilter = {
+  status?: InputMaybe<WebhookDeliveryStatus>;
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  /** Deliveries created at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  nodes: Array<WebhookDelivery>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type CreateWebhookSubscriptionInput = {
+  url: Scalars['String']['input'];
+  /** At least one type of webhookEventTypes. */
+  eventTypes: Array<Scalars['String']['input']>;
+  /** What it is for (at most 200 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateWebhookSubscriptionPayload = {
+  __typename?: 'CreateWebhookSubscriptionPayload';
+  webhookSubscription: Maybe<WebhookSubscription>;
+  /** whsec_ + base64 of 32 random bytes: shown here once, never again. Verify signatures with it. */
+  secret: Maybe<Scalars['String']['output']>;
+  userErrors: Array<UserError>;
+};
+
+export type UpdateWebhookSubscriptionInput = {
+  id: Scalars['ID']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** false pauses it (nothing is queued for it meanwhile); true resumes it, clearing disabledReason. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type WebhookSubscriptionPayload = {
+  __typename?: 'WebhookSubscriptionPayload';
+  webhookSubscription: Maybe<WebhookSubscription>;
+  userErrors: Array<UserError>;
+};
+
+export type RotateWebhookSecretInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type RotateWebhookSecretPayload = {
+  __typename?: 'RotateWebhookSecretPayload';
+  webhookSubscription: Maybe<WebhookSubscription>;
+  /** The new secret (whsec_...), shown once. */
+  secret: Maybe<Scalars['String']['output']>;
+  userErrors: Array<UserError>;
+};
+
+export type DeleteWebhookSubscriptionInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type DeleteWebhookSubscriptionPayload = {
+  __typename?: 'DeleteWebhookSubscriptionPayload';
+  deletedId: Maybe<Scalars['ID']['output']>;
+  userErrors: Array<UserError>;
+};
+
+export type RedeliverWebhookInput = {
+  deliveryId: Scalars['ID']['input'];
+};
+
+export type RedeliverWebhookPayload = {
+  __typename?: 'RedeliverWebhookPayload';
+  /** The delivery, PENDING again. */
+  delivery: Maybe<WebhookDelivery>;
+  userErrors: Array<UserError>;
+};
+
+export type RedeliverFailedWebhooksInput = {
+  subscriptionId: Scalars['ID']['input'];
+  /** Only deliveries created at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type RedeliverFailedWebhooksPayload = {
+  __typename?: 'RedeliverFailedWebhooksPayload';
+  /** How many deliveries were sent again. */
+  redelivered: Scalars['Int']['output'];
+  userErrors: Array<UserError>;
+};
+
 /** Who made a change. */
 export const ActorKind = {
   /** A person, with a token (actorId is the token's subject). */
@@ -283,6 +530,11 @@ export type AuditEntry = {
   clientIp: Maybe<Scalars['String']['output']>;
   /** The mutation's input, with secrets redacted. */
   input: Maybe<Scalars['JSONObject']['output']>;
+  /**
+   * Entries never change: this is when the entry was written to the log (by the writing
+   * transaction's clock, a little after occurredAt), the incremental sync's order.
+   */
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 export const AuditOutcome = {
@@ -300,6 +552,20 @@ export type AuditLogFilter = {
   since?: InputMaybe<Scalars['DateTime']['input']>;
   /** Entries before this instant. */
   until?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Entries written to the log at or after this time: incremental sync, with orderBy UPDATED_AT. */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export const AuditLogOrderField = {
+  /** Without orderBy, entries come by OCCURRED_AT, newest first. */
+  OCCURRED_AT: 'OCCURRED_AT',
+  UPDATED_AT: 'UPDATED_AT',
+} as const;
+
+export type AuditLogOrderField = (typeof AuditLogOrderField)[keyof typeof AuditLogOrderField];
+export type AuditLogOrder = {
+  field: AuditLogOrderField;
+  direction?: InputMaybe<SortDirection>;
 };
 
 export type AuditEntryConnection = {
@@ -332,6 +598,14 @@ export const PlatformErrorCode = {
   ALREADY_REVOKED: 'ALREADY_REVOKED',
   /** An expiry must lie in the future. */
   EXPIRY_IN_PAST: 'EXPIRY_IN_PAST',
+  /** A webhook URL must be http(s) (https in production), without credentials. */
+  INVALID_WEBHOOK_URL: 'INVALID_WEBHOOK_URL',
+  /** A webhook URL may not point at a loopback, private, link-local or metadata address (unless allowed by WEBHOOK_ALLOWED_HOSTS). */
+  WEBHOOK_URL_NOT_ALLOWED: 'WEBHOOK_URL_NOT_ALLOWED',
+  /** No such type in the webhook event catalogue (webhookEventTypes). */
+  UNKNOWN_WEBHOOK_EVENT_TYPE: 'UNKNOWN_WEBHOOK_EVENT_TYPE',
+  /** The subscription is paused or disabled: activate it first. */
+  WEBHOOK_SUBSCRIPTION_INACTIVE: 'WEBHOOK_SUBSCRIPTION_INACTIVE',
 } as const;
 
 export type PlatformErrorCode = (typeof PlatformErrorCode)[keyof typeof PlatformErrorCode];
@@ -357,6 +631,14 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor: Maybe<Scalars['String']['output']>;
   endCursor: Maybe<Scalars['String']['output']>;
+  /**
+   * Incremental sync: on a forward page of a list ordered by UPDATED_AT ascending, the time to pass
+   * as the next sync's `filter.updatedSince`. Every change not yet seen has an updatedAt at or after
+   * it, including rows that commit late with an earlier updatedAt: it is never later than the start
+   * of a transaction that was open when the sync began, nor than this page's last row while more
+   * pages follow. Null in any other order or direction.
+   */
+  syncedUntil: Maybe<Scalars['DateTime']['output']>;
 };
 
 export const SortDirection = {
@@ -556,9 +838,9 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Event: ResolverTypeWrapper<Parent.Event>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   EventState: EventState;
   DeliveryStatus: DeliveryStatus;
   EventDelivery: ResolverTypeWrapper<Parent.EventDelivery>;
@@ -582,10 +864,53 @@ export type ResolversTypes = {
   RevokeApiKeyPayload: ResolverTypeWrapper<
     Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }
   >;
+  WebhookSubscription: ResolverTypeWrapper<Parent.WebhookSubscription>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  WebhookSubscriptionConnection: ResolverTypeWrapper<Parent.WebhookSubscriptionConnection>;
+  WebhookSubscriptionEdge: ResolverTypeWrapper<
+    Omit<WebhookSubscriptionEdge, 'node'> & { node: ResolversTypes['WebhookSubscription'] }
+  >;
+  WebhookEventType: ResolverTypeWrapper<WebhookEventType>;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
+  WebhookDelivery: ResolverTypeWrapper<Parent.WebhookDelivery>;
+  WebhookAttempt: ResolverTypeWrapper<Parent.WebhookAttempt>;
+  WebhookDeliveryFilter: WebhookDeliveryFilter;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Parent.WebhookDeliveryConnection>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<
+    Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }
+  >;
+  CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
+  CreateWebhookSubscriptionPayload: ResolverTypeWrapper<
+    Omit<CreateWebhookSubscriptionPayload, 'webhookSubscription'> & {
+      webhookSubscription?: Maybe<ResolversTypes['WebhookSubscription']>;
+    }
+  >;
+  UpdateWebhookSubscriptionInput: UpdateWebhookSubscriptionInput;
+  WebhookSubscriptionPayload: ResolverTypeWrapper<
+    Omit<WebhookSubscriptionPayload, 'webhookSubscription'> & {
+      webhookSubscription?: Maybe<ResolversTypes['WebhookSubscription']>;
+    }
+  >;
+  RotateWebhookSecretInput: RotateWebhookSecretInput;
+  RotateWebhookSecretPayload: ResolverTypeWrapper<
+    Omit<RotateWebhookSecretPayload, 'webhookSubscription'> & {
+      webhookSubscription?: Maybe<ResolversTypes['WebhookSubscription']>;
+    }
+  >;
+  DeleteWebhookSubscriptionInput: DeleteWebhookSubscriptionInput;
+  DeleteWebhookSubscriptionPayload: ResolverTypeWrapper<DeleteWebhookSubscriptionPayload>;
+  RedeliverWebhookInput: RedeliverWebhookInput;
+  RedeliverWebhookPayload: ResolverTypeWrapper<
+    Omit<RedeliverWebhookPayload, 'delivery'> & { delivery?: Maybe<ResolversTypes['WebhookDelivery']> }
+  >;
+  RedeliverFailedWebhooksInput: RedeliverFailedWebhooksInput;
+  RedeliverFailedWebhooksPayload: ResolverTypeWrapper<RedeliverFailedWebhooksPayload>;
   ActorKind: ActorKind;
   AuditEntry: ResolverTypeWrapper<Parent.AuditEntry>;
   AuditOutcome: AuditOutcome;
   AuditLogFilter: AuditLogFilter;
+  AuditLogOrderField: AuditLogOrderField;
+  AuditLogOrder: AuditLogOrder;
   AuditEntryConnection: ResolverTypeWrapper<Parent.AuditEntryConnection>;
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   PlatformErrorCode: PlatformErrorCode;
@@ -595,7 +920,6 @@ export type ResolversTypes = {
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   UserError: ResolverTypeWrapper<UserError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   SortDirection: SortDirection;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
@@ -609,9 +933,9 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
   Mutation: Record<PropertyKey, never>;
   Event: Parent.Event;
-  ID: Scalars['ID']['output'];
   EventDelivery: Parent.EventDelivery;
   EventFilter: EventFilter;
   EventConnection: Parent.EventConnection;
@@ -627,8 +951,41 @@ export type ResolversParentTypes = {
   CreateApiKeyPayload: Omit<CreateApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
   RevokeApiKeyInput: RevokeApiKeyInput;
   RevokeApiKeyPayload: Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
+  WebhookSubscription: Parent.WebhookSubscription;
+  Boolean: Scalars['Boolean']['output'];
+  WebhookSubscriptionConnection: Parent.WebhookSubscriptionConnection;
+  WebhookSubscriptionEdge: Omit<WebhookSubscriptionEdge, 'node'> & {
+    node: ResolversParentTypes['WebhookSubscription'];
+  };
+  WebhookEventType: WebhookEventType;
+  WebhookDelivery: Parent.WebhookDelivery;
+  WebhookAttempt: Parent.WebhookAttempt;
+  WebhookDeliveryFilter: WebhookDeliveryFilter;
+  WebhookDeliveryConnection: Parent.WebhookDeliveryConnection;
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
+  CreateWebhookSubscriptionPayload: Omit<CreateWebhookSubscriptionPayload, 'webhookSubscription'> & {
+    webhookSubscription?: Maybe<ResolversParentTypes['WebhookSubscription']>;
+  };
+  UpdateWebhookSubscriptionInput: UpdateWebhookSubscriptionInput;
+  WebhookSubscriptionPayload: Omit<WebhookSubscriptionPayload, 'webhookSubscription'> & {
+    webhookSubscription?: Maybe<ResolversParentTypes['WebhookSubscription']>;
+  };
+  RotateWebhookSecretInput: RotateWebhookSecretInput;
+  RotateWebhookSecretPayload: Omit<RotateWebhookSecretPayload, 'webhookSubscription'> & {
+    webhookSubscription?: Maybe<ResolversParentTypes['WebhookSubscription']>;
+  };
+  DeleteWebhookSubscriptionInput: DeleteWebhookSubscriptionInput;
+  DeleteWebhookSubscriptionPayload: DeleteWebhookSubscriptionPayload;
+  RedeliverWebhookInput: RedeliverWebhookInput;
+  RedeliverWebhookPayload: Omit<RedeliverWebhookPayload, 'delivery'> & {
+    delivery?: Maybe<ResolversParentTypes['WebhookDelivery']>;
+  };
+  RedeliverFailedWebhooksInput: RedeliverFailedWebhooksInput;
+  RedeliverFailedWebhooksPayload: RedeliverFailedWebhooksPayload;
   AuditEntry: Parent.AuditEntry;
   AuditLogFilter: AuditLogFilter;
+  AuditLogOrder: AuditLogOrder;
   AuditEntryConnection: Parent.AuditEntryConnection;
   AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   Decimal: Scalars['Decimal']['output'];
@@ -637,7 +994,6 @@ export type ResolversParentTypes = {
   JSONObject: Scalars['JSONObject']['output'];
   UserError: UserError;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Money: Money;
   MoneyInput: MoneyInput;
   CustomFieldValue: CustomFieldValue;
@@ -649,6 +1005,19 @@ export type QueryResolvers<
 > = {
   events?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, Partial<QueryEventsArgs>>;
   apiKeys?: Resolver<Maybe<ResolversTypes['ApiKeyConnection']>, ParentType, ContextType, Partial<QueryApiKeysArgs>>;
+  webhookSubscriptions?: Resolver<
+    Maybe<ResolversTypes['WebhookSubscriptionConnection']>,
+    ParentType,
+    ContextType,
+    Partial<QueryWebhookSubscriptionsArgs>
+  >;
+  webhookEventTypes?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
+  webhookDeliveries?: Resolver<
+    Maybe<ResolversTypes['WebhookDeliveryConnection']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryWebhookDeliveriesArgs, 'subscriptionId'>
+  >;
   auditLog?: Resolver<
     Maybe<ResolversTypes['AuditEntryConnection']>,
     ParentType,
@@ -684,6 +1053,42 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationRevokeApiKeyArgs, 'input'>
+  >;
+  createWebhookSubscription?: Resolver<
+    ResolversTypes['CreateWebhookSubscriptionPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateWebhookSubscriptionArgs, 'input'>
+  >;
+  updateWebhookSubscription?: Resolver<
+    ResolversTypes['WebhookSubscriptionPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationUpdateWebhookSubscriptionArgs, 'input'>
+  >;
+  rotateWebhookSecret?: Resolver<
+    ResolversTypes['RotateWebhookSecretPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRotateWebhookSecretArgs, 'input'>
+  >;
+  deleteWebhookSubscription?: Resolver<
+    ResolversTypes['DeleteWebhookSubscriptionPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationDeleteWebhookSubscriptionArgs, 'input'>
+  >;
+  redeliverWebhook?: Resolver<
+    ResolversTypes['RedeliverWebhookPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRedeliverWebhookArgs, 'input'>
+  >;
+  redeliverFailedWebhooks?: Resolver<
+    ResolversTypes['RedeliverFailedWebhooksPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRedeliverFailedWebhooksArgs, 'input'>
   >;
 };
 
@@ -799,6 +1204,154 @@ export type RevokeApiKeyPayloadResolvers<
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type WebhookSubscriptionResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['WebhookSubscription'] = ResolversParentTypes['WebhookSubscription'],
+> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type WebhookSubscriptionConnectionResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['WebhookSubscriptionConnection'] =
+    ResolversParentTypes['WebhookSubscriptionConnection'],
+> = {
+  edges?: Resolver<Array<ResolversTypes['WebhookSubscriptionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WebhookSubscriptionEdgeResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['WebhookSubscriptionEdge'] = ResolversParentTypes['WebhookSubscriptionEdge'],
+> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookSubscription'], ParentType, ContextType>;
+};
+
+export type WebhookEventTypeResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['WebhookEventType'] = ResolversParentTypes['WebhookEventType'],
+> = {
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  samplePayload?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery'],
+> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  webhookId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastStatusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastDurationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attemptLog?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+};
+
+export type WebhookAttemptResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt'],
+> = {
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  attemptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  statusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  responseBody?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type WebhookDeliveryConnectionResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] =
+    ResolversParentTypes['WebhookDeliveryConnection'],
+> = {
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryEdgeResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge'],
+> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+};
+
+export type CreateWebhookSubscriptionPayloadResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['CreateWebhookSubscriptionPayload'] =
+    ResolversParentTypes['CreateWebhookSubscriptionPayload'],
+> = {
+  webhookSubscription?: Resolver<Maybe<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
+  secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type WebhookSubscriptionPayloadResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['WebhookSubscriptionPayload'] =
+    ResolversParentTypes['WebhookSubscriptionPayload'],
+> = {
+  webhookSubscription?: Resolver<Maybe<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RotateWebhookSecretPayloadResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['RotateWebhookSecretPayload'] =
+    ResolversParentTypes['RotateWebhookSecretPayload'],
+> = {
+  webhookSubscription?: Resolver<Maybe<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
+  secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type DeleteWebhookSubscriptionPayloadResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['DeleteWebhookSubscriptionPayload'] =
+    ResolversParentTypes['DeleteWebhookSubscriptionPayload'],
+> = {
+  deletedId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RedeliverWebhookPayloadResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['RedeliverWebhookPayload'] = ResolversParentTypes['RedeliverWebhookPayload'],
+> = {
+  delivery?: Resolver<Maybe<ResolversTypes['WebhookDelivery']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RedeliverFailedWebhooksPayloadResolvers<
+  ContextType = Context.PlatformContext,
+  ParentType extends ResolversParentTypes['RedeliverFailedWebhooksPayload'] =
+    ResolversParentTypes['RedeliverFailedWebhooksPayload'],
+> = {
+  redelivered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type AuditEntryResolvers<
   ContextType = Context.PlatformContext,
   ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry'],
@@ -815,6 +1368,7 @@ export type AuditEntryResolvers<
   requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   clientIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   input?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type AuditEntryConnectionResolvers<
@@ -868,6 +1422,7 @@ export type PageInfoResolvers<
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  syncedUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type MoneyResolvers<
@@ -905,6 +1460,20 @@ export type Resolvers<ContextType = Context.PlatformContext> = {
   ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
   RevokeApiKeyPayload?: RevokeApiKeyPayloadResolvers<ContextType>;
+  WebhookSubscription?: WebhookSubscriptionResolvers<ContextType>;
+  WebhookSubscriptionConnection?: WebhookSubscriptionConnectionResolvers<ContextType>;
+  WebhookSubscriptionEdge?: WebhookSubscriptionEdgeResolvers<ContextType>;
+  WebhookEventType?: WebhookEventTypeResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  CreateWebhookSubscriptionPayload?: CreateWebhookSubscriptionPayloadResolvers<ContextType>;
+  WebhookSubscriptionPayload?: WebhookSubscriptionPayloadResolvers<ContextType>;
+  RotateWebhookSecretPayload?: RotateWebhookSecretPayloadResolvers<ContextType>;
+  DeleteWebhookSubscriptionPayload?: DeleteWebhookSubscriptionPayloadResolvers<ContextType>;
+  RedeliverWebhookPayload?: RedeliverWebhookPayloadResolvers<ContextType>;
+  RedeliverFailedWebhooksPayload?: RedeliverFailedWebhooksPayloadResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;

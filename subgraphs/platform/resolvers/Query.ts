@@ -1,7 +1,17 @@
 import { pageWindow, timeKey, toConnection } from '../../../lib/pagination.js';
-import { countApiKeys, countAuditEntries, listApiKeys, listAuditEntries } from '../db/queries.js';
+import { orderedConnection } from '../../../lib/list-connection.js';
+import { auditOrders, countApiKeys, countAuditEntries, listApiKeys, listAuditEntries } from '../db/queries.js';
+import type { AuditEntryRow } from '../db/schema.js';
 import { eventPage } from '../event-log.js';
+import { countSubscriptions, listSubscriptions } from '../db/webhook-queries.js';
+import { deliveryPage } from '../webhooks/delivery-log.js';
+import { webhookEventTypes } from '../webhooks/payloads.js';
 import type { QueryResolvers } from '../generated/resolvers.js';
+
+const auditCursor: Record<keyof typeof auditOrders, (e: AuditEntryRow) => string> = {
+  OCCURRED_AT: (e) => timeKey(e.occurredAt),
+  UPDATED_AT: (e) => timeKey(e.recordedAt),
+};
 
 export const Query: QueryResolvers = {
   events: (_, args, ctx) => eventPage(ctx, args),
@@ -17,15 +27,26 @@ export const Query: QueryResolvers = {
     );
   },
 
-  auditLog: async (_, args, ctx) => {
+  webhookSubscriptions: async (_, args, ctx) => {
     const window = pageWindow(args);
-    const filter = args.filter ?? {};
-    const rows = await listAuditEntries(ctx.database.db, ctx.tenantId, filter, window);
+    const rows = await listSubscriptions(ctx.database.db, ctx.tenantId, window);
     return toConnection(
       rows,
       window,
-      (e) => ({ value: timeKey(e.occurredAt), id: e.id }),
-      () => countAuditEntries(ctx.database.db, ctx.tenantId, filter),
+      (s) => ({ value: timeKey(s.createdAt), id: s.id }),
+      () => countSubscriptions(ctx.database.db, ctx.tenantId),
     );
   },
+  webhookEventTypes: () => webhookEventTypes(),
+  webhookDeliveries: (_, args, ctx) => deliveryPage(ctx, args),
+
+  auditLog: (_, args, ctx) =>
+    orderedConnection({ ...args, orderBy: args.orderBy ?? { field: 'OCCURRED_AT', direction: 'DESC' } }, ctx, {
+      orders: auditOrders,
+      fallback: 'OCCURRED_AT',
+      cursor: auditCursor,
+      list: listAuditEntries,
+      count: countAuditEntries,
+      sync: { field: 'UPDATED_AT', updatedAt: (e) => e.recordedAt },
+    }),
 };

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../../lib/db.js';
 import { countOf, type KeysetOrder, pageOf } from '../../../lib/keyset.js';
 import type { PageWindow } from '../../../lib/pagination.js';
@@ -28,6 +28,7 @@ export interface LeadFilter {
   campaignId?: string | null;
   search?: string | null;
   followUpBefore?: Date | null;
+  updatedSince?: Date | null;
 }
 
 function leadConditions(tenantId: string, filter: LeadFilter): SQL {
@@ -39,6 +40,7 @@ function leadConditions(tenantId: string, filter: LeadFilter): SQL {
     filter.campaignId ? idEquals(leads.campaignId, filter.campaignId) : undefined,
     filter.search?.trim() ? containsText(leads.searchText, filter.search) : undefined,
     filter.followUpBefore ? lt(leads.nextFollowUpAt, filter.followUpBefore) : undefined,
+    filter.updatedSince ? gte(leads.updatedAt, filter.updatedSince) : undefined,
   )!;
 }
 

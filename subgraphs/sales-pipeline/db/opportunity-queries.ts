@@ -42,6 +42,7 @@ export interface OpportunityFilter {
   expectedCloseAfter?: string | null;
   expectedCloseBefore?: string | null;
   minAmount?: string | null;
+  updatedSince?: Date | null;
 }
 
 export function opportunityConditions(tenantId: string, filter: OpportunityFilter): SQL {
@@ -54,6 +55,7 @@ export function opportunityConditions(tenantId: string, filter: OpportunityFilte
     filter.expectedCloseAfter ? gte(opportunities.expectedCloseDate, filter.expectedCloseAfter) : undefined,
     filter.expectedCloseBefore ? lte(opportunities.expectedCloseDate, filter.expectedCloseBefore) : undefined,
     filter.minAmount ? sql`${opportunities.amount} >= ${filter.minAmount}::numeric` : undefined,
+    filter.updatedSince ? gte(opportunities.updatedAt, filter.updatedSince) : undefined,
   )!;
 }
 

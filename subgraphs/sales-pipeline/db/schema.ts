@@ -1,4 +1,5 @@
 import { eventTables } from '../../../lib/events/tables.js';
+import { idempotencyTable } from '../../../lib/idempotency/table.js';
 import { sql } from 'drizzle-orm';
 import {
   date,
@@ -80,6 +81,7 @@ export const leads = salesSchema.table(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('leads_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('leads_updated_idx').on(t.tenantId, t.updatedAt, t.id),
     index('leads_owner_idx').on(t.tenantId, t.ownerId, t.assignedAt),
     index('leads_follow_up_idx').on(t.tenantId, t.nextFollowUpAt),
     index('leads_search_idx').using('gin', t.searchText.op('gin_trgm_ops')),
@@ -133,6 +135,7 @@ export const opportunities = salesSchema.table(
     index('opportunities_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
     index('opportunities_stage_idx').on(t.tenantId, t.stageId),
     index('opportunities_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('opportunities_updated_idx').on(t.tenantId, t.updatedAt, t.id),
     index('opportunities_close_idx').on(t.tenantId, t.status, t.expectedCloseDate),
     index('opportunities_follow_up_idx').on(t.tenantId, t.nextFollowUpAt),
   ],
@@ -226,3 +229,4 @@ export type QuoteLineRow = typeof quoteLines.$inferSelect;
 
 /** Events it publishes (outbox + deliveries) and the events it has consumed (inbox). */
 export const { outboxEvents, outboxDeliveries, inbox } = eventTables(salesSchema);
+export const idempotencyKeys = idempotencyTable(salesSchema);

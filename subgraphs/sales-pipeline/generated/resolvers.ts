@@ -318,6 +318,8 @@ export type LeadFilter = {
   search?: InputMaybe<Scalars['String']['input']>;
   /** Leads whose next follow-up is before this time. */
   followUpBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Leads changed at or after this time, whatever their status (converted and disqualified ones included): incremental sync, with orderBy UPDATED_AT. */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export const LeadOrderField = {
@@ -564,6 +566,8 @@ export type OpportunityFilter = {
   expectedCloseAfter?: InputMaybe<Scalars['Date']['input']>;
   expectedCloseBefore?: InputMaybe<Scalars['Date']['input']>;
   minAmount?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Opportunities changed at or after this time, whatever their status (won and lost ones included): incremental sync, with orderBy UPDATED_AT. */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export const OpportunityOrderField = {
@@ -798,6 +802,14 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor: Maybe<Scalars['String']['output']>;
   endCursor: Maybe<Scalars['String']['output']>;
+  /**
+   * Incremental sync: on a forward page of a list ordered by UPDATED_AT ascending, the time to pass
+   * as the next sync's `filter.updatedSince`. Every change not yet seen has an updatedAt at or after
+   * it, including rows that commit late with an earlier updatedAt: it is never later than the start
+   * of a transaction that was open when the sync began, nor than this page's last row while more
+   * pages follow. Null in any other order or direction.
+   */
+  syncedUntil: Maybe<Scalars['DateTime']['output']>;
 };
 
 export const SortDirection = {
@@ -1732,6 +1744,7 @@ export type PageInfoResolvers<
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  syncedUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type MoneyResolvers<

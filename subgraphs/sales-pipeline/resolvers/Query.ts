@@ -40,6 +40,7 @@ export const Query: QueryResolvers = {
       list: listLeads,
       count: countLeads,
       loader: ctx.loaders.lead,
+      sync: { field: 'UPDATED_AT', updatedAt: (l) => l.updatedAt },
     }),
 
   campaigns: (_, __, ctx) => campaignsOf(ctx.database.db, ctx.tenantId),
@@ -71,6 +72,7 @@ export const Query: QueryResolvers = {
       list: listOpportunities,
       count: countOpportunities,
       loader: ctx.loaders.opportunity,
+      sync: { field: 'UPDATED_AT', updatedAt: (o) => o.updatedAt },
     }),
 
   quote: (_, args, ctx) => ctx.loaders.quote.load(args.id),

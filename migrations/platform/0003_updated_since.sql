@@ -1,0 +1,2 @@
+ALTER TABLE "platform"."audit_log" ADD COLUMN "recorded_at" timestamp (3) with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+CREATE INDEX "audit_log_recorded_idx" ON "platform"."audit_log" USING btree ("tenant_id","recorded_at","id");

@@ -1,0 +1,2 @@
+CREATE INDEX "leads_updated_idx" ON "sales"."leads" USING btree ("tenant_id","updated_at","id");--> statement-breakpoint
+CREATE INDEX "opportunities_updated_idx" ON "sales"."opportunities" USING btree ("tenant_id","updated_at","id");
