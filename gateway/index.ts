@@ -34,20 +34,21 @@ import { createIdempotencyStore } from './idempotency-store.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const GRAPHQL_PATH = '/graphql';
 
+/** The levels Hive's Logger accepts in LOG_LEVEL. */
+const HIVE_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error']);
+
 /** Hive's own log lines go through the same structured JSON logger as everything else. */
 const hiveLogger = () => {
   const log = logger.child({ component: 'gateway-runtime' });
-  // Hive's Logger rejects LOG_LEVEL values it does not know (pino's "silent"); the level is given explicitly.
   const envLevel = process.env.LOG_LEVEL;
-  delete process.env.LOG_LEVEL;
-  try {
-    return new Logger({
-      level: envLevel === 'silent' || envLevel === 'false' ? false : 'info',
-      writers: [{ write: (level, attrs, msg) => log[level === 'trace' ? 'debug' : level]({ attrs }, msg ?? '') }],
-    });
-  } finally {
-    if (envLevel !== undefined) process.env.LOG_LEVEL = envLevel;
-  }
+  // Hive's Logger checks LOG_LEVEL every time it makes one (for each subgraph call, too) and throws
+  // on a level it does not know, such as pino's "silent": that request would be answered 500. Our
+  // own logger has read LOG_LEVEL already, so Hive is shown a level it knows; its lines come here.
+  if (envLevel !== undefined && !HIVE_LEVELS.has(envLevel)) process.env.LOG_LEVEL = 'error';
+  return new Logger({
+    level: envLevel === 'silent' || envLevel === 'false' ? false : 'info',
+    writers: [{ write: (level, attrs, msg) => log[level === 'trace' ? 'debug' : level]({ attrs }, msg ?? '') }],
+  });
 };
 
 /**

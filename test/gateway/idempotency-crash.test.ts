@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVE_SUBGRAPHS, envPrefix } from '../../lib/config.js';
-import { freePort } from '../../lib/net.js';
 import { startProxy } from '../support/proxy.js';
+import { killServiceProcesses, startServiceProcess } from '../support/service-process.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -13,49 +11,32 @@ import { newTenant, startStack, type Stack } from '../support/stack.js';
  * the same key, through a fresh gateway, gets the committed outcome, and nothing is applied twice.
  */
 let stack: Stack;
-const children: ChildProcess[] = [];
 beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killServiceProcesses();
   await stack?.close();
 });
 
 /** A gateway process in front of the stack's subgraphs, the customer subgraph reached at `customerUrl`. */
 async function gatewayProcess(customerUrl: string) {
-  const port = await freePort();
   const urls = Object.fromEntries(ACTIVE_SUBGRAPHS.map((name) => [`${envPrefix(name)}_URL`, stack.subgraphUrls[name]]));
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    ...urls,
-    CUSTOMER_URL: customerUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    JWT_SECRET: stack.secrets.jwtSecret,
-    GATEWAY_SIGNING_SECRET: stack.secrets.signingSecret,
-    // Not "silent": Hive's Logger throws on that level (pino's) whenever it makes a logger, and the
-    // gateway makes one for each subgraph call (answered 500).
-    LOG_LEVEL: 'error',
-  };
-  // Its keys are in its memory only: what the retry finds was committed by the subgraph.
-  delete env.REDIS_URL;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../../gateway/main.ts', import.meta.url))],
+  const { child, exited, base } = await startServiceProcess(
+    'gateway/main.ts',
+    'PORT',
     {
-      env,
-      stdio: 'ignore',
+      ...urls,
+      CUSTOMER_URL: customerUrl,
+      HOST: '127.0.0.1',
+      JWT_SECRET: stack.secrets.jwtSecret,
+      GATEWAY_SIGNING_SECRET: stack.secrets.signingSecret,
+      LOG_LEVEL: 'error',
+      // Its keys are in its memory only: what the retry finds was committed by the subgraph.
+      REDIS_URL: undefined,
     },
+    { healthTimeoutMs: 60_000 },
   );
-  children.push(child);
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_code, signal) => resolve(signal)),
-  );
-  const base = `http://127.0.0.1:${port}`;
-  await expect
-    .poll(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status, { timeout: 60_000, interval: 100 })
-    .toBe(200);
   return { child, exited, url: `${base}/graphql` };
 }
 

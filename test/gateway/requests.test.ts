@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../../gateway/index.js';
+import { startReplica } from '../support/gateway.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -201,6 +202,24 @@ describe('field suggestions', () => {
       expect(fine.data).toEqual({ customers: { totalCount: 0 } });
     } finally {
       await gateway.dispose();
+    }
+  });
+});
+
+describe('logging', () => {
+  it('serves requests that reach subgraphs with LOG_LEVEL=silent (Hive refused the level with a 500)', async () => {
+    const previous = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = 'silent';
+    const replica = await startReplica(stack);
+    try {
+      const res = await replica.query(await stack.token(newTenant()), '{ tenant { id } customers { totalCount } }');
+      expect(res.status).toBe(200);
+      expect(res.errors).toBeUndefined();
+      expect(res.data.customers).toEqual({ totalCount: 0 });
+    } finally {
+      await replica.close();
+      if (previous === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = previous;
     }
   });
 });

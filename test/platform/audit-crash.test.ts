@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { internalClient } from '../../lib/clients/internal-client.js';
 import type { BaseContext } from '../../lib/context.js';
 import { logger } from '../../lib/logger.js';
-import { freePort } from '../../lib/net.js';
+import { killServiceProcesses, startServiceProcess } from '../support/service-process.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -14,42 +12,23 @@ import { newTenant, startStack, type Stack } from '../support/stack.js';
  * is being written: PostgreSQL rolls back both. The stack provides the rest of the graph.
  */
 let stack: Stack;
-const children: ChildProcess[] = [];
 beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killServiceProcesses();
   await stack?.close();
 });
 
 /** A customer service on a port of its own, with the stack's secrets, delivering to the stack's platform. */
 async function customerService() {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../../subgraphs/customer/main.ts', import.meta.url))],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
-        CUSTOMER_PORT: String(port),
-        JWT_SECRET: stack.secrets.jwtSecret,
-        GATEWAY_SIGNING_SECRET: stack.secrets.signingSecret,
-        PLATFORM_EVENTS_URL: stack.eventUrls.platform,
-        LOG_LEVEL: 'silent',
-      },
-      stdio: 'ignore',
-    },
-  );
-  children.push(child);
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_code, signal) => resolve(signal)),
-  );
-  const base = `http://127.0.0.1:${port}`;
-  await expect
-    .poll(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status, { timeout: 30_000, interval: 100 })
-    .toBe(200);
+  const { child, exited, base } = await startServiceProcess('subgraphs/customer/main.ts', 'CUSTOMER_PORT', {
+    DATABASE_URL: inject('databaseUrl'),
+    JWT_SECRET: stack.secrets.jwtSecret,
+    GATEWAY_SIGNING_SECRET: stack.secrets.signingSecret,
+    PLATFORM_EVENTS_URL: stack.eventUrls.platform,
+    LOG_LEVEL: 'silent',
+  });
   // Signed as the gateway signs, for the customer subgraph, with a long enough timeout to be killed first.
   const call = internalClient({
     url: `${base}/graphql`,

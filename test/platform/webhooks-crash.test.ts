@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../lib/net.js';
+import { killServiceProcesses, startServiceProcess } from '../support/service-process.js';
 import { newTenant, startStack, type Stack } from '../support/stack.js';
 import { subscribe, verifyStandardWebhook, webhookReceiver, type Receiver } from '../support/webhook-receiver.js';
 
@@ -11,42 +9,31 @@ import { subscribe, verifyStandardWebhook, webhookReceiver, type Receiver } from
  * runs the rest of the graph and queues the deliveries, but sends none itself.
  */
 let stack: Stack;
-const children: ChildProcess[] = [];
 const receivers: Receiver[] = [];
 beforeAll(async () => {
   stack = await startStack({ webhooks: false });
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killServiceProcesses();
   await Promise.all(receivers.map((r) => r.close()));
   await stack?.close();
 });
 
-async function platformService() {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../../subgraphs/platform/main.ts', import.meta.url))],
+/** The platform service, sending the queue; the test kills it once some deliveries arrived. */
+const platformService = () =>
+  startServiceProcess(
+    'subgraphs/platform/main.ts',
+    'PLATFORM_PORT',
     {
-      env: {
-        ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
-        PLATFORM_PORT: String(port),
-        JWT_SECRET: stack.secrets.jwtSecret,
-        // The key the webhook secrets are sealed with derives from it.
-        GATEWAY_SIGNING_SECRET: stack.secrets.signingSecret,
-        WEBHOOK_POLL_MS: '100',
-        LOG_LEVEL: 'silent',
-      },
-      stdio: 'ignore',
+      DATABASE_URL: inject('databaseUrl'),
+      JWT_SECRET: stack.secrets.jwtSecret,
+      // The key the webhook secrets are sealed with derives from it.
+      GATEWAY_SIGNING_SECRET: stack.secrets.signingSecret,
+      WEBHOOK_POLL_MS: '100',
+      LOG_LEVEL: 'silent',
     },
+    { waitHealthy: false },
   );
-  children.push(child);
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_code, signal) => resolve(signal)),
-  );
-  return { child, exited };
-}
 
 describe('a webhook worker killed mid-batch', () => {
   it(
